@@ -1,0 +1,88 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Client } from '@elastic/elasticsearch';
+import { Consumer, EachBatchPayload, Message, Producer } from 'kafkajs';
+import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
+import { EnrichedRead } from '@platekeeper/contract';
+import { createElasticClient, ensureReadsIndexTemplate } from '@platekeeper/elastic';
+import { ConsumerHealth, createKafka, deadLetterMessage, ensureReadTopics, readTopics } from '@platekeeper/kafka';
+import { parseEnrichedMessage, writeReads } from './bulk-writer';
+
+/**
+ * enriched topic → Elasticsearch. A batch's offset is committed only after Elasticsearch acknowledged
+ * (or permanently rejected and we dead-lettered) every document in it; while Elasticsearch pushes
+ * back, the partition is paused instead of buffering more.
+ */
+@Injectable()
+export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(IndexerConsumer.name);
+  private readonly kafka;
+  private readonly topics;
+  readonly elastic: Client;
+  private consumer: Consumer;
+  private producer: Producer;
+  readonly health = new ConsumerHealth();
+
+  constructor(@Inject(PLATEKEEPER_CONFIG) private readonly config: PlatekeeperConfig) {
+    this.kafka = createKafka(config, 'indexer');
+    this.topics = readTopics(config);
+    this.elastic = createElasticClient(config);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureReadTopics(this.kafka, this.config);
+    await ensureReadsIndexTemplate(this.elastic, this.config.READS_INDEX_PREFIX);
+    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    await this.producer.connect();
+    this.consumer = this.kafka.consumer({ groupId: this.config.INDEXER_GROUP_ID, maxBytesPerPartition: 8 * 1024 * 1024 });
+    this.health.watch(this.consumer);
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topics.enriched, fromBeginning: true });
+    await this.consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.indexBatch(payload) });
+    this.logger.log(`indexing ${this.topics.enriched} into ${this.config.READS_INDEX_PREFIX}-*`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+    await this.elastic.close();
+  }
+
+  private async indexBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, pause }: EachBatchPayload) {
+    if (batch.messages.length === 0) return;
+    const source = (offset: string) => ({ topic: batch.topic, partition: batch.partition, offset });
+    const deadLetters: Message[] = [];
+    const reads: Array<{ position: number; read: EnrichedRead }> = [];
+    batch.messages.forEach((message, position) => {
+      const parsed = parseEnrichedMessage(message.value);
+      if (parsed.ok) reads.push({ position, read: parsed.read });
+      else deadLetters.push(deadLetterMessage(message, source(message.offset), parsed.reason, 'indexer'));
+    });
+    let resumePartition: (() => void) | undefined;
+    const outcome = await writeReads(
+      this.elastic,
+      this.config.READS_INDEX_PREFIX,
+      reads,
+      {
+        maxRetries: this.config.INDEXER_MAX_RETRIES,
+        baseDelayMs: this.config.INDEXER_RETRY_BASE_MS,
+        onRetry: async (attempt, pendingCount, delayMs) => {
+          resumePartition ??= pause();
+          this.logger.warn(`Elasticsearch pushed back on ${pendingCount} reads; retry ${attempt} in ${delayMs} ms`);
+          await heartbeat();
+        },
+      },
+      this.config.READS_REFRESH_ON_WRITE,
+    ).finally(() => resumePartition?.());
+    for (const rejection of outcome.rejected) {
+      const message = batch.messages[rejection.position];
+      const reason = { code: 'READ.INDEX_REJECTED' as const, detail: `status ${rejection.status}: ${rejection.detail}` };
+      deadLetters.push(deadLetterMessage(message, source(message.offset), reason, 'indexer'));
+    }
+    if (deadLetters.length > 0) {
+      await this.producer.send({ topic: this.topics.deadLetter, messages: deadLetters, acks: -1 });
+    }
+    resolveOffset(batch.lastOffset());
+    await heartbeat();
+    await commitOffsetsIfNecessary();
+  }
+}

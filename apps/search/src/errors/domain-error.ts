@@ -1,0 +1,29 @@
+import { HttpStatus } from '@nestjs/common';
+
+/** Errors below the controllers carry a code; `HTTP_STATUS_BY_CODE` is the one place they become HTTP. */
+export type DomainErrorCode =
+  | 'AUTH.AGENCY_NOT_ACTIVE'
+  | 'AUTH.FORBIDDEN'
+  | 'AGENCY.NOT_FOUND'
+  | 'AGENCY.ALREADY_EXISTS'
+  | 'CAMERA.OWNED_BY_ANOTHER_AGENCY'
+  | 'SEARCH.INVALID_CURSOR'
+  | 'AUDIT.UNAVAILABLE'
+  | 'ENGINE.UNAVAILABLE';
+
+export const HTTP_STATUS_BY_CODE: Record<DomainErrorCode, HttpStatus> = {
+  'AUTH.AGENCY_NOT_ACTIVE': HttpStatus.FORBIDDEN,
+  'AUTH.FORBIDDEN': HttpStatus.FORBIDDEN,
+  'AGENCY.NOT_FOUND': HttpStatus.NOT_FOUND,
+  'AGENCY.ALREADY_EXISTS': HttpStatus.CONFLICT,
+  'CAMERA.OWNED_BY_ANOTHER_AGENCY': HttpStatus.FORBIDDEN,
+  'SEARCH.INVALID_CURSOR': HttpStatus.BAD_REQUEST,
+  'AUDIT.UNAVAILABLE': HttpStatus.SERVICE_UNAVAILABLE,
+  'ENGINE.UNAVAILABLE': HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+export class DomainError extends Error {
+  constructor(readonly code: DomainErrorCode, message: string) {
+    super(message);
+  }
+}

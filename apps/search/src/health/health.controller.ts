@@ -1,0 +1,27 @@
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Client } from '@elastic/elasticsearch';
+import type { FastifyReply } from 'fastify';
+import { DataSource } from 'typeorm';
+import { Public } from '../auth/auth.decorators';
+import { READS_ELASTIC_CLIENT } from '../searches/elastic-client.provider';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly dataSource: DataSource, @Inject(READS_ELASTIC_CLIENT) private readonly elastic: Client) {}
+
+  @Get()
+  @Public()
+  async health(@Res() reply: FastifyReply) {
+    const [postgres, elasticsearch] = await Promise.all([
+      this.dataSource.query('SELECT 1').then(() => 'up', () => 'down'),
+      this.elastic.cluster.health({ timeout: '2s' }).then((cluster) => cluster.status, () => 'down'),
+    ]);
+    const healthy = postgres === 'up' && elasticsearch !== 'down' && elasticsearch !== 'red';
+    reply.status(healthy ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({
+      status: healthy ? 'ok' : 'unavailable',
+      engines: { postgres, elasticsearch },
+    });
+  }
+}

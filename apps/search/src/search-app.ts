@@ -1,0 +1,24 @@
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { SearchModule } from './search.module';
+
+/** Builds a ready-to-listen search instance; main.ts and the end-to-end tests share it. */
+export async function createSearchApp(): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(SearchModule, new FastifyAdapter({ bodyLimit: 1024 * 1024 }), {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.enableShutdownHooks();
+  const openApi = new DocumentBuilder()
+    .setTitle('Platekeeper search API')
+    .setDescription('Plate read searches with per-agency sharing scopes, administration and audit (see CONTRACT §4).')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
+  return app;
+}

@@ -1,0 +1,77 @@
+import { foldPlateLookAlikes, normalisePlate } from '@platekeeper/contract';
+import { SearchRequestDto } from './search-request.dto';
+
+type QueryClause = Record<string, unknown>;
+
+/** `*` any run, `?` one character; without a wildcard, a substring. Other wildcard syntax is escaped. */
+export function partialPlatePattern(plate: string): string {
+  const kept = plate.toUpperCase().replace(/[^A-Z0-9*?]/g, '');
+  return /[*?]/.test(kept) ? kept : `*${kept}*`;
+}
+
+function plateClauses(request: SearchRequestDto): { filter: QueryClause[]; should: QueryClause[] } {
+  if (request.plate === undefined) return { filter: [], should: [] };
+  const plate = normalisePlate(request.plate);
+  switch (request.plateMatch ?? 'exact') {
+    case 'exact':
+      return { filter: [{ term: { plate } }], should: [] };
+    case 'partial':
+      return { filter: [{ wildcard: { plate: { value: partialPlatePattern(request.plate) } } }], should: [] };
+    case 'fuzzy':
+      // Exact matches score highest so they sort first; look-alikes and one-edit neighbours follow.
+      return {
+        filter: [
+          {
+            bool: {
+              should: [
+                { term: { plateFolded: foldPlateLookAlikes(plate) } },
+                { fuzzy: { plate: { value: plate, fuzziness: 1, transpositions: false, prefix_length: 0, max_expansions: 1000 } } },
+              ],
+              minimum_should_match: 1,
+            },
+          },
+        ],
+        should: [{ constant_score: { filter: { term: { plate } }, boost: 10 } }],
+      };
+  }
+}
+
+function criteriaClauses(request: SearchRequestDto): QueryClause[] {
+  const clauses: QueryClause[] = [];
+  if (request.plateRegion) clauses.push({ match: { plateRegion: request.plateRegion } });
+  for (const [attribute, value] of Object.entries(request.vehicle ?? {})) {
+    if (typeof value === 'string') clauses.push({ match: { [`vehicle.${attribute}`]: value } });
+  }
+  if (request.from || request.to) {
+    clauses.push({ range: { capturedAt: { ...(request.from && { gte: request.from }), ...(request.to && { lte: request.to }) } } });
+  }
+  if (request.area?.bbox) {
+    const [minLon, minLat, maxLon, maxLat] = request.area.bbox;
+    clauses.push({ geo_bounding_box: { location: { top_left: { lat: maxLat, lon: minLon }, bottom_right: { lat: minLat, lon: maxLon } } } });
+  }
+  if (request.area?.near) {
+    const { lat, lon, radiusKm } = request.area.near;
+    clauses.push({ geo_distance: { distance: `${radiusKm}km`, location: { lat, lon } } });
+  }
+  if (request.cameraIds) clauses.push({ terms: { cameraId: request.cameraIds } });
+  return clauses;
+}
+
+/** The whole query: the visibility filter sits inside it, so hits, totals and pages count only visible reads. */
+export function buildReadsQuery(request: SearchRequestDto, visibilityFilter: QueryClause) {
+  const plate = plateClauses(request);
+  const fuzzy = request.plate !== undefined && request.plateMatch === 'fuzzy';
+  return {
+    query: {
+      bool: {
+        filter: [visibilityFilter, ...plate.filter, ...criteriaClauses(request)],
+        ...(plate.should.length > 0 && { should: plate.should }),
+      },
+    },
+    sort: [
+      ...(fuzzy ? [{ _score: { order: 'desc' } }] : []),
+      { capturedAt: { order: 'desc' } },
+      { readId: { order: 'asc' } },
+    ],
+  };
+}

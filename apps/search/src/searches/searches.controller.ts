@@ -1,0 +1,24 @@
+import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { AuthenticatedUser } from '../auth/authenticated-user';
+import { RefusedSearchFilter } from './refused-search.filter';
+import { SearchReadsUseCase } from './search-reads.usecase';
+import { SearchRequestDto, SearchResponseDto } from './search-request.dto';
+
+@ApiTags('searches')
+@ApiBearerAuth()
+@Controller('v1/searches')
+@UseFilters(RefusedSearchFilter)
+export class SearchesController {
+  constructor(private readonly searchReads: SearchReadsUseCase) {}
+
+  @Post()
+  @HttpCode(200)
+  @Roles('investigator')
+  @ApiOperation({ summary: 'Search plate reads the caller may see; the search is recorded before it answers' })
+  @ApiOkResponse({ type: SearchResponseDto })
+  search(@CurrentUser() user: AuthenticatedUser, @Body() request: SearchRequestDto): Promise<SearchResponseDto> {
+    return this.searchReads.execute(user, request);
+  }
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AgencyProfile, JurisdictionRule, SharingWorld, sharingWorldOf } from '@platekeeper/sharing';
+
+interface VersionedWorld {
+  version: string;
+  world: SharingWorld;
+}
+
+/**
+ * The live agencies and jurisdiction rules. Every call asks PostgreSQL for the world's version (one
+ * row, bumped by triggers on every change), so a change is in force for the next search on every
+ * instance; the full reload happens only when the version moved.
+ */
+@Injectable()
+export class SharingWorldService {
+  private cached?: VersionedWorld;
+  private loading?: Promise<VersionedWorld>;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async current(): Promise<SharingWorld> {
+    const [{ version }]: Array<{ version: string }> = await this.dataSource.query(
+      'SELECT version::text AS version FROM sharing_world_version WHERE id = 1',
+    );
+    const cached = this.cached;
+    if (cached?.version === version) return cached.world;
+    const loading = (this.loading ??= this.load().finally(() => (this.loading = undefined)));
+    const loaded = await loading;
+    // A load that began before this version existed is too old for this search: load again.
+    if (BigInt(loaded.version) < BigInt(version)) return (await this.load()).world;
+    return loaded.world;
+  }
+
+  private async load(): Promise<VersionedWorld> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const [{ version }] = await manager.query('SELECT version::text AS version FROM sharing_world_version WHERE id = 1');
+      const agencies: AgencyProfile[] = (
+        await manager.query('SELECT id, name, state, category, status, retention_days, sharing FROM agencies')
+      ).map((row: Record<string, any>) => ({
+        id: row.id,
+        name: row.name,
+        state: row.state,
+        category: row.category,
+        status: row.status,
+        retentionDays: row.retention_days,
+        sharing: row.sharing,
+      }));
+      const jurisdictions: JurisdictionRule[] = (
+        await manager.query(
+          'SELECT state, deny_out_of_state, deny_categories, denied_purposes, max_retention_days FROM jurisdictions',
+        )
+      ).map((row: Record<string, any>) => ({
+        state: row.state,
+        denyOutOfState: row.deny_out_of_state,
+        denyCategories: row.deny_categories,
+        deniedPurposes: row.denied_purposes,
+        maxRetentionDays: row.max_retention_days,
+      }));
+      const loaded = { version, world: sharingWorldOf(agencies, jurisdictions) };
+      if (!this.cached || BigInt(this.cached.version) <= BigInt(version)) this.cached = loaded;
+      return loaded;
+    });
+  }
+}

@@ -1,0 +1,18 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('fills defaults for a development environment', () => {
+    const config = loadConfig({});
+    expect(config.TOPIC_RAW).toBe('alpr.reads.raw');
+    expect(config.KAFKA_BROKERS).toBe('127.0.0.1:9092');
+  });
+
+  it('names the bad variable when a value is invalid', () => {
+    expect(() => loadConfig({ SEARCH_PORT: 'eighty' })).toThrow(/SEARCH_PORT/);
+  });
+
+  it('refuses to start in production without a JWT secret', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+  });
+});

@@ -1,0 +1,4 @@
+export * from './plate';
+export * from './topics';
+export * from './raw-read';
+export * from './enriched-read';

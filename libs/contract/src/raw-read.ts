@@ -1,0 +1,94 @@
+import 'reflect-metadata';
+import { Type, plainToInstance } from 'class-transformer';
+import {
+  IsLatitude, IsLongitude, IsNotEmptyObject, IsNumber, IsObject, IsOptional, IsString, IsUUID,
+  Length, Max, Min, ValidateNested, ValidationError, registerDecorator, validateSync,
+} from 'class-validator';
+import { FieldViolation } from './topics';
+import { normalisePlate } from './plate';
+
+export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
+const ISO_8601_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+function IsIsoInstantWithOffset() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isIsoInstantWithOffset',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be an ISO-8601 timestamp with an offset, e.g. 2026-05-01T12:00:00Z` },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && ISO_8601_WITH_OFFSET.test(value) && !Number.isNaN(Date.parse(value)),
+      },
+    });
+}
+
+function NotInTheFuture(skewMs: number) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'notInTheFuture',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must not be more than 5 minutes in the future` },
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || !(Date.parse(value) > Date.now() + skewMs),
+      },
+    });
+}
+
+function NormalisesToAPlate() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'normalisesToAPlate',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must contain at least one letter or digit` },
+      validator: { validate: (value: unknown) => typeof value !== 'string' || normalisePlate(value).length > 0 },
+    });
+}
+
+export class VehicleDescription {
+  @IsOptional() @IsString() make?: string;
+  @IsOptional() @IsString() model?: string;
+  @IsOptional() @IsString() color?: string;
+  @IsOptional() @IsString() type?: string;
+}
+
+export class ReadLocation {
+  @IsLatitude() lat: number;
+  @IsLongitude() lon: number;
+}
+
+/** A camera read as published on the raw topic (CONTRACT §2). */
+export class RawRead {
+  @IsOptional() @IsUUID() readId?: string;
+  @IsString() @Length(1, 200) cameraId: string;
+  @IsString() @IsIsoInstantWithOffset() @NotInTheFuture(MAX_FUTURE_SKEW_MS) capturedAt: string;
+  @IsString() @Length(1, 16) @NormalisesToAPlate() plate: string;
+  @IsOptional() @IsString() @Length(1, 16) plateRegion?: string;
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1) confidence?: number;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => VehicleDescription) vehicle?: VehicleDescription;
+  @IsOptional() @IsNotEmptyObject() @ValidateNested() @Type(() => ReadLocation) location?: ReadLocation;
+  @IsOptional() @IsString() @Length(1, 1024) imageRef?: string;
+}
+
+export type RawReadCheck = { ok: true; read: RawRead } | { ok: false; violations: FieldViolation[] };
+
+function flattenViolations(errors: ValidationError[], parentPath = ''): FieldViolation[] {
+  return errors.flatMap((error) => {
+    const field = parentPath ? `${parentPath}.${error.property}` : error.property;
+    const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({ field, rule, message }));
+    return [...own, ...flattenViolations(error.children ?? [], field)];
+  });
+}
+
+export function checkRawRead(candidate: unknown): RawReadCheck {
+  if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) {
+    return { ok: false, violations: [{ field: '$', rule: 'isObject', message: 'a read must be a JSON object' }] };
+  }
+  const read = plainToInstance(RawRead, candidate, { excludeExtraneousValues: false });
+  const violations = flattenViolations(validateSync(read, { whitelist: true, forbidUnknownValues: false }));
+  return violations.length === 0 ? { ok: true, read } : { ok: false, violations };
+}
+

@@ -1,0 +1,71 @@
+import { Client } from '@elastic/elasticsearch';
+import { PlatekeeperConfig } from '@platekeeper/config';
+
+export function createElasticClient(config: PlatekeeperConfig): Client {
+  return new Client({ node: config.ELASTICSEARCH_URL, maxRetries: 3, requestTimeout: 30_000 });
+}
+
+/** Daily indices: retention deletes whole indices, and a replayed read always lands in the same one. */
+export function readsIndexName(prefix: string, capturedAt: string): string {
+  return `${prefix}-${new Date(capturedAt).toISOString().slice(0, 10).replace(/-/g, '.')}`;
+}
+
+export function readsIndexPattern(prefix: string): string {
+  return `${prefix}-*`;
+}
+
+export function readsIndexDay(prefix: string, indexName: string): Date | undefined {
+  const match = new RegExp(`^${prefix}-(\\d{4})\\.(\\d{2})\\.(\\d{2})$`).exec(indexName);
+  return match ? new Date(`${match[1]}-${match[2]}-${match[3]}T00:00:00Z`) : undefined;
+}
+
+const caseInsensitiveKeyword = { type: 'keyword', normalizer: 'case_insensitive' } as const;
+
+/**
+ * Explicit mappings, strict so a malformed document is rejected rather than silently mapped.
+ * `plate` (normalised) serves exact and wildcard/substring matching, `plateFolded` OCR-fuzzy matching.
+ */
+export function readsIndexTemplate(prefix: string) {
+  return {
+    name: `${prefix}-template`,
+    index_patterns: [readsIndexPattern(prefix)],
+    template: {
+      settings: {
+        number_of_shards: 1,
+        number_of_replicas: 0,
+        refresh_interval: '1s',
+        analysis: { normalizer: { case_insensitive: { type: 'custom', filter: ['lowercase', 'asciifolding'] } } },
+      },
+      mappings: {
+        dynamic: 'strict',
+        properties: {
+          readId: { type: 'keyword' },
+          cameraId: { type: 'keyword' },
+          agencyId: { type: 'keyword' },
+          agencyState: { type: 'keyword' },
+          capturedAt: { type: 'date' },
+          ingestedAt: { type: 'date' },
+          plate: { type: 'keyword' },
+          plateFolded: { type: 'keyword' },
+          plateRaw: { type: 'keyword', index: false },
+          plateRegion: caseInsensitiveKeyword,
+          confidence: { type: 'float' },
+          vehicle: {
+            properties: {
+              make: caseInsensitiveKeyword,
+              model: caseInsensitiveKeyword,
+              color: caseInsensitiveKeyword,
+              type: caseInsensitiveKeyword,
+            },
+          },
+          location: { type: 'geo_point' },
+          imageRef: { type: 'keyword', index: false },
+        },
+      },
+    },
+  } as const;
+}
+
+export async function ensureReadsIndexTemplate(client: Client, prefix: string): Promise<void> {
+  await client.indices.putIndexTemplate(readsIndexTemplate(prefix) as never);
+}

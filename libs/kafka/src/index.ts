@@ -1,0 +1,3 @@
+export * from './kafka';
+export * from './dead-letter';
+export * from './consumer-health';

@@ -1,0 +1,37 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { PlatekeeperConfig } from '@platekeeper/config';
+import { PERSISTED_ENTITIES } from './entities';
+import { InitialSchema1764200000000 } from './migrations/1764200000000-initial-schema';
+
+export const MIGRATIONS = [InitialSchema1764200000000];
+
+export function dataSourceOptions(config: PlatekeeperConfig): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: config.DATABASE_URL,
+    entities: PERSISTED_ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: 20 },
+  };
+}
+
+/** Applies pending migrations; safe to run from several processes at once thanks to the advisory lock. */
+export async function migrateDatabase(config: PlatekeeperConfig): Promise<string[]> {
+  const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
+  try {
+    const lockHolder = dataSource.createQueryRunner();
+    await lockHolder.connect();
+    await lockHolder.query('SELECT pg_advisory_lock(727274)');
+    try {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      return applied.map((migration) => migration.name);
+    } finally {
+      await lockHolder.query('SELECT pg_advisory_unlock(727274)');
+      await lockHolder.release();
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}

@@ -1,0 +1,5 @@
+export * from './sharing-policy';
+export type { GrantingRule } from './sharing-conditions';
+export * from './visibility';
+export * from './visibility-filter';
+export * from './effective-access';

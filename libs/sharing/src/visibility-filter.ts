@@ -1,0 +1,71 @@
+import { compareAgencyIds } from './sharing-conditions';
+import { VisibilityDecision, VisibleOwner } from './visibility';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface OwnerFilterGroup {
+  retentionDays: number;
+  agencyIds: string[];
+}
+
+/** Owners that share a retention window, so the Elasticsearch filter needs one clause per window, not per owner. */
+export function groupVisibleOwnersByRetention(decision: VisibilityDecision): OwnerFilterGroup[] {
+  const agencyIdsByRetention = new Map<number, string[]>();
+  for (const owner of decision.visibleOwners) {
+    const agencyIds = agencyIdsByRetention.get(owner.retentionDays);
+    if (agencyIds === undefined) agencyIdsByRetention.set(owner.retentionDays, [owner.agencyId]);
+    else agencyIds.push(owner.agencyId);
+  }
+  return [...agencyIdsByRetention.entries()]
+    .sort(([left], [right]) => left - right)
+    .map(([retentionDays, agencyIds]) => ({ retentionDays, agencyIds: agencyIds.sort(compareAgencyIds) }));
+}
+
+/** Oldest instant a read may have been captured after and still be visible: "younger than" is strict. */
+export function retentionCutoff(now: Date, retentionDays: number): Date {
+  return new Date(now.getTime() - retentionDays * DAY_MS);
+}
+
+/**
+ * Elasticsearch query matching only the reads `decision` allows. Fields: `agencyId` (keyword, owner
+ * from the camera registry) and `capturedAt` (date).
+ */
+export function buildVisibilityFilter(decision: VisibilityDecision, now: Date): Record<string, unknown> {
+  const groups = groupVisibleOwnersByRetention(decision);
+  if (groups.length === 0) return { bool: { must_not: { match_all: {} } } };
+  return {
+    bool: {
+      should: groups.map((group) => ({
+        bool: {
+          filter: [
+            { terms: { agencyId: group.agencyIds } },
+            { range: { capturedAt: { gt: retentionCutoff(now, group.retentionDays).toISOString() } } },
+          ],
+        },
+      })),
+      minimum_should_match: 1,
+    },
+  };
+}
+
+// Decisions are values built once per search; indexing them lazily keeps report loops linear.
+const visibleOwnersByDecision = new WeakMap<VisibilityDecision, Map<string, VisibleOwner>>();
+
+function visibleOwnerIndex(decision: VisibilityDecision): Map<string, VisibleOwner> {
+  let index = visibleOwnersByDecision.get(decision);
+  if (index === undefined) {
+    index = new Map(decision.visibleOwners.map((owner) => [owner.agencyId, owner]));
+    visibleOwnersByDecision.set(decision, index);
+  }
+  return index;
+}
+
+/** The in-memory twin of buildVisibilityFilter. */
+export function isReadVisible(
+  decision: VisibilityDecision,
+  read: { agencyId: string; capturedAt: Date },
+  now: Date,
+): boolean {
+  const owner = visibleOwnerIndex(decision).get(read.agencyId);
+  return owner !== undefined && read.capturedAt.getTime() > retentionCutoff(now, owner.retentionDays).getTime();
+}

@@ -1,0 +1,129 @@
+import fc from 'fast-check';
+import {
+  REFERENCE_NOW,
+  arbitraryRead,
+  arbitrarySearch,
+  arbitraryWorld,
+  referenceIsVisible,
+  referenceWithheldOwners,
+} from '../../../test/support/reference-visibility';
+import { sharingWorldOf } from './sharing-policy';
+import { decideVisibility } from './visibility';
+import { buildVisibilityFilter, isReadVisible } from './visibility-filter';
+
+type Read = { agencyId: string; capturedAt: Date };
+type Clause = Record<string, unknown>;
+
+const asList = (clauses: unknown): Clause[] =>
+  clauses === undefined ? [] : Array.isArray(clauses) ? (clauses as Clause[]) : [clauses as Clause];
+
+/** Just enough of Elasticsearch's query semantics to run the filter we build against an in-memory read. */
+function queryMatches(query: Clause, read: Read): boolean {
+  if ('match_all' in query) return true;
+  if ('terms' in query) {
+    const [[field, values]] = Object.entries(query.terms as Record<string, string[]>);
+    return values.includes(read[field as keyof Read] as string);
+  }
+  if ('range' in query) {
+    const [[field, bounds]] = Object.entries(query.range as Record<string, Record<string, string>>);
+    const value = (read[field as keyof Read] as Date).getTime();
+    return Object.entries(bounds).every(([operator, bound]) => {
+      const limit = Date.parse(bound);
+      if (operator === 'gt') return value > limit;
+      if (operator === 'gte') return value >= limit;
+      if (operator === 'lt') return value < limit;
+      if (operator === 'lte') return value <= limit;
+      throw new Error(`unsupported range operator ${operator}`);
+    });
+  }
+  if ('bool' in query) {
+    const bool = query.bool as Record<string, unknown>;
+    const should = asList(bool.should);
+    const minimumShouldMatch = (bool.minimum_should_match as number | undefined) ?? (should.length > 0 ? 1 : 0);
+    return (
+      asList(bool.filter).every((clause) => queryMatches(clause, read)) &&
+      asList(bool.must).every((clause) => queryMatches(clause, read)) &&
+      !asList(bool.must_not).some((clause) => queryMatches(clause, read)) &&
+      should.filter((clause) => queryMatches(clause, read)).length >= minimumShouldMatch
+    );
+  }
+  throw new Error(`unsupported clause ${JSON.stringify(query)}`);
+}
+
+const worldSearchAndReads = arbitraryWorld().chain((world) => {
+  const agencyIds = world.agencies.map((agency) => agency.id);
+  return fc.record({
+    world: fc.constant(world),
+    search: arbitrarySearch([...agencyIds, 'unregistered-agency']),
+    reads: fc.array(arbitraryRead([...agencyIds, 'unregistered-agency']), { minLength: 1, maxLength: 20 }),
+  });
+});
+
+describe('visibility against the literal reading of CONTRACT §3', () => {
+  it('decides every read exactly as the reference does', () => {
+    fc.assert(
+      fc.property(worldSearchAndReads, ({ world, search, reads }) => {
+        const decision = decideVisibility(
+          sharingWorldOf(world.agencies, world.jurisdictions),
+          search.searcherId,
+          search.purpose,
+          search.scope,
+        );
+        for (const read of reads) {
+          const expected = referenceIsVisible(
+            world.agencies,
+            world.jurisdictions,
+            search.searcherId,
+            search.purpose,
+            search.scope,
+            read,
+            REFERENCE_NOW,
+          );
+          expect(isReadVisible(decision, read, REFERENCE_NOW)).toBe(expected);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('builds an Elasticsearch filter that matches exactly the reads the reference shows', () => {
+    fc.assert(
+      fc.property(worldSearchAndReads, ({ world, search, reads }) => {
+        const filter = buildVisibilityFilter(
+          decideVisibility(sharingWorldOf(world.agencies, world.jurisdictions), search.searcherId, search.purpose, search.scope),
+          REFERENCE_NOW,
+        );
+        for (const read of reads) {
+          const expected = referenceIsVisible(
+            world.agencies,
+            world.jurisdictions,
+            search.searcherId,
+            search.purpose,
+            search.scope,
+            read,
+            REFERENCE_NOW,
+          );
+          expect(queryMatches(filter, read)).toBe(expected);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('withholds the same owners for the same reasons as the reference', () => {
+    fc.assert(
+      fc.property(worldSearchAndReads, ({ world, search }) => {
+        const decision = decideVisibility(
+          sharingWorldOf(world.agencies, world.jurisdictions),
+          search.searcherId,
+          search.purpose,
+          search.scope,
+        );
+        expect(decision.withheldOwners).toEqual(
+          referenceWithheldOwners(world.agencies, world.jurisdictions, search.searcherId, search.purpose, search.scope),
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
