@@ -2,7 +2,9 @@ const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
 const moduleNameMapper = pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' });
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }] };
+const transform = { '^.+\\.(ts|js)$': ['ts-jest', { tsconfig: { isolatedModules: true, allowJs: true } }] };
+// @fastify/static (Swagger UI at /docs) requires an ESM-only package, which jest must compile to CommonJS.
+const transformIgnorePatterns = ['/node_modules/(?!content-disposition/)'];
 
 module.exports = {
   projects: [
@@ -14,6 +16,7 @@ module.exports = {
       roots: ['<rootDir>/apps', '<rootDir>/libs'],
       testRegex: '.*\\.spec\\.ts$',
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
     },
     {
@@ -24,6 +27,7 @@ module.exports = {
       roots: ['<rootDir>/test'],
       testRegex: '.*\\.e2e-spec\\.ts$',
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
 
     },

@@ -35,12 +35,13 @@ export type PlatekeeperConfig = Readonly<ReturnType<typeof loadConfig>>;
 /** Validates the environment once at boot; a missing or bad variable fails with its name. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env) {
   // An unset NODE_ENV means a developer's machine, where the development JWT secret is acceptable.
-  return cleanEnv({ NODE_ENV: 'development', ...environment }, platekeeperEnv, {
+  // A plain frozen copy: envalid's strict proxy throws on the hook probes Nest makes on providers.
+  return Object.freeze({ ...cleanEnv({ NODE_ENV: 'development', ...environment }, platekeeperEnv, {
     reporter: ({ errors }) => {
       const problems = Object.entries(errors).map(([name, error]) => `${name}: ${(error as Error).message}`);
       if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
     },
-  });
+  }) });
 }
 
 export function kafkaBrokers(config: PlatekeeperConfig): string[] {

@@ -19,7 +19,8 @@ export function readsIndexDay(prefix: string, indexName: string): Date | undefin
   return match ? new Date(`${match[1]}-${match[2]}-${match[3]}T00:00:00Z`) : undefined;
 }
 
-const caseInsensitiveKeyword = { type: 'keyword', normalizer: 'case_insensitive' } as const;
+// The built-in normalizer: the integ-test distribution has no analysis-common module (no asciifolding).
+const caseInsensitiveKeyword = { type: 'keyword', normalizer: 'lowercase' } as const;
 
 /**
  * Explicit mappings, strict so a malformed document is rejected rather than silently mapped.
@@ -34,7 +35,6 @@ export function readsIndexTemplate(prefix: string) {
         number_of_shards: 1,
         number_of_replicas: 0,
         refresh_interval: '1s',
-        analysis: { normalizer: { case_insensitive: { type: 'custom', filter: ['lowercase', 'asciifolding'] } } },
       },
       mappings: {
         dynamic: 'strict',

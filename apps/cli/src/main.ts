@@ -1,0 +1,101 @@
+import 'reflect-metadata';
+import { Command, InvalidArgumentError } from 'commander';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createGzip } from 'node:zlib';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '@platekeeper/config';
+import { createKafka, ensureReadTopics } from '@platekeeper/kafka';
+import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
+import { DEMO_AGENCIES, SHOWCASE_PLATE, seedDemoRegistry } from './demo-world';
+import { mintDevelopmentToken } from './mint-token';
+import { generateRawReads } from './read-generator';
+import { replayReads } from './replay';
+
+const config = loadConfig();
+const program = new Command('platekeeper').description('Platekeeper developer and load-testing commands');
+
+const positiveInteger = (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return parsed;
+};
+const demoCameraIds = () => DEMO_AGENCIES.flatMap((agency) => agency.cameras.map((camera) => camera.id));
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(async () => {
+    const applied = await migrateDatabase(config);
+    console.log(applied.length ? `applied ${applied.join(', ')}` : 'database schema is up to date');
+  });
+
+program
+  .command('mint-token')
+  .description('print a development bearer token (HS256, JWT_SECRET)')
+  .requiredOption('--agency <id>', 'agency id claim')
+  .option('--role <roles...>', 'investigator | agency_admin | platform_admin', ['investigator'])
+  .option('--sub <userId>', 'user id claim')
+  .option('--ttl <duration>', 'lifetime, e.g. 8h', '8h')
+  .action(async (options) => {
+    console.log(await mintDevelopmentToken(config, { agencyId: options.agency, roles: options.role, userId: options.sub, expiresIn: options.ttl }));
+  });
+
+program
+  .command('generate-reads')
+  .description('write an NDJSON file of raw reads for the demo cameras (gzipped if it ends in .gz)')
+  .requiredOption('--out <file>')
+  .option('--count <n>', 'number of reads', positiveInteger, 100_000)
+  .option('--seed <n>', 'random seed', positiveInteger, 42)
+  .option('--cameras <ids>', 'comma-separated camera ids (default: the demo cameras)')
+  .action(async (options) => {
+    const cameraIds = options.cameras ? String(options.cameras).split(',') : demoCameraIds();
+    const file = createWriteStream(options.out);
+    const output = options.out.endsWith('.gz') ? createGzip() : file;
+    if (output !== file) output.pipe(file);
+    for (const read of generateRawReads({ cameraIds, count: options.count, seed: options.seed, withReadIds: true })) {
+      if (!output.write(`${JSON.stringify(read)}\n`)) await once(output, 'drain');
+    }
+    output.end();
+    await once(file, 'close');
+    console.log(`wrote ${options.count} reads to ${options.out}`);
+  });
+
+program
+  .command('replay')
+  .description('produce an NDJSON(.gz) file of raw reads onto the raw topic')
+  .argument('<file>')
+  .option('--rate <readsPerSecond>', 'target rate; default as fast as possible', positiveInteger)
+  .option('--topic <topic>', 'target topic', config.TOPIC_RAW)
+  .option('--no-progress', 'no progress bar')
+  .action(async (file, options) => {
+    const result = await replayReads(config, { file, ratePerSecond: options.rate, topic: options.topic, progress: options.progress });
+    console.log(`produced ${result.produced} reads in ${result.seconds.toFixed(1)} s: ${Math.round(result.ratePerSecond)} reads/s`);
+  });
+
+program
+  .command('demo')
+  .description('register the demo agencies and cameras and publish a few thousand demo reads')
+  .option('--count <n>', 'number of reads', positiveInteger, 3000)
+  .action(async (options) => {
+    await migrateDatabase(config);
+    const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
+    await seedDemoRegistry(dataSource);
+    await dataSource.destroy();
+    const kafka = createKafka(config, 'demo');
+    await ensureReadTopics(kafka, config);
+    const producer = kafka.producer();
+    await producer.connect();
+    const reads = [...generateRawReads({ cameraIds: demoCameraIds(), count: options.count, featuredPlates: [SHOWCASE_PLATE] })];
+    for (let start = 0; start < reads.length; start += 1000) {
+      const messages = reads.slice(start, start + 1000).map((read) => ({ key: String(read.cameraId), value: JSON.stringify(read) }));
+      await producer.send({ topic: config.TOPIC_RAW, messages, acks: -1 });
+    }
+    await producer.disconnect();
+    console.log(`registered ${DEMO_AGENCIES.length} agencies and published ${reads.length} reads (showcase plate ${SHOWCASE_PLATE})`);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

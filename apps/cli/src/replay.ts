@@ -1,0 +1,82 @@
+import { SingleBar, Presets } from 'cli-progress';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import { Message } from 'kafkajs';
+import { PlatekeeperConfig } from '@platekeeper/config';
+import { createKafka } from '@platekeeper/kafka';
+
+export interface ReplayOptions {
+  file: string;
+  ratePerSecond?: number;
+  topic?: string;
+  batchSize?: number;
+  progress?: boolean;
+}
+
+export interface ReplayResult {
+  produced: number;
+  seconds: number;
+  ratePerSecond: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function cameraIdOf(line: string): string | null {
+  try {
+    const cameraId = (JSON.parse(line) as { cameraId?: unknown }).cameraId;
+    return typeof cameraId === 'string' ? cameraId : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Produces an NDJSON file (gzipped when it ends in .gz) of raw reads onto the raw topic, each line
+ * as-is (malformed lines too: they are what the DLQ is for), keyed by cameraId, at a fixed rate or flat out.
+ */
+export async function replayReads(config: PlatekeeperConfig, options: ReplayOptions): Promise<ReplayResult> {
+  const topic = options.topic ?? config.TOPIC_RAW;
+  const batchSize = options.batchSize ?? 1000;
+  const kafka = createKafka(config, 'replay');
+  const producer = kafka.producer({ allowAutoTopicCreation: true });
+  await producer.connect();
+  const fileBytes = (await stat(options.file)).size;
+  const raw = createReadStream(options.file);
+  const input = options.file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  const bar = options.progress === false
+    ? undefined
+    : new SingleBar({ format: 'replay |{bar}| {percentage}% | {produced} reads | {rate} reads/s', hideCursor: true }, Presets.shades_classic);
+  bar?.start(fileBytes, 0, { produced: 0, rate: 0 });
+  const startedAt = Date.now();
+  let produced = 0;
+  let pending: Message[] = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    await producer.send({ topic, messages: pending, acks: -1 });
+    produced += pending.length;
+    pending = [];
+    const elapsedSeconds = (Date.now() - startedAt) / 1000;
+    bar?.update(raw.bytesRead, { produced, rate: Math.round(produced / Math.max(elapsedSeconds, 0.001)) });
+    if (options.ratePerSecond) {
+      const dueAtMs = (produced / options.ratePerSecond) * 1000;
+      const aheadMs = dueAtMs - (Date.now() - startedAt);
+      if (aheadMs > 0) await sleep(aheadMs);
+    }
+  };
+  const effectiveBatch = options.ratePerSecond ? Math.max(1, Math.min(batchSize, Math.ceil(options.ratePerSecond / 10))) : batchSize;
+  try {
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      if (line.trim().length === 0) continue;
+      pending.push({ key: cameraIdOf(line), value: line });
+      if (pending.length >= effectiveBatch) await flush();
+    }
+    await flush();
+  } finally {
+    bar?.stop();
+    await producer.disconnect();
+  }
+  const seconds = (Date.now() - startedAt) / 1000;
+  return { produced, seconds, ratePerSecond: produced / Math.max(seconds, 0.001) };
+}

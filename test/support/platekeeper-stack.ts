@@ -1,0 +1,164 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes } from 'node:crypto';
+import { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { PlatekeeperConfig, loadConfig } from '@platekeeper/config';
+import { createKafka, ensureReadTopics } from '@platekeeper/kafka';
+import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
+import { AgencyCategory, DEFAULT_SHARING_POLICY, SharingPolicy } from '@platekeeper/sharing';
+import { IngestModule } from '../../apps/ingest/src/ingest.module';
+import { IndexerModule } from '../../apps/indexer/src/indexer.module';
+import { createSearchApp } from '../../apps/search/src/search-app';
+import { mintDevelopmentToken } from '../../apps/cli/src/mint-token';
+
+/**
+ * The real pipeline, in this process, on the real engines: topics, consumer groups and indices are
+ * unique to the run so suites never see each other's reads.
+ */
+export class PlatekeeperTestStack {
+  readonly runId = `e2e${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  config: PlatekeeperConfig;
+  dataSource: DataSource;
+  kafka: Kafka;
+  producer: Producer;
+  private readonly apps: INestApplication[] = [];
+  searchUrls: string[] = [];
+
+  async start(options: { searchInstances?: number } = {}): Promise<this> {
+    Object.assign(process.env, {
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/platekeeper_test',
+      TOPIC_RAW: `${this.runId}.reads.raw`,
+      TOPIC_ENRICHED: `${this.runId}.reads.enriched`,
+      TOPIC_DLQ: `${this.runId}.reads.dlq`,
+      INGEST_GROUP_ID: `${this.runId}-ingest`,
+      INDEXER_GROUP_ID: `${this.runId}-indexer`,
+      READS_INDEX_PREFIX: `${this.runId}-reads`,
+      JWT_SECRET: 'e2e-secret',
+    });
+    this.config = loadConfig();
+    await migrateDatabase(this.config);
+    this.dataSource = await new DataSource(dataSourceOptions(this.config)).initialize();
+    this.kafka = createKafka(this.config, 'e2e');
+    await ensureReadTopics(this.kafka, this.config);
+    this.producer = this.kafka.producer();
+    await this.producer.connect();
+    for (const module of [IngestModule, IndexerModule]) {
+      const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), { logger: ['error'] });
+      await app.listen(0, '127.0.0.1');
+      this.apps.push(app);
+    }
+    for (let instance = 0; instance < (options.searchInstances ?? 1); instance++) {
+      const search = await createSearchApp();
+      await search.listen(0, '127.0.0.1');
+      this.apps.push(search);
+      this.searchUrls.push(await search.getUrl());
+    }
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const app of this.apps.reverse()) await app.close();
+    await this.producer?.disconnect();
+    await this.dataSource?.destroy();
+  }
+
+  get searchUrl(): string {
+    return this.searchUrls[0];
+  }
+
+  id(name: string): string {
+    return `${this.runId}-${name}`;
+  }
+
+  async registerAgency(agency: {
+    id: string; state: string; category?: AgencyCategory; sharing?: Partial<SharingPolicy>; cameras: string[];
+  }): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO agencies (id, name, state, category, status, retention_days, sharing) VALUES ($1, $1, $2, $3, 'active', 30, $4)`,
+      [agency.id, agency.state, agency.category ?? 'local_police', { ...DEFAULT_SHARING_POLICY, ...agency.sharing }],
+    );
+    for (const cameraId of agency.cameras) {
+      await this.dataSource.query(`INSERT INTO cameras (id, agency_id, name, lat, lon) VALUES ($1, $2, $1, 47.3, -122.2)`, [cameraId, agency.id]);
+    }
+  }
+
+  async produceRaw(values: Array<string | Buffer | object>): Promise<void> {
+    await this.producer.send({
+      topic: this.config.TOPIC_RAW,
+      acks: -1,
+      messages: values.map((value) => ({
+        key: typeof value === 'object' && !Buffer.isBuffer(value) ? String((value as { cameraId?: unknown }).cameraId) : null,
+        value: typeof value === 'string' || Buffer.isBuffer(value) ? value : JSON.stringify(value),
+      })),
+    });
+  }
+
+  async produceEnriched(values: Array<string | object>): Promise<void> {
+    await this.producer.send({
+      topic: this.config.TOPIC_ENRICHED,
+      acks: -1,
+      messages: values.map((value) => ({ value: typeof value === 'string' ? value : JSON.stringify(value) })),
+    });
+  }
+
+  token(agencyId: string, roles: string[] = ['investigator'], userId?: string): Promise<string> {
+    return mintDevelopmentToken(this.config, { agencyId, roles, userId });
+  }
+
+  async request(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; baseUrl?: string; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; body: any; text: string; headers: Headers }> {
+    const response = await fetch(`${options.baseUrl ?? this.searchUrl}${path}`, {
+      method,
+      headers: {
+        ...(options.body !== undefined && { 'content-type': 'application/json' }),
+        ...(options.token && { authorization: `Bearer ${options.token}` }),
+        ...options.headers,
+      },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // non-JSON bodies (CSV) stay text
+    }
+    return { status: response.status, body, text, headers: response.headers };
+  }
+
+  /** Collects DLQ messages until `predicate` holds or the deadline passes. */
+  async readDeadLetters(predicate: (messages: KafkaMessage[]) => boolean, timeoutMs = 60_000): Promise<KafkaMessage[]> {
+    const consumer: Consumer = this.kafka.consumer({ groupId: `${this.runId}-dlq-reader-${Date.now()}` });
+    const messages: KafkaMessage[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.config.TOPIC_DLQ, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(messages) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    await consumer.disconnect();
+    return messages;
+  }
+}
+
+/** Polls until `probe` returns a defined value, for things that become true asynchronously (indexing). */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
