@@ -2,40 +2,39 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CameraRegistration } from '@platekeeper/contract';
 
-const MIN_RELOAD_INTERVAL_MS = 1_000;
-
-/** The camera → owner map, reloaded when a read names a camera it has not seen (a camera just registered). */
+/**
+ * The camera → owner map. Before each batch it compares the registry's version (bumped by a trigger on
+ * every camera or agency change) and reloads when it moved, so a camera registered or moved before a
+ * read was produced is always attributed to its owner at that time.
+ */
 @Injectable()
 export class CameraRegistry {
   private cameras = new Map<string, CameraRegistration>();
-  private lastLoadedAt = 0;
+  private loadedVersion?: string;
 
   constructor(private readonly dataSource: DataSource) {}
 
-  async load(): Promise<void> {
-    const rows: Array<{ id: string; agency_id: string; state: string; lat: number; lon: number }> =
-      await this.dataSource.query(
-        `SELECT c.id, c.agency_id, a.state, c.lat, c.lon FROM cameras c JOIN agencies a ON a.id = c.agency_id`,
-      );
-    this.cameras = new Map(
-      rows.map((row) => [
-        row.id,
-        { cameraId: row.id, ownerAgencyId: row.agency_id, ownerState: row.state, lat: row.lat, lon: row.lon },
-      ]),
+  async current(): Promise<ReadonlyMap<string, CameraRegistration>> {
+    const [{ version }]: Array<{ version: string }> = await this.dataSource.query(
+      'SELECT version::text AS version FROM sharing_world_version WHERE id = 1',
     );
-    this.lastLoadedAt = Date.now();
+    if (version !== this.loadedVersion) await this.load();
+    return this.cameras;
   }
 
-  async lookup(cameraIds: Iterable<string>): Promise<Map<string, CameraRegistration>> {
-    const wanted = [...new Set(cameraIds)];
-    if (wanted.some((cameraId) => !this.cameras.has(cameraId)) && Date.now() - this.lastLoadedAt >= MIN_RELOAD_INTERVAL_MS) {
-      await this.load();
-    }
-    const found = new Map<string, CameraRegistration>();
-    for (const cameraId of wanted) {
-      const camera = this.cameras.get(cameraId);
-      if (camera) found.set(cameraId, camera);
-    }
-    return found;
+  private async load(): Promise<void> {
+    await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const [{ version }] = await manager.query('SELECT version::text AS version FROM sharing_world_version WHERE id = 1');
+      const rows: Array<{ id: string; agency_id: string; state: string; lat: number; lon: number }> = await manager.query(
+        `SELECT c.id, c.agency_id, a.state, c.lat, c.lon FROM cameras c JOIN agencies a ON a.id = c.agency_id`,
+      );
+      this.cameras = new Map(
+        rows.map((row) => [
+          row.id,
+          { cameraId: row.id, ownerAgencyId: row.agency_id, ownerState: row.state, lat: row.lat, lon: row.lon },
+        ]),
+      );
+      this.loadedVersion = version;
+    });
   }
 }

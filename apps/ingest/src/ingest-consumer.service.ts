@@ -25,7 +25,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     await ensureReadTopics(this.kafka, this.config);
-    await this.cameraRegistry.load();
+    await this.cameraRegistry.current();
     this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
     await this.producer.connect();
     this.consumer = this.kafka.consumer({ groupId: this.config.INGEST_GROUP_ID, maxBytesPerPartition: 4 * 1024 * 1024 });
@@ -44,9 +44,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
   private async ingestBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }: EachBatchPayload) {
     if (batch.messages.length === 0) return;
     const parsed = batch.messages.map((message) => ({ message, parsed: parseRawMessage(message.value) }));
-    const cameras = await this.cameraRegistry.lookup(
-      parsed.flatMap((entry) => (entry.parsed.ok ? [entry.parsed.read.cameraId] : [])),
-    );
+    const cameras = await this.cameraRegistry.current();
     const ingestedAt = new Date();
     const enriched: Message[] = [];
     const deadLetters: Message[] = [];
