@@ -11,6 +11,9 @@ import { DEMO_AGENCIES, SHOWCASE_PLATE, seedDemoRegistry } from './demo-world';
 import { mintDevelopmentToken } from './mint-token';
 import { generateRawReads } from './read-generator';
 import { replayReads } from './replay';
+import { printWalkthrough } from './walkthrough';
+import { createElasticClient, readsIndexPattern } from '@platekeeper/elastic';
+import { normalisePlate } from '@platekeeper/contract';
 
 const config = loadConfig();
 const program = new Command('platekeeper').description('Platekeeper developer and load-testing commands');
@@ -94,6 +97,35 @@ program
     await producer.disconnect();
     console.log(`registered ${DEMO_AGENCIES.length} agencies and published ${reads.length} reads (showcase plate ${SHOWCASE_PLATE})`);
   });
+
+program
+  .command('wait-searchable')
+  .description('wait until an agency has indexed reads of a plate (asks Elasticsearch directly, so no search is recorded)')
+  .requiredOption('--agency <id>')
+  .requiredOption('--plate <plate>')
+  .option('--timeout <seconds>', 'give up after', positiveInteger, 180)
+  .action(async (options) => {
+    const elastic = createElasticClient(config);
+    const deadline = Date.now() + options.timeout * 1000;
+    const query = { bool: { filter: [{ term: { agencyId: options.agency } }, { term: { plate: normalisePlate(options.plate) } }] } };
+    for (;;) {
+      const { count } = await elastic
+        .count({ index: readsIndexPattern(config.READS_INDEX_PREFIX), query, ignore_unavailable: true, allow_no_indices: true })
+        .catch(() => ({ count: 0 }));
+      if (count > 0) {
+        console.log(`${count} reads of ${options.plate} by ${options.agency} are searchable`);
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`no reads of ${options.plate} by ${options.agency} became searchable in ${options.timeout} s`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await elastic.close();
+  });
+
+program
+  .command('walkthrough')
+  .description('print ready-to-paste curls for the demo (the Auburn story)')
+  .action(() => printWalkthrough(config));
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
