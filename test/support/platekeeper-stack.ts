@@ -4,7 +4,10 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { randomBytes } from 'node:crypto';
 import { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { Client } from '@elastic/elasticsearch';
 import { PlatekeeperConfig, loadConfig } from '@platekeeper/config';
+import { EnrichedRead } from '@platekeeper/contract';
+import { createElasticClient, ensureReadsIndexTemplate, readsIndexName } from '@platekeeper/elastic';
 import { createKafka, ensureReadTopics } from '@platekeeper/kafka';
 import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import { AgencyCategory, DEFAULT_SHARING_POLICY, SharingPolicy } from '@platekeeper/sharing';
@@ -62,8 +65,41 @@ export class PlatekeeperTestStack {
 
   async stop(): Promise<void> {
     for (const app of this.apps.reverse()) await app.close();
+    await this.deleteRunIndices();
     await this.producer?.disconnect();
     await this.dataSource?.destroy();
+  }
+
+  /** Writes enriched reads straight into Elasticsearch (refreshed), for suites about search rather than the pipeline. */
+  async indexReads(reads: Array<EnrichedRead>): Promise<void> {
+    const operations = reads.flatMap((read) => [
+      { index: { _index: readsIndexName(this.config.READS_INDEX_PREFIX, read.capturedAt), _id: read.readId } },
+      read,
+    ]);
+    const elastic = this.elastic();
+    try {
+      await ensureReadsIndexTemplate(elastic, this.config.READS_INDEX_PREFIX);
+      const response = await elastic.bulk({ operations, refresh: true });
+      if (response.errors) throw new Error(`bulk indexing failed: ${JSON.stringify(response.items.find((item) => item.index?.error))}`);
+    } finally {
+      await elastic.close();
+    }
+  }
+
+  private elastic(): Client {
+    return createElasticClient(this.config);
+  }
+
+  private async deleteRunIndices(): Promise<void> {
+    if (!this.config) return;
+    const elastic = this.elastic();
+    try {
+      const indices = await elastic.cat.indices({ index: `${this.config.READS_INDEX_PREFIX}-*`, format: 'json', h: 'index' });
+      const names = indices.map((entry) => entry.index).filter((name): name is string => typeof name === 'string');
+      if (names.length > 0) await elastic.indices.delete({ index: names.join(',') });
+    } finally {
+      await elastic.close();
+    }
   }
 
   get searchUrl(): string {
