@@ -19,6 +19,7 @@ describe('the read path on the real engines: Kafka → ingest → indexer → El
 
   beforeAll(async () => {
     await stack.start();
+    await stack.clearJurisdictions(['WA', 'OR']);
     await stack.registerAgency({ id: auburn, state: 'WA', cameras: [auburnCamera], sharing: { nationalLookup: true } });
     await stack.registerAgency({ id: kent, state: 'WA', cameras: [kentCamera] });
     auburnInvestigator = await stack.token(auburn);

@@ -86,6 +86,20 @@ export class PlatekeeperTestStack {
     }
   }
 
+  /** Reads stored in Elasticsearch for a plate, visible or not: what deletion really removed. */
+  async countStoredReads(plate: string): Promise<number> {
+    const elastic = this.elastic();
+    try {
+      await elastic.indices.refresh({ index: `${this.config.READS_INDEX_PREFIX}-*`, allow_no_indices: true });
+      const { count } = await elastic.count({
+        index: `${this.config.READS_INDEX_PREFIX}-*`, allow_no_indices: true, query: { term: { plate } },
+      });
+      return count;
+    } finally {
+      await elastic.close();
+    }
+  }
+
   private elastic(): Client {
     return createElasticClient(this.config);
   }
@@ -120,6 +134,11 @@ export class PlatekeeperTestStack {
     for (const cameraId of agency.cameras) {
       await this.dataSource.query(`INSERT INTO cameras (id, agency_id, name, lat, lon) VALUES ($1, $2, $1, 47.3, -122.2)`, [cameraId, agency.id]);
     }
+  }
+
+  /** Jurisdiction rules are per state and shared by every suite on the test database: start from none. */
+  async clearJurisdictions(states: string[]): Promise<void> {
+    await this.dataSource.query('DELETE FROM jurisdictions WHERE state = ANY($1)', [states]);
   }
 
   async produceRaw(values: Array<string | Buffer | object>): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../errors/domain-error';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -43,25 +43,35 @@ export function auditRecordHash(prevHash: string, record: AuditEntry & { recorde
 export class AuditTrail {
   constructor(private readonly dataSource: DataSource) {}
 
-  async append(entry: AuditEntry): Promise<StoredAuditRecord> {
+  /**
+   * Appends one record. With `manager`, the record joins that manager's open transaction, so the change it
+   * describes and its record commit or roll back together (READ COMMITTED, so the chain head is read after the lock);
+   * without it, the record gets a transaction of its own.
+   */
+  async append(entry: AuditEntry, manager?: EntityManager): Promise<StoredAuditRecord> {
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-        const [last] = await manager.query('SELECT hash FROM audit_records ORDER BY seq DESC LIMIT 1');
-        const prevHash: string = last?.hash ?? GENESIS_HASH;
-        const recordedAt = new Date().toISOString();
-        const payload = JSON.parse(JSON.stringify(entry.payload));
-        const hash = auditRecordHash(prevHash, { ...entry, payload, recordedAt });
-        const [{ seq }] = await manager.query(
-          `INSERT INTO audit_records (recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq::text AS seq`,
-          [recordedAt, entry.kind, entry.action, entry.actorUserId, entry.actorAgencyId, payload, prevHash, hash],
-        );
-        return { ...entry, payload, seq, recordedAt, prevHash, hash };
-      });
+      if (manager === undefined) return await this.dataSource.transaction((own) => this.appendWithin(own, entry));
+      // Outside a transaction the advisory lock would be released at once and two records could share a predecessor.
+      if (!manager.queryRunner?.isTransactionActive) throw new Error('append(entry, manager) needs a manager inside a transaction');
+      return await this.appendWithin(manager, entry);
     } catch (error) {
       throw new DomainError('AUDIT.UNAVAILABLE', `the audit record could not be written: ${(error as Error).message}`);
     }
+  }
+
+  private async appendWithin(manager: EntityManager, entry: AuditEntry): Promise<StoredAuditRecord> {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
+    const [last] = await manager.query('SELECT hash FROM audit_records ORDER BY seq DESC LIMIT 1');
+    const prevHash: string = last?.hash ?? GENESIS_HASH;
+    const recordedAt = new Date().toISOString();
+    const payload = JSON.parse(JSON.stringify(entry.payload));
+    const hash = auditRecordHash(prevHash, { ...entry, payload, recordedAt });
+    const [{ seq }] = await manager.query(
+      `INSERT INTO audit_records (recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq::text AS seq`,
+      [recordedAt, entry.kind, entry.action, entry.actorUserId, entry.actorAgencyId, payload, prevHash, hash],
+    );
+    return { ...entry, payload, seq, recordedAt, prevHash, hash };
   }
 
   /** Recomputes the whole chain in order; names the first record whose hash or link is wrong. */

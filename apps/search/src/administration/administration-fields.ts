@@ -1,0 +1,30 @@
+import { BadRequestException } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
+
+export const AGENCY_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,99}$/;
+export const STATE_CODE_PATTERN = /^[A-Z]{2}$/;
+export const MAX_RETENTION_DAYS = 3650;
+export const DEFAULT_RETENTION_DAYS = 30;
+export const MAX_POLICY_LIST_SIZE = 1000;
+
+/** Absent leaves a field alone; null is not a value any of these fields can take, so it is validated (and refused). */
+export const OptionalNotNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+/** The fields of `patch` that were actually sent (DTO instances carry every declared field, absent ones as undefined). */
+export function sentFields<T extends object, K extends keyof T>(patch: T, fields: readonly K[]): Partial<Pick<T, K>> {
+  const sent: Partial<Pick<T, K>> = {};
+  for (const field of fields) if (patch[field] !== undefined) sent[field] = patch[field];
+  return sent;
+}
+
+/** A PATCH that names no field would record a change that changes nothing. */
+export function requireSomeField(patch: object, fields: readonly string[]): void {
+  if (!fields.some((field) => (patch as Record<string, unknown>)[field] !== undefined)) {
+    throw new BadRequestException([`the body must name at least one of ${fields.join(', ')}`]);
+  }
+}
+
+/** Keeps the first occurrence of each value, in the order given. */
+export function distinct<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}

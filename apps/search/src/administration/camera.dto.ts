@@ -1,0 +1,33 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsLatitude, IsLongitude, IsNotEmpty, IsNumber, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { AGENCY_ID_PATTERN } from './administration-fields';
+
+export interface RegisteredCamera {
+  id: string;
+  agencyId: string;
+  name: string;
+  lat: number;
+  lon: number;
+}
+
+export class CameraPathDto {
+  @ApiProperty({ description: 'camera id, as the camera sends it in cameraId' }) @IsString() @Length(1, 200) id: string;
+}
+
+export class PutCameraDto {
+  @ApiProperty({ description: 'the owner agency' })
+  @Matches(AGENCY_ID_PATTERN, { message: 'agencyId must be an agency id (lower-case slug)' })
+  agencyId: string;
+
+  @ApiProperty({ maxLength: 200 }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
+  @ApiProperty({ minimum: -90, maximum: 90 }) @IsNumber() @IsLatitude() lat: number;
+  @ApiProperty({ minimum: -180, maximum: 180 }) @IsNumber() @IsLongitude() lon: number;
+}
+
+export class CameraDto implements RegisteredCamera {
+  @ApiProperty() id: string;
+  @ApiProperty() agencyId: string;
+  @ApiProperty() name: string;
+  @ApiProperty() lat: number;
+  @ApiProperty() lon: number;
+}

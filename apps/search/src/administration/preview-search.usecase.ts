@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { decideVisibility, reachableOwnerIds } from '@platekeeper/sharing';
+import { AuditTrail } from '../audit/audit-trail.service';
+import { AuthenticatedUser } from '../auth/authenticated-user';
+import { SharingWorldService } from '../sharing-world/sharing-world.service';
+import { searchCriteria } from '../searches/search-reads.usecase';
+import { SearchRequestDto } from '../searches/search-request.dto';
+import { SearchPreviewDto } from './search-preview.dto';
+
+/**
+ * How far a search would reach: the owners its visibility decision admits (narrowed to the owners of
+ * `cameraIds` when given) and their registered cameras. Reads no read; recorded like a search.
+ */
+@Injectable()
+export class PreviewSearchUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sharingWorld: SharingWorldService,
+    private readonly auditTrail: AuditTrail,
+  ) {}
+
+  async execute(user: AuthenticatedUser, request: SearchRequestDto): Promise<SearchPreviewDto> {
+    const scope = request.scope ?? 'local';
+    const world = await this.sharingWorld.current();
+    const decision = decideVisibility(world, user.agencyId, request.purpose, scope);
+    const reachable = reachableOwnerIds(decision);
+    const counted: Array<{ agency_id: string; cameras: number }> = await this.dataSource.query(
+      `SELECT agency_id, count(*)::int AS cameras FROM cameras
+       WHERE agency_id = ANY($1) AND ($2::text[] IS NULL OR id = ANY($2)) GROUP BY agency_id`,
+      [reachable, request.cameraIds ?? null],
+    );
+    const camerasByOwner = new Map(counted.map((row) => [row.agency_id, row.cameras]));
+    const agencyIds = request.cameraIds === undefined ? reachable : reachable.filter((ownerId) => camerasByOwner.has(ownerId));
+    const cameras = [...camerasByOwner.values()].reduce((sum, count) => sum + count, 0);
+    await this.auditTrail.append({
+      kind: 'search',
+      action: 'search.preview',
+      actorUserId: user.userId,
+      actorAgencyId: user.agencyId,
+      payload: {
+        searchId: randomUUID(),
+        purpose: request.purpose,
+        caseNumber: request.caseNumber,
+        reason: request.reason,
+        scope,
+        criteria: searchCriteria(request),
+        outcome: 'previewed',
+        total: 0,
+        returnedByOwner: {},
+        withheldOwners: decision.withheldOwners,
+      },
+    });
+    return { agencies: agencyIds.length, cameras, agencyIds };
+  }
+}

@@ -1,0 +1,25 @@
+import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { AuthenticatedUser } from '../auth/authenticated-user';
+import { RefusedSearchFilter } from '../searches/refused-search.filter';
+import { SearchRequestDto } from '../searches/search-request.dto';
+import { PreviewSearchUseCase } from './preview-search.usecase';
+import { SearchPreviewDto } from './search-preview.dto';
+
+@ApiTags('searches')
+@ApiBearerAuth()
+@Controller('v1/searches')
+@UseFilters(RefusedSearchFilter)
+export class SearchPreviewController {
+  constructor(private readonly previewSearch: PreviewSearchUseCase) {}
+
+  @Post('preview')
+  @HttpCode(200)
+  @Roles('investigator')
+  @ApiOperation({ summary: 'How many agencies and cameras a search would reach, without reading any read; recorded like a search' })
+  @ApiOkResponse({ type: SearchPreviewDto })
+  preview(@CurrentUser() user: AuthenticatedUser, @Body() request: SearchRequestDto): Promise<SearchPreviewDto> {
+    return this.previewSearch.execute(user, request);
+  }
+}

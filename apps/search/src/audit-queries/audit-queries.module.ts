@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AuditController } from './audit.controller';
+import { BuildUsageReportUseCase } from './build-usage-report.usecase';
+import { ListAuditedSearchesUseCase } from './list-audited-searches.usecase';
+import { ReviewedAgency } from './reviewed-agency';
+import { UsageReportController } from './usage-report.controller';
+import { VerifyAuditChainUseCase } from './verify-audit-chain.usecase';
+
+/** Reading the audit trail (CONTRACT §4 Accountability): chain verification, an agency's search trail, the monthly usage report. */
+@Module({
+  controllers: [AuditController, UsageReportController],
+  providers: [VerifyAuditChainUseCase, ListAuditedSearchesUseCase, BuildUsageReportUseCase, ReviewedAgency],
+})
+export class AuditQueriesModule {}

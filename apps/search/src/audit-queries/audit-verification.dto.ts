@@ -1,0 +1,12 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class BrokenAuditRecordDto {
+  @ApiProperty() seq: string;
+  @ApiProperty({ example: 'content does not match its hash' }) problem: string;
+}
+
+export class AuditVerificationDto {
+  @ApiProperty() valid: boolean;
+  @ApiProperty({ description: 'records checked, up to and including the first broken one' }) checked: number;
+  @ApiProperty({ type: BrokenAuditRecordDto, nullable: true }) firstBroken: BrokenAuditRecordDto | null;
+}

@@ -1,0 +1,44 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { AuthenticatedUser } from '../auth/authenticated-user';
+import { AuditVerificationDto } from './audit-verification.dto';
+import { AuditedSearchesPageDto, AuditedSearchesQueryDto } from './audited-searches.dto';
+import { ListAuditedSearchesUseCase } from './list-audited-searches.usecase';
+import { ReviewedAgency } from './reviewed-agency';
+import { VerifyAuditChainUseCase } from './verify-audit-chain.usecase';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('v1/audit')
+export class AuditController {
+  constructor(
+    private readonly verifyAuditChain: VerifyAuditChainUseCase,
+    private readonly listAuditedSearches: ListAuditedSearchesUseCase,
+    private readonly reviewedAgency: ReviewedAgency,
+  ) {}
+
+  @Get('verify')
+  @Roles('platform_admin')
+  @ApiOperation({ summary: 'Recompute the whole hash chain of the audit trail and name the first broken record' })
+  @ApiOkResponse({ type: AuditVerificationDto })
+  verify(): Promise<AuditVerificationDto> {
+    return this.verifyAuditChain.execute();
+  }
+
+  @Get('searches')
+  @Roles('agency_admin', 'platform_admin')
+  @ApiOperation({
+    summary: "Searches by the agency's own users, and searches by others that returned or were denied the agency's data",
+    description:
+      'Newest first, recorded between `from` and `to` (both inclusive; default the last 30 days), refused searches and previews included. ' +
+      "An agency_admin reviews their own agency; a platform_admin may name any agency with `agencyId`.",
+  })
+  @ApiOkResponse({ type: AuditedSearchesPageDto })
+  @ApiForbiddenResponse({ description: "another agency's agency_admin, or a caller without agency_admin/platform_admin" })
+  async searches(@CurrentUser() user: AuthenticatedUser, @Query() query: AuditedSearchesQueryDto): Promise<AuditedSearchesPageDto> {
+    const { agencyId: requestedAgencyId, ...window } = query;
+    const agencyId = await this.reviewedAgency.resolve(user, requestedAgencyId ?? user.agencyId);
+    return this.listAuditedSearches.execute({ agencyId, ...window });
+  }
+}

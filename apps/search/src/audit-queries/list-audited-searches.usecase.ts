@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DomainError } from '../errors/domain-error';
+import { decodeAuditCursor, encodeAuditCursor } from './audited-search-cursor';
+import {
+  AuditedSearchDto, AuditedSearchesPageDto, DEFAULT_AUDIT_PAGE_SIZE, DEFAULT_AUDIT_WINDOW_DAYS, SearchRelation,
+} from './audited-searches.dto';
+
+export interface AuditedSearchesCommand {
+  agencyId: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/**
+ * The agency's side of the search trail, filtered in PostgreSQL: its own users' searches (actor index),
+ * searches that returned its reads (`?` on payload->'returnedByOwner', expression GIN index) and searches it
+ * was withheld from (`@>` on payload, the jsonb_path_ops GIN index).
+ */
+const AUDITED_SEARCHES_SQL = `
+  SELECT seq::text AS seq_text, recorded_at, actor_user_id, actor_agency_id, action,
+         payload->'searchId' AS search_id, payload->'purpose' AS purpose, payload->'caseNumber' AS case_number,
+         payload->'reason' AS reason, payload->'scope' AS scope, payload->'criteria' AS criteria,
+         payload->'outcome' AS outcome, payload->'refusal' AS refusal, payload->'total' AS total,
+         payload->'returnedByOwner'->$1::text AS reads_returned,
+         (SELECT owner->'reasons'
+            FROM jsonb_array_elements(CASE jsonb_typeof(payload->'withheldOwners') WHEN 'array' THEN payload->'withheldOwners' ELSE '[]'::jsonb END) owner
+           WHERE owner->>'agencyId' = $1::text LIMIT 1) AS withheld_reasons
+    FROM audit_records
+   WHERE kind = 'search'
+     AND recorded_at >= $2::timestamptz AND recorded_at <= $3::timestamptz
+     AND ($5::bigint IS NULL OR seq < $5::bigint)
+     AND (actor_agency_id = $1::text OR payload->'returnedByOwner' ? $1::text OR payload @> $4::jsonb)
+   ORDER BY audit_records.seq DESC
+   LIMIT $6`;
+
+@Injectable()
+export class ListAuditedSearchesUseCase {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async execute(command: AuditedSearchesCommand): Promise<AuditedSearchesPageDto> {
+    const { from, to } = auditWindow(command.from, command.to);
+    const limit = command.limit ?? DEFAULT_AUDIT_PAGE_SIZE;
+    const beforeSeq = command.cursor ? decodeAuditCursor(command.cursor) : null;
+    const withheldFromAgency = { withheldOwners: [{ agencyId: command.agencyId }] };
+    const rows: Array<Record<string, any>> = await this.dataSource.query(AUDITED_SEARCHES_SQL, [
+      command.agencyId, from, to, withheldFromAgency, beforeSeq, limit + 1,
+    ]);
+    const page = rows.slice(0, limit);
+    return {
+      agencyId: command.agencyId,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      items: page.map((row) => toAuditedSearch(row, command.agencyId)),
+      nextCursor: rows.length > limit ? encodeAuditCursor(page[page.length - 1].seq_text) : null,
+    };
+  }
+}
+
+function auditWindow(fromText?: string, toText?: string): { from: Date; to: Date } {
+  const to = toText ? new Date(toText) : new Date();
+  const from = fromText ? new Date(fromText) : new Date(to.getTime() - DEFAULT_AUDIT_WINDOW_DAYS * 86_400_000);
+  // Only a window the caller spelled out both ends of can be wrong; a lone future `from` is simply an empty window.
+  if (fromText && toText && from.getTime() > to.getTime()) throw new DomainError('AUDIT.INVALID_PERIOD', 'from must not be after to');
+  return { from, to };
+}
+
+function toAuditedSearch(row: Record<string, any>, reviewedAgencyId: string): AuditedSearchDto {
+  const relation: SearchRelation =
+    row.actor_agency_id === reviewedAgencyId ? 'own_user' : row.reads_returned !== null ? 'returned_our_data' : 'denied_our_data';
+  return {
+    seq: row.seq_text,
+    recordedAt: new Date(row.recorded_at).toISOString(),
+    searchId: row.search_id ?? null,
+    userId: row.actor_user_id,
+    agencyId: row.actor_agency_id,
+    action: row.action,
+    purpose: row.purpose ?? null,
+    caseNumber: row.case_number ?? null,
+    reason: row.reason ?? null,
+    scope: row.scope ?? null,
+    criteria: row.criteria ?? null,
+    outcome: row.outcome,
+    refusal: row.refusal ?? null,
+    total: Number(row.total ?? 0),
+    readsReturnedFromThisAgency: Number(row.reads_returned ?? 0),
+    withheldFromThisAgency: Array.isArray(row.withheld_reasons) ? row.withheld_reasons : null,
+    relation,
+  };
+}

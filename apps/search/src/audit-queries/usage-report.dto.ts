@@ -1,0 +1,31 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+
+export const USAGE_REPORT_FORMATS = ['json', 'csv'] as const;
+export type UsageReportFormat = (typeof USAGE_REPORT_FORMATS)[number];
+
+export class UsageReportQueryDto {
+  @ApiProperty({ example: '2026-03', description: 'calendar month, boundaries in UTC' })
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be a calendar month as YYYY-MM, e.g. 2026-03' })
+  month: string;
+
+  @ApiPropertyOptional({ enum: USAGE_REPORT_FORMATS, default: 'json' })
+  @IsOptional() @IsIn(USAGE_REPORT_FORMATS)
+  format?: UsageReportFormat;
+}
+
+export class SearcherUsageDto {
+  @ApiProperty({ description: 'the other agency whose users searched' }) searcherAgencyId: string;
+  @ApiProperty({ description: 'searches that returned at least one of our reads' }) searchesReturningOurReads: number;
+  @ApiProperty({ description: 'our reads those searches returned' }) readsReturned: number;
+  @ApiProperty({ type: [String], description: 'distinct purposes of the searches that returned our reads, sorted' }) purposes: string[];
+  @ApiProperty({ description: 'searches from which our policy (or our jurisdiction) withheld our reads' }) withheldAttempts: number;
+  @ApiProperty({ type: [String], description: 'distinct deny reasons of those attempts, sorted' }) withheldReasons: string[];
+}
+
+export class UsageReportDto {
+  @ApiProperty() agencyId: string;
+  @ApiProperty({ example: '2026-03' }) month: string;
+  @ApiProperty() generatedAt: string;
+  @ApiProperty({ type: [SearcherUsageDto], description: 'sorted by searcherAgencyId' }) searchers: SearcherUsageDto[];
+}

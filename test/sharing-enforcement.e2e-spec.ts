@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { EnrichedRead } from '@platekeeper/contract';
+import { PlatekeeperTestStack } from './support/platekeeper-stack';
+
+jest.setTimeout(240_000);
+
+describe('sharing changes are enforced on the next search, on every search instance', () => {
+  const stack = new PlatekeeperTestStack();
+  const owner = stack.id('wa-owner-pd');
+  const partner = stack.id('or-partner-pd');
+  const outsider = stack.id('wa-outsider-so');
+  const plate = `SHR${stack.runId.slice(-5).toUpperCase()}`;
+  const search = { purpose: 'criminal_investigation', caseNumber: 'CASE-77', reason: 'enforcement check', scope: 'national', plate };
+  let platformAdmin: string;
+  let ownerAdmin: string;
+  let instanceOne: string;
+  let instanceTwo: string;
+
+  const read = (agencyId: string, state: string, minutesAgo: number): EnrichedRead => ({
+    readId: randomUUID(), cameraId: `${agencyId}-cam`, agencyId, agencyState: state,
+    capturedAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(), plate, plateFolded: plate, plateRaw: plate,
+    location: { lat: 47.3, lon: -122.2 }, ingestedAt: new Date().toISOString(),
+  });
+
+  beforeAll(async () => {
+    await stack.start({ searchInstances: 2 });
+    await stack.clearJurisdictions(['WA', 'OR']);
+    [instanceOne, instanceTwo] = stack.searchUrls;
+    await stack.registerAgency({ id: owner, state: 'WA', cameras: [], sharing: { nationalLookup: true } });
+    await stack.registerAgency({ id: partner, state: 'OR', cameras: [], sharing: { nationalLookup: true } });
+    await stack.registerAgency({ id: outsider, state: 'WA', category: 'sheriff', cameras: [], sharing: { nationalLookup: true } });
+    await stack.indexReads([read(owner, 'WA', 5), read(owner, 'WA', 15), read(owner, 'WA', 25)]);
+    platformAdmin = await stack.token(stack.id('platform'), ['platform_admin']);
+    ownerAdmin = await stack.token(owner, ['agency_admin']);
+  });
+
+  afterAll(() => stack.stop());
+
+  async function searchOn(baseUrl: string, agencyId: string, body: Record<string, unknown> = {}) {
+    return stack.request('POST', '/v1/searches', { baseUrl, token: await stack.token(agencyId), body: { ...search, ...body } });
+  }
+
+  async function patchSharing(baseUrl: string, change: Record<string, unknown>) {
+    const response = await stack.request('PATCH', `/v1/agencies/${owner}/sharing`, { baseUrl, token: ownerAdmin, body: change });
+    expect(response.status).toBe(200);
+  }
+
+  it('obeys each national lookup toggle made on one instance in the very next search on the other', async () => {
+    for (let round = 0; round < 5; round++) {
+      await patchSharing(instanceOne, { nationalLookup: false });
+      const afterOff = await searchOn(instanceTwo, partner);
+      expect(afterOff.body).toMatchObject({ total: 0, items: [] });
+
+      await patchSharing(instanceOne, { nationalLookup: true });
+      const afterOn = await searchOn(instanceTwo, partner);
+      expect(afterOn.body.total).toBe(3);
+    }
+  });
+
+  it('makes a withheld read indistinguishable from one that does not exist', async () => {
+    await patchSharing(instanceOne, { deniedPurposes: ['immigration_enforcement'] });
+    const withheld = await searchOn(instanceTwo, partner, { purpose: 'immigration_enforcement' });
+    const absent = await searchOn(instanceTwo, partner, { purpose: 'immigration_enforcement', plate: 'NOSUCHPLATE1' });
+    const { searchId: _withheldId, ...withheldAnswer } = withheld.body;
+    const { searchId: _absentId, ...absentAnswer } = absent.body;
+    expect(withheld.status).toBe(absent.status);
+    expect(withheldAnswer).toEqual(absentAnswer);
+    expect(withheldAnswer).toEqual({ items: [], total: 0, nextCursor: null });
+    const page = await searchOn(instanceTwo, partner, { purpose: 'immigration_enforcement', limit: 1 });
+    expect(page.body.nextCursor).toBeNull();
+    await patchSharing(instanceOne, { deniedPurposes: [] });
+  });
+
+  it('gives a permanently denied agency nothing of the denier\'s data on its next search', async () => {
+    expect((await searchOn(instanceTwo, outsider)).body.total).toBe(3);
+    await patchSharing(instanceOne, { denyAgencies: [outsider] });
+    expect((await searchOn(instanceTwo, outsider)).body.total).toBe(0);
+    expect((await searchOn(instanceOne, outsider)).body.total).toBe(0);
+    expect((await searchOn(instanceTwo, partner)).body.total).toBe(3);
+  });
+
+  it('answers 403 to a revoked agency\'s still-valid tokens at once, on every instance', async () => {
+    const before = await searchOn(instanceTwo, partner);
+    expect(before.status).toBe(200);
+    const revoked = await stack.request('PATCH', `/v1/agencies/${partner}`, { baseUrl: instanceOne, token: platformAdmin, body: { status: 'revoked' } });
+    expect(revoked.status).toBe(200);
+    for (const baseUrl of [instanceOne, instanceTwo]) {
+      const after = await searchOn(baseUrl, partner);
+      expect(after.status).toBe(403);
+      expect(after.body.items).toBeUndefined();
+    }
+  });
+
+  it('hides reads older than a state\'s maximum retention as soon as the jurisdiction rule is set', async () => {
+    await stack.indexReads([read(owner, 'WA', 60 * 24 * 10)]);
+    const ownSearch = () => searchOn(instanceTwo, owner, { scope: 'local' });
+    expect((await ownSearch()).body.total).toBe(4);
+    const rule = await stack.request('PUT', '/v1/jurisdictions/WA', {
+      baseUrl: instanceOne, token: platformAdmin,
+      body: { denyOutOfState: false, denyCategories: [], deniedPurposes: [], maxRetentionDays: 7 },
+    });
+    expect(rule.status).toBe(200);
+    expect((await ownSearch()).body.total).toBe(3);
+    await stack.request('PUT', '/v1/jurisdictions/WA', {
+      baseUrl: instanceOne, token: platformAdmin,
+      body: { denyOutOfState: false, denyCategories: [], deniedPurposes: [], maxRetentionDays: null },
+    });
+  });
+});
+
+describe('the retention sweep', () => {
+  const stack = new PlatekeeperTestStack();
+  const shortLived = stack.id('wa-short-pd');
+  const longLived = stack.id('wa-long-pd');
+  const plate = `RET${stack.runId.slice(-6).toUpperCase()}`;
+  const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000 - 3_600_000).toISOString();
+  const read = (agencyId: string, capturedAt: string): EnrichedRead => ({
+    readId: randomUUID(), cameraId: `${agencyId}-cam`, agencyId, agencyState: 'WA', capturedAt, plate, plateFolded: plate,
+    plateRaw: plate, location: { lat: 47.3, lon: -122.2 }, ingestedAt: new Date().toISOString(),
+  });
+
+  beforeAll(async () => {
+    await stack.start();
+    await stack.clearJurisdictions(['WA', 'OR']);
+    await stack.registerAgency({ id: shortLived, state: 'WA', cameras: [] });
+    await stack.registerAgency({ id: longLived, state: 'WA', cameras: [] });
+    await stack.dataSource.query(`UPDATE agencies SET retention_days = 3 WHERE id = $1`, [shortLived]);
+    await stack.indexReads([
+      read(shortLived, daysAgo(1)), read(shortLived, daysAgo(5)), read(longLived, daysAgo(5)), read(longLived, daysAgo(400)),
+    ]);
+  });
+
+  afterAll(() => stack.stop());
+
+  it('keeps every read stored until the sweep runs', async () => {
+    expect(await stack.countStoredReads(plate)).toBe(4);
+  });
+
+  it('deletes reads past their owner\'s retention and whole indices past every owner\'s, and keeps the rest', async () => {
+    const platformAdmin = await stack.token(stack.id('platform'), ['platform_admin']);
+    const sweep = await stack.request('POST', '/v1/retention/sweep', { token: platformAdmin });
+    expect(sweep.status).toBe(200);
+    expect(sweep.body.deletedIndices).toContain(`${stack.config.READS_INDEX_PREFIX}-${daysAgo(400).slice(0, 10).replace(/-/g, '.')}`);
+    expect(sweep.body.deletedReads).toBeGreaterThanOrEqual(1);
+    expect(await stack.countStoredReads(plate)).toBe(2);
+    for (const [agencyId, expected] of [[shortLived, 1], [longLived, 1]] as const) {
+      const answer = await stack.request('POST', '/v1/searches', {
+        token: await stack.token(agencyId), body: { purpose: 'other', caseNumber: 'RET-1', reason: 'retention check', plate },
+      });
+      expect(answer.body.total).toBe(expected);
+    }
+    const investigator = await stack.token(shortLived);
+    const refused = await stack.request('POST', '/v1/retention/sweep', { token: investigator });
+    expect(refused.status).toBe(403);
+  });
+});
