@@ -4,7 +4,7 @@ import { Consumer, EachBatchPayload, Message, Producer } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { EnrichedRead } from '@platekeeper/contract';
 import { createElasticClient, ensureReadsIndexTemplate } from '@platekeeper/elastic';
-import { ConsumerHealth, createKafka, deadLetterMessage, ensureReadTopics, readTopics } from '@platekeeper/kafka';
+import { ConsumerHealth, createKafka, deadLetterMessage, ensureReadTopics, produceAll, readTopics } from '@platekeeper/kafka';
 import { parseEnrichedMessage, writeReads } from './bulk-writer';
 
 /**
@@ -79,7 +79,7 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
       deadLetters.push(deadLetterMessage(message, source(message.offset), reason, 'indexer'));
     }
     if (deadLetters.length > 0) {
-      await this.producer.send({ topic: this.topics.deadLetter, messages: deadLetters, acks: -1 });
+      await produceAll(this.producer, [{ topic: this.topics.deadLetter, messages: deadLetters }]);
     }
     resolveOffset(batch.lastOffset());
     await heartbeat();

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Consumer, EachBatchPayload, Message, Producer } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
-import { ConsumerHealth, createKafka, deadLetterMessage, ensureReadTopics, readTopics } from '@platekeeper/kafka';
+import { ConsumerHealth, createKafka, deadLetterMessage, ensureReadTopics, produceAll, readTopics } from '@platekeeper/kafka';
 import { CameraRegistry } from './camera-registry.service';
 import { enrichFromRegistry, parseRawMessage } from './read-triage';
 
@@ -61,7 +61,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
       { topic: this.topics.enriched, messages: enriched },
       { topic: this.topics.deadLetter, messages: deadLetters },
     ].filter((entry) => entry.messages.length > 0);
-    await this.producer.sendBatch({ topicMessages, acks: -1 });
+    await produceAll(this.producer, topicMessages);
     resolveOffset(batch.lastOffset());
     await heartbeat();
     await commitOffsetsIfNecessary();

@@ -7,7 +7,8 @@ export function createKafka(config: PlatekeeperConfig, role: string): Kafka {
     clientId: `${config.KAFKA_CLIENT_ID}-${role}`,
     brokers: kafkaBrokers(config),
     logLevel: logLevel.WARN,
-    retry: { initialRetryTime: 200, retries: 10 },
+    // A crashed consumer restarts (from its last committed offset) instead of leaving the stream stopped.
+    retry: { initialRetryTime: 200, retries: 10, restartOnFailure: async () => true },
   });
 }
 

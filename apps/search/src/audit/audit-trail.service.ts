@@ -82,7 +82,7 @@ export class AuditTrail {
     for (;;) {
       const rows: Array<Record<string, any>> = await this.dataSource.query(
         `SELECT seq::text AS seq, recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash
-         FROM audit_records WHERE seq > $1 ORDER BY seq LIMIT 5000`,
+         FROM audit_records WHERE audit_records.seq > $1::bigint ORDER BY audit_records.seq LIMIT 5000`,
         [afterSeq],
       );
       if (rows.length === 0) return { valid: true, checked, firstBroken: null };
