@@ -79,6 +79,21 @@ describe('sharing changes are enforced on the next search, on every search insta
     expect((await searchOn(instanceTwo, partner)).body.total).toBe(3);
   });
 
+  it('keeps the audit chain intact while both instances record searches at once', async () => {
+    const concurrentSearches = Array.from({ length: 24 }, (_, index) =>
+      searchOn(index % 2 === 0 ? instanceOne : instanceTwo, index % 3 === 0 ? owner : partner),
+    );
+    const answers = await Promise.all(concurrentSearches);
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    const recorded = await stack.dataSource.query(
+      `SELECT count(*)::int AS searches FROM audit_records WHERE payload->>'searchId' = ANY($1)`,
+      [answers.map((answer) => answer.body.searchId)],
+    );
+    expect(recorded[0].searches).toBe(24);
+    const verification = await stack.request('GET', '/v1/audit/verify', { token: platformAdmin });
+    expect(verification.body).toMatchObject({ valid: true, firstBroken: null });
+  });
+
   it('answers 403 to a revoked agency\'s still-valid tokens at once, on every instance', async () => {
     const before = await searchOn(instanceTwo, partner);
     expect(before.status).toBe(200);
