@@ -79,6 +79,27 @@ describe('sharing changes are enforced on the next search, on every search insta
     expect((await searchOn(instanceTwo, partner)).body.total).toBe(3);
   });
 
+  it('fails a search with 503 and returns no reads when its audit record cannot be written', async () => {
+    const unrecordedUser = `${stack.runId}-unrecorded-investigator`;
+    const trigger = `${stack.runId.replace(/[^a-z0-9]/g, '')}_refuse_search_audit`;
+    // Only this one user's records are refused, so everything else keeps recording.
+    await stack.dataSource.query(
+      `CREATE TRIGGER ${trigger} BEFORE INSERT ON audit_records FOR EACH ROW
+       WHEN (NEW.actor_user_id = '${unrecordedUser}') EXECUTE FUNCTION refuse_audit_rewrite()`,
+    );
+    try {
+      const response = await stack.request('POST', '/v1/searches', {
+        baseUrl: instanceTwo, token: await stack.token(partner, ['investigator'], unrecordedUser), body: search,
+      });
+      expect(response.status).toBe(503);
+      expect(response.body).toMatchObject({ statusCode: 503, code: 'AUDIT.UNAVAILABLE' });
+      expect(response.body.items).toBeUndefined();
+      expect(response.text).not.toContain(plate);
+    } finally {
+      await stack.dataSource.query(`DROP TRIGGER ${trigger} ON audit_records`);
+    }
+  });
+
   it('keeps the audit chain intact while both instances record searches at once', async () => {
     const concurrentSearches = Array.from({ length: 24 }, (_, index) =>
       searchOn(index % 2 === 0 ? instanceOne : instanceTwo, index % 3 === 0 ? owner : partner),

@@ -8,7 +8,7 @@ import { Client } from '@elastic/elasticsearch';
 import { PlatekeeperConfig, loadConfig } from '@platekeeper/config';
 import { EnrichedRead } from '@platekeeper/contract';
 import { createElasticClient, ensureReadsIndexTemplate, readsIndexName } from '@platekeeper/elastic';
-import { createKafka, ensureReadTopics } from '@platekeeper/kafka';
+import { createKafka, createProducer, ensureReadTopics } from '@platekeeper/kafka';
 import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import { AgencyCategory, DEFAULT_SHARING_POLICY, SharingPolicy } from '@platekeeper/sharing';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
@@ -47,7 +47,7 @@ export class PlatekeeperTestStack {
     this.dataSource = await new DataSource(dataSourceOptions(this.config)).initialize();
     this.kafka = createKafka(this.config, 'e2e');
     await ensureReadTopics(this.kafka, this.config);
-    this.producer = this.kafka.producer();
+    this.producer = createProducer(this.kafka);
     await this.producer.connect();
     for (const module of [IngestModule, IndexerModule]) {
       const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), { logger: ['error'] });

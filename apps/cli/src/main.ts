@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@platekeeper/config';
-import { createKafka, ensureReadTopics } from '@platekeeper/kafka';
+import { createKafka, createProducer, ensureReadTopics } from '@platekeeper/kafka';
 import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import { DEMO_AGENCIES, SHOWCASE_PLATE, seedDemoRegistry } from './demo-world';
 import { mintDevelopmentToken } from './mint-token';
@@ -87,7 +87,7 @@ program
     await dataSource.destroy();
     const kafka = createKafka(config, 'demo');
     await ensureReadTopics(kafka, config);
-    const producer = kafka.producer();
+    const producer = createProducer(kafka);
     await producer.connect();
     const reads = [...generateRawReads({ cameraIds: demoCameraIds(), count: options.count, featuredPlates: [SHOWCASE_PLATE] })];
     for (let start = 0; start < reads.length; start += 1000) {
@@ -126,6 +126,28 @@ program
   .command('walkthrough')
   .description('print ready-to-paste curls for the demo (the Auburn story)')
   .action(() => printWalkthrough(config));
+
+program
+  .command('bench-search')
+  .description('search latency at national scale through the API vs the same query straight to Elasticsearch, and audit append cost')
+  .option('--agencies <n>', 'agencies in the bench world', positiveInteger, 7000)
+  .option('--reads <n>', 'enriched reads indexed', positiveInteger, 200_000)
+  .option('--iterations <n>', 'measured plates (each searched local and national, API and ES-direct)', positiveInteger, 200)
+  .action(async (options) => {
+    const { runSearchBench } = await import('./bench/search-bench');
+    await runSearchBench(options);
+    process.exit(0);
+  });
+
+program
+  .command('bench-pipeline')
+  .description('ingest+indexer throughput vs a raw kafkajs consumer and raw Elasticsearch bulk, on run-unique topics and indices')
+  .option('--reads <n>', 'raw reads produced', positiveInteger, 100_000)
+  .action(async (options) => {
+    const { runPipelineBench } = await import('./bench/pipeline-bench');
+    await runPipelineBench(options);
+    process.exit(0);
+  });
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

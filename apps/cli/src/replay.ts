@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { Message } from 'kafkajs';
 import { PlatekeeperConfig } from '@platekeeper/config';
-import { createKafka } from '@platekeeper/kafka';
+import { createKafka, createProducer, ensureReadTopics } from '@platekeeper/kafka';
 
 export interface ReplayOptions {
   file: string;
@@ -40,7 +40,8 @@ export async function replayReads(config: PlatekeeperConfig, options: ReplayOpti
   const topic = options.topic ?? config.TOPIC_RAW;
   const batchSize = options.batchSize ?? 1000;
   const kafka = createKafka(config, 'replay');
-  const producer = kafka.producer({ allowAutoTopicCreation: true });
+  await ensureReadTopics(kafka, config);
+  const producer = createProducer(kafka);
   await producer.connect();
   const fileBytes = (await stat(options.file)).size;
   const raw = createReadStream(options.file);

@@ -4,7 +4,7 @@ import { Consumer, EachBatchPayload, Message, Producer } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { EnrichedRead } from '@platekeeper/contract';
 import { createElasticClient, ensureReadsIndexTemplate } from '@platekeeper/elastic';
-import { ConsumerHealth, createKafka, deadLetterMessage, ensureReadTopics, produceAll, readTopics } from '@platekeeper/kafka';
+import { ConsumerHealth, createKafka, createProducer, deadLetterMessage, ensureReadTopics, produceAll, readTopics } from '@platekeeper/kafka';
 import { parseEnrichedMessage, writeReads } from './bulk-writer';
 
 /**
@@ -31,7 +31,7 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationBootstrap(): Promise<void> {
     await ensureReadTopics(this.kafka, this.config);
     await ensureReadsIndexTemplate(this.elastic, this.config.READS_INDEX_PREFIX);
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    this.producer = createProducer(this.kafka);
     await this.producer.connect();
     this.consumer = this.kafka.consumer({ groupId: this.config.INDEXER_GROUP_ID, maxBytesPerPartition: 8 * 1024 * 1024 });
     this.health.watch(this.consumer);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Consumer, EachBatchPayload, Message, Producer } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
-import { ConsumerHealth, createKafka, deadLetterMessage, ensureReadTopics, produceAll, readTopics } from '@platekeeper/kafka';
+import { ConsumerHealth, createKafka, createProducer, deadLetterMessage, ensureReadTopics, produceAll, readTopics } from '@platekeeper/kafka';
 import { CameraRegistry } from './camera-registry.service';
 import { enrichFromRegistry, parseRawMessage } from './read-triage';
 
@@ -26,7 +26,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     await ensureReadTopics(this.kafka, this.config);
     await this.cameraRegistry.current();
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    this.producer = createProducer(this.kafka);
     await this.producer.connect();
     this.consumer = this.kafka.consumer({ groupId: this.config.INGEST_GROUP_ID, maxBytesPerPartition: 4 * 1024 * 1024 });
     this.health.watch(this.consumer);

@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, Partitioners, Producer, logLevel } from 'kafkajs';
 import { PlatekeeperConfig, kafkaBrokers } from '@platekeeper/config';
 
 /** The one Kafka client factory: every app and tool builds its client here. */
@@ -32,4 +32,9 @@ export async function ensureReadTopics(kafka: Kafka, config: PlatekeeperConfig):
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Every producer of the project: the current partitioner, acks awaited by callers, no surprise topics. */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
 }

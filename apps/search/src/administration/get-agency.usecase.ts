@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AgencyProfile } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
-import { assertAdministers } from './agency-access';
+import { assertAdministers } from '../auth/agency-access';
 import { requireAgency } from './agency-rows';
 
 @Injectable()

@@ -3,7 +3,7 @@ import { EffectiveAccess, effectiveAccess } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { DomainError } from '../errors/domain-error';
 import { SharingWorldService } from '../sharing-world/sharing-world.service';
-import { assertAdministers } from './agency-access';
+import { assertAdministers } from '../auth/agency-access';
 
 /** Who can search this agency's reads right now: computed from the live policies on every call, never stored. */
 @Injectable()

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { DomainError } from '../errors/domain-error';
-import { assertAdministers, isPlatformAdmin } from './agency-access';
+import { assertAdministers, isPlatformAdmin } from '../auth/agency-access';
 import { requireAgency } from './agency-rows';
 import { PutCameraDto, RegisteredCamera } from './camera.dto';
 import { changeRecord } from './change-record';

@@ -4,7 +4,7 @@ import { SharingPolicy } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { sentFields } from './administration-fields';
-import { assertAdministers } from './agency-access';
+import { assertAdministers } from '../auth/agency-access';
 import { completeSharingPolicy, requireAgency } from './agency-rows';
 import { changeRecord } from './change-record';
 import { SHARING_POLICY_FIELDS, SharingPolicyPatchDto } from './sharing-policy.dto';

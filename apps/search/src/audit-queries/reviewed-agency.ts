@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { assertAdministers } from '../auth/agency-access';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { DomainError } from '../errors/domain-error';
 
@@ -9,11 +10,7 @@ export class ReviewedAgency {
   constructor(private readonly dataSource: DataSource) {}
 
   async resolve(user: AuthenticatedUser, agencyId: string): Promise<string> {
-    const isPlatformAdmin = user.roles.includes('platform_admin');
-    const isOwnAdmin = user.roles.includes('agency_admin') && user.agencyId === agencyId;
-    if (!isPlatformAdmin && !isOwnAdmin) {
-      throw new DomainError('AUTH.FORBIDDEN', `only ${agencyId}'s agency_admin or a platform_admin may review its audit records`);
-    }
+    assertAdministers(user, agencyId);
     const [agency] = await this.dataSource.query('SELECT id FROM agencies WHERE id = $1', [agencyId]);
     if (agency === undefined) throw new DomainError('AGENCY.NOT_FOUND', `agency ${agencyId} does not exist`);
     return agencyId;

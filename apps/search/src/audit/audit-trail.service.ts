@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import { DataSource, EntityManager } from 'typeorm';
@@ -41,6 +41,8 @@ export function auditRecordHash(prevHash: string, record: AuditEntry & { recorde
  */
 @Injectable()
 export class AuditTrail {
+  private readonly logger = new Logger(AuditTrail.name);
+
   constructor(private readonly dataSource: DataSource) {}
 
   /**
@@ -55,7 +57,8 @@ export class AuditTrail {
       if (!manager.queryRunner?.isTransactionActive) throw new Error('append(entry, manager) needs a manager inside a transaction');
       return await this.appendWithin(manager, entry);
     } catch (error) {
-      throw new DomainError('AUDIT.UNAVAILABLE', `the audit record could not be written: ${(error as Error).message}`);
+      this.logger.error(`audit record not written (${entry.action}): ${(error as Error).message}`);
+      throw new DomainError('AUDIT.UNAVAILABLE', 'the audit record could not be written, so nothing was done or returned; try again later');
     }
   }
 
