@@ -1,4 +1,3 @@
-import { DataSource } from 'typeorm';
 import { AgencyCategory, DEFAULT_SHARING_POLICY, SharingPolicy } from '@platekeeper/sharing';
 
 export interface DemoAgency {
@@ -51,23 +50,33 @@ export const DEMO_AGENCIES: DemoAgency[] = [
 
 export const SHOWCASE_PLATE = 'BXT4821';
 
-/** Registers the demo agencies and cameras directly; harmless to run twice. */
-export async function seedDemoRegistry(dataSource: DataSource, agencies = DEMO_AGENCIES): Promise<void> {
-  await dataSource.transaction(async (manager) => {
-    for (const agency of agencies) {
-      await manager.query(
-        `INSERT INTO agencies (id, name, state, category, status, retention_days, sharing)
-         VALUES ($1, $2, $3, $4, 'active', 30, $5)
-         ON CONFLICT (id) DO NOTHING`,
-        [agency.id, agency.name, agency.state, agency.category, { ...DEFAULT_SHARING_POLICY, ...agency.sharing }],
-      );
-      for (const camera of agency.cameras) {
-        await manager.query(
-          `INSERT INTO cameras (id, agency_id, name, lat, lon) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (id) DO UPDATE SET agency_id = $2, name = $3, lat = $4, lon = $5, updated_at = now()`,
-          [camera.id, agency.id, camera.name, camera.lat, camera.lon],
-        );
-      }
+/**
+ * Registers the demo agencies and cameras through the REST API as a platform administrator, so the
+ * set-up is in the audit record like any other change; re-running resets the story's starting point.
+ */
+export async function seedDemoRegistry(searchBaseUrl: string, platformAdminToken: string, agencies = DEMO_AGENCIES): Promise<void> {
+  const call = async (method: string, path: string, body: unknown, acceptable: number[] = [200, 201]) => {
+    const response = await fetch(`${searchBaseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${platformAdminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!acceptable.includes(response.status)) {
+      throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
     }
-  });
+    return response.status;
+  };
+  for (const agency of agencies) {
+    const sharing = { ...DEFAULT_SHARING_POLICY, ...agency.sharing };
+    const created = await call('POST', '/v1/agencies', {
+      id: agency.id, name: agency.name, state: agency.state, category: agency.category, sharing,
+    }, [201, 409]);
+    if (created === 409) {
+      await call('PATCH', `/v1/agencies/${agency.id}`, { status: 'active' });
+      await call('PATCH', `/v1/agencies/${agency.id}/sharing`, sharing);
+    }
+    for (const camera of agency.cameras) {
+      await call('PUT', `/v1/cameras/${camera.id}`, { agencyId: agency.id, name: camera.name, lat: camera.lat, lon: camera.lon });
+    }
+  }
 }

@@ -3,10 +3,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
-import { DataSource } from 'typeorm';
 import { loadConfig } from '@platekeeper/config';
 import { createKafka, createProducer, ensureReadTopics } from '@platekeeper/kafka';
-import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
+import { migrateDatabase } from '@platekeeper/persistence';
 import { DEMO_AGENCIES, SHOWCASE_PLATE, seedDemoRegistry } from './demo-world';
 import { mintDevelopmentToken } from './mint-token';
 import { generateRawReads } from './read-generator';
@@ -78,13 +77,11 @@ program
 
 program
   .command('demo')
-  .description('register the demo agencies and cameras and publish a few thousand demo reads')
+  .description('register the demo agencies and cameras through the running search API and publish a few thousand demo reads')
   .option('--count <n>', 'number of reads', positiveInteger, 3000)
   .action(async (options) => {
-    await migrateDatabase(config);
-    const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
-    await seedDemoRegistry(dataSource);
-    await dataSource.destroy();
+    const platformAdmin = await mintDevelopmentToken(config, { agencyId: 'platekeeper-ops', roles: ['platform_admin'], userId: 'demo-loader' });
+    await seedDemoRegistry(`http://${config.SEARCH_HOST}:${config.SEARCH_PORT}`, platformAdmin);
     const kafka = createKafka(config, 'demo');
     await ensureReadTopics(kafka, config);
     const producer = createProducer(kafka);
