@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { AgencyProfile, DEFAULT_SHARING_POLICY, SharingPolicy } from '@platekeeper/sharing';
+import { AGENCY_COLUMNS, agencyProfileFromRow } from '@platekeeper/persistence';
 import { DomainError } from '../errors/domain-error';
 import { distinct } from './administration-fields';
 
@@ -21,19 +22,10 @@ export function completeSharingPolicy(policy: Partial<SharingPolicy>): SharingPo
 /** The agency as stored; `forUpdate` row-locks it until the caller's transaction ends. */
 export async function findAgency(sql: SqlRunner, agencyId: string, options: { forUpdate?: boolean } = {}): Promise<AgencyProfile | undefined> {
   const [row] = await sql.query(
-    `SELECT id, name, state, category, status, retention_days, sharing FROM agencies WHERE id = $1${options.forUpdate ? ' FOR UPDATE' : ''}`,
+    `SELECT ${AGENCY_COLUMNS} FROM agencies WHERE id = $1${options.forUpdate ? ' FOR UPDATE' : ''}`,
     [agencyId],
   );
-  if (row === undefined) return undefined;
-  return {
-    id: row.id,
-    name: row.name,
-    state: row.state,
-    category: row.category,
-    status: row.status,
-    retentionDays: row.retention_days,
-    sharing: completeSharingPolicy(row.sharing ?? {}),
-  };
+  return row === undefined ? undefined : { ...agencyProfileFromRow(row), sharing: completeSharingPolicy(row.sharing ?? {}) };
 }
 
 export async function requireAgency(sql: SqlRunner, agencyId: string, options: { forUpdate?: boolean } = {}): Promise<AgencyProfile> {

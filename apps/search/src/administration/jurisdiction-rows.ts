@@ -1,4 +1,5 @@
 import { JurisdictionRule } from '@platekeeper/sharing';
+import { JURISDICTION_COLUMNS, jurisdictionRuleFromRow } from '@platekeeper/persistence';
 import { SqlRunner } from './agency-rows';
 
 /** What a state without a rule imposes: nothing beyond each owner's own policy. */
@@ -8,17 +9,10 @@ export function noExtraLimits(state: string): JurisdictionRule {
 
 export async function findJurisdiction(sql: SqlRunner, state: string, options: { forUpdate?: boolean } = {}): Promise<JurisdictionRule | undefined> {
   const [row] = await sql.query(
-    `SELECT state, deny_out_of_state, deny_categories, denied_purposes, max_retention_days FROM jurisdictions WHERE state = $1${
+    `SELECT ${JURISDICTION_COLUMNS} FROM jurisdictions WHERE state = $1${
       options.forUpdate ? ' FOR UPDATE' : ''
     }`,
     [state],
   );
-  if (row === undefined) return undefined;
-  return {
-    state: row.state,
-    denyOutOfState: row.deny_out_of_state,
-    denyCategories: row.deny_categories,
-    deniedPurposes: row.denied_purposes,
-    maxRetentionDays: row.max_retention_days,
-  };
+  return row === undefined ? undefined : jurisdictionRuleFromRow(row);
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AgencyProfile, JurisdictionRule, SharingWorld, sharingWorldOf } from '@platekeeper/sharing';
+import { AGENCY_COLUMNS, JURISDICTION_COLUMNS, agencyProfileFromRow, jurisdictionRuleFromRow } from '@platekeeper/persistence';
+import { SharingWorld, sharingWorldOf } from '@platekeeper/sharing';
 
 interface VersionedWorld {
   version: string;
@@ -35,28 +36,8 @@ export class SharingWorldService {
   private async load(): Promise<VersionedWorld> {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const [{ version }] = await manager.query('SELECT version::text AS version FROM sharing_world_version WHERE id = 1');
-      const agencies: AgencyProfile[] = (
-        await manager.query('SELECT id, name, state, category, status, retention_days, sharing FROM agencies')
-      ).map((row: Record<string, any>) => ({
-        id: row.id,
-        name: row.name,
-        state: row.state,
-        category: row.category,
-        status: row.status,
-        retentionDays: row.retention_days,
-        sharing: row.sharing,
-      }));
-      const jurisdictions: JurisdictionRule[] = (
-        await manager.query(
-          'SELECT state, deny_out_of_state, deny_categories, denied_purposes, max_retention_days FROM jurisdictions',
-        )
-      ).map((row: Record<string, any>) => ({
-        state: row.state,
-        denyOutOfState: row.deny_out_of_state,
-        denyCategories: row.deny_categories,
-        deniedPurposes: row.denied_purposes,
-        maxRetentionDays: row.max_retention_days,
-      }));
+      const agencies = (await manager.query(`SELECT ${AGENCY_COLUMNS} FROM agencies`)).map(agencyProfileFromRow);
+      const jurisdictions = (await manager.query(`SELECT ${JURISDICTION_COLUMNS} FROM jurisdictions`)).map(jurisdictionRuleFromRow);
       const loaded = { version, world: sharingWorldOf(agencies, jurisdictions) };
       if (!this.cached || BigInt(this.cached.version) <= BigInt(version)) this.cached = loaded;
       return loaded;
