@@ -124,28 +124,6 @@ program
   .description('print ready-to-paste curls for the demo (the Auburn story)')
   .action(() => printWalkthrough(config));
 
-program
-  .command('bench-search')
-  .description('search latency at national scale through the API vs the same query straight to Elasticsearch, and audit append cost')
-  .option('--agencies <n>', 'agencies in the bench world', positiveInteger, 7000)
-  .option('--reads <n>', 'enriched reads indexed', positiveInteger, 200_000)
-  .option('--iterations <n>', 'measured plates (each searched local and national, API and ES-direct)', positiveInteger, 200)
-  .action(async (options) => {
-    const { runSearchBench } = await import('./bench/search-bench');
-    await runSearchBench(options);
-    process.exit(0);
-  });
-
-program
-  .command('bench-pipeline')
-  .description('ingest+indexer throughput vs a raw kafkajs consumer and raw Elasticsearch bulk, on run-unique topics and indices')
-  .option('--reads <n>', 'raw reads produced', positiveInteger, 100_000)
-  .action(async (options) => {
-    const { runPipelineBench } = await import('./bench/pipeline-bench');
-    await runPipelineBench(options);
-    process.exit(0);
-  });
-
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

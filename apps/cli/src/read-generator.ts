@@ -12,7 +12,7 @@ const TYPES = ['sedan', 'suv', 'pickup', 'hatchback'];
 const LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
 
 /** Small deterministic PRNG (mulberry32) so the same seed always yields the same demo stream. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -9,7 +9,7 @@ import { CameraRegistration, EnrichedRead, checkRawRead, enrichRead } from '@pla
 import { createElasticClient, ensureReadsIndexTemplate, readsIndexName, readsIndexPattern } from '@platekeeper/elastic';
 import { createKafka, ensureReadTopics } from '@platekeeper/kafka';
 import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
-import { generateRawReads } from '../read-generator';
+import { generateRawReads } from '../../apps/cli/src/read-generator';
 import { benchDatabaseUrl, deleteIndices, printTable, ratio, recreateDatabase, sleep, writeBenchJson } from './bench-support';
 
 export interface PipelineBenchOptions {
@@ -220,7 +220,7 @@ async function bulkIndex(elastic: ElasticClient, prefix: string, reads: Enriched
 }
 
 function startApp(name: string): ChildRun {
-  const entry = resolve(dirname(process.argv[1]), `../${name}/main.js`);
+  const entry = resolve(__dirname, '../../dist/apps', name, 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first`);
   const child = spawn(process.execPath, [entry], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const run: ChildRun = { name, child, output: [] };

@@ -10,11 +10,11 @@ import {
   AGENCY_CATEGORIES, AgencyCategory, AgencyProfile, JurisdictionRule, SearchScope, SharingWorld,
   buildVisibilityFilter, decideVisibility, sharingWorldOf,
 } from '@platekeeper/sharing';
-import { AuditEntry, AuditTrail } from '../../../search/src/audit/audit-trail.service';
-import { createSearchApp } from '../../../search/src/search-app';
-import { buildReadsQuery } from '../../../search/src/searches/reads-query';
-import { SearchRequestDto } from '../../../search/src/searches/search-request.dto';
-import { mintDevelopmentToken } from '../mint-token';
+import { AuditEntry, AuditTrail } from '../../apps/search/src/audit/audit-trail.service';
+import { createSearchApp } from '../../apps/search/src/search-app';
+import { buildReadsQuery } from '../../apps/search/src/searches/reads-query';
+import { SearchRequestDto } from '../../apps/search/src/searches/search-request.dto';
+import { mintDevelopmentToken } from '../../apps/cli/src/mint-token';
 import {
   LatencySummary, benchDatabaseUrl, deleteIndices, printTable, ratio, recreateDatabase, seededRandom, shuffled, summarise,
   writeBenchJson,

@@ -19,16 +19,7 @@ export function summarise(samplesMs: number[]): LatencySummary {
 
 export const ratio = (numerator: number, denominator: number) => (denominator > 0 ? numerator / denominator : Number.NaN);
 
-/** Small deterministic PRNG (mulberry32), so two runs of a benchmark build the same world. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../apps/cli/src/read-generator';
 
 /** A database of the benchmark's own, dropped and created afresh so audit_records (append-only) starts empty. */
 export async function recreateDatabase(databaseUrl: string): Promise<void> {
