@@ -29,38 +29,23 @@ export function retentionCutoff(now: Date, retentionDays: number): Date {
 /**
  * Elasticsearch query matching only the reads `decision` allows. Fields: `agencyId` (keyword, owner
  * from the camera registry) and `capturedAt` (date).
- *
- * `allOwnerIds`, when given, must hold every agency that can own a read (the whole registry). A
- * retention group covering most of it is then written as "not one of the others": Elasticsearch
- * resolves a `terms` clause term by term, so a national search over ~6,000 visible owners costs about
- * a third as much as listed by exclusion of the ~1,000 it may not see (measured in bench:search).
  */
-export function buildVisibilityFilter(
-  decision: VisibilityDecision,
-  now: Date,
-  allOwnerIds?: ReadonlyArray<string>,
-): Record<string, unknown> {
+export function buildVisibilityFilter(decision: VisibilityDecision, now: Date): Record<string, unknown> {
   const groups = groupVisibleOwnersByRetention(decision);
   if (groups.length === 0) return { bool: { must_not: { match_all: {} } } };
   return {
     bool: {
-      should: groups.map((group) => {
-        const capturedInWindow = { range: { capturedAt: { gt: retentionCutoff(now, group.retentionDays).toISOString() } } };
-        const others = allOwnerIds && allOwnerIds.length - group.agencyIds.length < group.agencyIds.length
-          ? ownersOutside(group.agencyIds, allOwnerIds)
-          : undefined;
-        return others === undefined
-          ? { bool: { filter: [{ terms: { agencyId: group.agencyIds } }, capturedInWindow] } }
-          : { bool: { filter: [capturedInWindow], must_not: [{ terms: { agencyId: others } }] } };
-      }),
+      should: groups.map((group) => ({
+        bool: {
+          filter: [
+            { terms: { agencyId: group.agencyIds } },
+            { range: { capturedAt: { gt: retentionCutoff(now, group.retentionDays).toISOString() } } },
+          ],
+        },
+      })),
       minimum_should_match: 1,
     },
   };
-}
-
-function ownersOutside(groupAgencyIds: string[], allOwnerIds: ReadonlyArray<string>): string[] {
-  const inGroup = new Set(groupAgencyIds);
-  return allOwnerIds.filter((agencyId) => !inGroup.has(agencyId)).sort(compareAgencyIds);
 }
 
 // Decisions are values built once per search; indexing them lazily keeps report loops linear.

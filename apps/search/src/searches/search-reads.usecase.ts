@@ -46,7 +46,7 @@ export class SearchReadsUseCase {
         allow_no_indices: true,
         track_total_hits: true,
         size: limit,
-        ...buildReadsQuery(request, buildVisibilityFilter(decision, now, [...world.agencies.keys()])),
+        ...buildReadsQuery(request, buildVisibilityFilter(decision, now)),
         ...(searchAfter && { search_after: searchAfter }),
         _source: ['readId', 'capturedAt', 'plate', 'plateRegion', 'confidence', 'vehicle', 'location', 'cameraId', 'agencyId'],
       } as never)
