@@ -1,0 +1,60 @@
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { AddressInfo } from 'node:net';
+import { Server, createServer } from 'node:http';
+import { loadConfig } from '@platekeeper/config';
+import { InvalidTokenError, JwtVerifier } from './jwt-verifier.service';
+
+const claims = { agency: 'wa-auburn-pd', roles: ['investigator'] };
+
+describe('JwtVerifier', () => {
+  describe('with the default HS256 secret', () => {
+    const verifier = new JwtVerifier(loadConfig({ JWT_SECRET: 'unit-secret' }));
+    const sign = (secret: string, payload: Record<string, unknown> = claims) =>
+      new SignJWT(payload).setProtectedHeader({ alg: 'HS256' }).setSubject('u-1').setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+
+    it('accepts a token signed with the secret and reads the user from its claims', async () => {
+      await expect(verifier.verify(await sign('unit-secret'))).resolves.toEqual({ userId: 'u-1', agencyId: 'wa-auburn-pd', roles: ['investigator'] });
+    });
+
+    it('rejects a token signed with another secret, or claiming an unknown role', async () => {
+      await expect(verifier.verify(await sign('other-secret'))).rejects.toThrow(InvalidTokenError);
+      await expect(verifier.verify(await sign('unit-secret', { ...claims, roles: ['superuser'] }))).rejects.toThrow(/roles/);
+    });
+  });
+
+  describe('with an RS256 identity provider publishing a JWKS', () => {
+    let server: Server;
+    let verifier: JwtVerifier;
+    let providerKey: CryptoKey;
+
+    beforeAll(async () => {
+      const { publicKey, privateKey } = await generateKeyPair('RS256');
+      providerKey = privateKey as CryptoKey;
+      const jwk = { ...(await exportJWK(publicKey)), kid: 'provider-1', alg: 'RS256', use: 'sig' };
+      server = createServer((_request, response) => {
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ keys: [jwk] }));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      verifier = new JwtVerifier(loadConfig({ JWT_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`, JWT_ISSUER: 'https://idp.example' }));
+    });
+
+    afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+    const rs256 = async (key: CryptoKey, issuer = 'https://idp.example') =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'provider-1' }).setSubject('u-2').setIssuer(issuer).setExpirationTime('1h').sign(key);
+
+    it('accepts a token the provider signed', async () => {
+      await expect(verifier.verify(await rs256(providerKey))).resolves.toMatchObject({ userId: 'u-2', agencyId: 'wa-auburn-pd' });
+    });
+
+    it('rejects a token signed by another key, from another issuer, or with the development HS256 secret', async () => {
+      const { privateKey: strangerKey } = await generateKeyPair('RS256');
+      await expect(verifier.verify(await rs256(strangerKey as CryptoKey))).rejects.toThrow(InvalidTokenError);
+      await expect(verifier.verify(await rs256(providerKey, 'https://elsewhere.example'))).rejects.toThrow(InvalidTokenError);
+      const hs256 = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u-3').sign(new TextEncoder().encode('platekeeper-development-secret-change-me'));
+      await expect(verifier.verify(hs256)).rejects.toThrow(InvalidTokenError);
+    });
+  });
+});
