@@ -1,4 +1,4 @@
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { KeyLike, SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { AddressInfo } from 'node:net';
 import { Server, createServer } from 'node:http';
 import { loadConfig } from '@platekeeper/config';
@@ -25,11 +25,11 @@ describe('JwtVerifier', () => {
   describe('with an RS256 identity provider publishing a JWKS', () => {
     let server: Server;
     let verifier: JwtVerifier;
-    let providerKey: CryptoKey;
+    let providerKey: KeyLike;
 
     beforeAll(async () => {
       const { publicKey, privateKey } = await generateKeyPair('RS256');
-      providerKey = privateKey as CryptoKey;
+      providerKey = privateKey;
       const jwk = { ...(await exportJWK(publicKey)), kid: 'provider-1', alg: 'RS256', use: 'sig' };
       server = createServer((_request, response) => {
         response.setHeader('content-type', 'application/json');
@@ -42,7 +42,7 @@ describe('JwtVerifier', () => {
 
     afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-    const rs256 = async (key: CryptoKey, issuer = 'https://idp.example') =>
+    const rs256 = async (key: KeyLike, issuer = 'https://idp.example') =>
       new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'provider-1' }).setSubject('u-2').setIssuer(issuer).setExpirationTime('1h').sign(key);
 
     it('accepts a token the provider signed', async () => {
@@ -51,7 +51,7 @@ describe('JwtVerifier', () => {
 
     it('rejects a token signed by another key, from another issuer, or with the development HS256 secret', async () => {
       const { privateKey: strangerKey } = await generateKeyPair('RS256');
-      await expect(verifier.verify(await rs256(strangerKey as CryptoKey))).rejects.toThrow(InvalidTokenError);
+      await expect(verifier.verify(await rs256(strangerKey))).rejects.toThrow(InvalidTokenError);
       await expect(verifier.verify(await rs256(providerKey, 'https://elsewhere.example'))).rejects.toThrow(InvalidTokenError);
       const hs256 = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u-3').sign(new TextEncoder().encode('platekeeper-development-secret-change-me'));
       await expect(verifier.verify(hs256)).rejects.toThrow(InvalidTokenError);
