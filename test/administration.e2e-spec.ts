@@ -42,14 +42,6 @@ describe('administration: agencies, sharing policies, cameras, jurisdictions, ef
     );
   }
 
-  /** Jurisdiction rules are global to the database, so each run takes a state code no agency or rule uses yet. */
-  async function unusedStateCode(): Promise<string> {
-    const rows: Array<{ state: string }> = await stack.dataSource.query('SELECT state FROM jurisdictions UNION SELECT state FROM agencies');
-    const used = new Set(rows.map((row) => row.state));
-    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-    const free = [...'QXZ'].flatMap((first) => [...letters].map((second) => first + second)).filter((code) => !used.has(code));
-    return free[Math.floor(Math.random() * free.length)];
-  }
 
   const messagesOf = (response: { body: { message: string[] } }) => response.body.message.join(' | ');
 
@@ -313,7 +305,7 @@ describe('administration: agencies, sharing policies, cameras, jurisdictions, ef
 
   describe('jurisdictions', () => {
     it('stores a state rule with PUT and answers it with GET; a state without a rule has no extra limits', async () => {
-      const state = await unusedStateCode();
+      const state = await stack.unusedStateCode();
       const before = await stack.request('GET', `/v1/jurisdictions/${state}`, { token: platformAdmin });
       expect(before.status).toBe(200);
       expect(before.body).toEqual({ state, denyOutOfState: false, denyCategories: [], deniedPurposes: [], maxRetentionDays: null });
@@ -330,7 +322,7 @@ describe('administration: agencies, sharing policies, cameras, jurisdictions, ef
 
     it('is for platform admins only, and answers 400 for a bad state code or bad fields', async () => {
       const agency = await createAgency('wa-jurisdiction-curious-pd');
-      const state = await unusedStateCode();
+      const state = await stack.unusedStateCode();
       expect((await stack.request('PUT', `/v1/jurisdictions/${state}`, { token: await adminOf(agency), body: { denyOutOfState: true } })).status).toBe(403);
       expect((await stack.request('GET', `/v1/jurisdictions/${state}`, { token: await adminOf(agency) })).status).toBe(403);
       expect((await stack.request('GET', `/v1/jurisdictions/${state}`)).status).toBe(401);
@@ -382,7 +374,7 @@ describe('administration: agencies, sharing policies, cameras, jurisdictions, ef
     });
 
     it('drops out-of-state agencies as soon as the owner\'s state denies out-of-state sharing', async () => {
-      const state = await unusedStateCode();
+      const state = await stack.unusedStateCode();
       const owner = await createAgency('xx-owner-pd', { state, sharing: { nationalLookup: true } });
       const outOfState = await createAgency('wa-far-away-pd', { sharing: { nationalLookup: true } });
       const admin = await adminOf(owner);
@@ -480,7 +472,7 @@ describe('administration: agencies, sharing policies, cameras, jurisdictions, ef
       const cameraId = stack.id('cam-accountable');
       await putCamera(admin, cameraId, id);
       await putCamera(admin, cameraId, id, { lat: 47.4, lon: -122.3 });
-      const state = await unusedStateCode();
+      const state = await stack.unusedStateCode();
       await stack.request('PUT', `/v1/jurisdictions/${state}`, { token: platformAdmin, body: { maxRetentionDays: 21 } });
 
       const [created] = await changeRecords('agency.create', id);

@@ -57,18 +57,10 @@ describe('accountability on the real engines: every search recorded, reviewed pe
 
   const bySearchId = (items: AuditedSearch[], name: string) => items.find((item) => item.searchId === searchIds[name]);
 
-  /** Jurisdiction rules are global to the database, so the run's agencies sit in a state code no agency or rule uses yet. */
-  async function unusedStateCode(): Promise<string> {
-    const rows: Array<{ state: string }> = await stack.dataSource.query('SELECT state FROM jurisdictions UNION SELECT state FROM agencies');
-    const used = new Set(rows.map((row) => row.state));
-    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-    const free = [...'QXZ'].flatMap((first) => [...letters].map((second) => first + second)).filter((code) => !used.has(code));
-    return free[Math.floor(Math.random() * free.length)];
-  }
 
   beforeAll(async () => {
     await stack.start();
-    const state = await unusedStateCode();
+    const state = await stack.unusedStateCode();
     await stack.registerAgency({
       id: auburn, state, cameras: [auburnCamera],
       sharing: { nationalLookup: true, denyCategories: ['federal'], deniedPurposes: ['immigration_enforcement'] },

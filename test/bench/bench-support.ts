@@ -39,7 +39,7 @@ export async function recreateDatabase(databaseUrl: string): Promise<void> {
 }
 
 export function benchDatabaseUrl(database: string): string {
-  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/platekeeper');
+  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/platekeeper');
   url.pathname = `/${database}`;
   return url.toString();
 }

@@ -33,7 +33,7 @@ export class PlatekeeperTestStack {
     Object.assign(process.env, {
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-      DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/platekeeper_test',
+      DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/platekeeper_test',
       TOPIC_RAW: `${this.runId}.reads.raw`,
       TOPIC_ENRICHED: `${this.runId}.reads.enriched`,
       TOPIC_DLQ: `${this.runId}.reads.dlq`,
@@ -134,6 +134,15 @@ export class PlatekeeperTestStack {
     for (const cameraId of agency.cameras) {
       await this.dataSource.query(`INSERT INTO cameras (id, agency_id, name, lat, lon) VALUES ($1, $2, $1, 47.3, -122.2)`, [cameraId, agency.id]);
     }
+  }
+
+  /** Jurisdiction rules are global to the database, so a suite can take a state code no agency or rule uses yet. */
+  async unusedStateCode(): Promise<string> {
+    const rows: Array<{ state: string }> = await this.dataSource.query('SELECT state FROM jurisdictions UNION SELECT state FROM agencies');
+    const used = new Set(rows.map((row) => row.state));
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    const free = [...'QZ'].flatMap((first) => [...letters].map((second) => first + second)).filter((code) => !used.has(code));
+    return free[Math.floor(Math.random() * free.length)];
   }
 
   /** Jurisdiction rules are per state and shared by every suite on the test database: start from none. */

@@ -15,7 +15,7 @@ const platekeeperEnv = {
   INDEXER_GROUP_ID: str({ default: 'platekeeper-indexer' }),
   ELASTICSEARCH_URL: url({ default: 'http://127.0.0.1:9200' }),
   READS_INDEX_PREFIX: str({ default: 'alpr-reads' }),
-  DATABASE_URL: url({ default: 'postgres://postgres@127.0.0.1:5432/platekeeper' }),
+  DATABASE_URL: url({ default: 'postgres://postgres:postgres@127.0.0.1:5432/platekeeper' }),
   JWT_SECRET: str({ devDefault: 'platekeeper-development-secret-change-me', desc: 'HS256 secret for bearer tokens' }),
   JWT_JWKS_URL: str({ default: '', desc: 'when set, tokens are verified as RS256 against this JWKS instead of the secret' }),
   JWT_ISSUER: str({ default: '' }),
