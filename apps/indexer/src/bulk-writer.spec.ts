@@ -31,10 +31,10 @@ describe('writeReads', () => {
     expect(elastic.requests.map((request) => request.map((operation) => operation.index!._id))).toEqual([['a', 'b', 'c', 'd'], ['b', 'd']]);
   });
 
-  it('writes each read under its readId into the daily index of its capture day', async () => {
+  it('writes each read under its readId into the monthly index of its capture time', async () => {
     const elastic = scriptedElasticsearch([[201]]);
     await writeReads(elastic.client, 'alpr-reads', [{ position: 0, read: read('r-1') }], fastRetry);
-    expect(elastic.requests[0][0].index).toEqual({ _index: 'alpr-reads-2026.05.01', _id: 'r-1' });
+    expect(elastic.requests[0][0].index).toEqual({ _index: 'alpr-reads-2026.05', _id: 'r-1' });
   });
 
   it('rides out a failed request with backoff, telling the caller each time so it can pause the partition', async () => {

@@ -2,12 +2,11 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Client } from '@elastic/elasticsearch';
 import { DataSource } from 'typeorm';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
-import { readsIndexDay, readsIndexPattern } from '@platekeeper/elastic';
+import { readsIndexMonth, readsIndexPattern } from '@platekeeper/elastic';
 import { SharingWorld, effectiveRetentionDays, retentionCutoff } from '@platekeeper/sharing';
 import { READS_ELASTIC_CLIENT } from '../searches/elastic-client.provider';
 import { SharingWorldService } from '../sharing-world/sharing-world.service';
 
-const DAY_MS = 86_400_000;
 const SWEEP_LOCK = 727276;
 const DELETE_PAGE = 5_000;
 
@@ -18,7 +17,7 @@ export interface SweepOutcome {
 
 /**
  * Removes reads past their owner's effective retention from Elasticsearch. Searches already hide them
- * (the retention cut-off is part of every query); this makes the deletion real. Whole daily indices
+ * (the retention cut-off is part of every query); this makes the deletion real. Whole monthly indices
  * go when every owner's retention has passed them; otherwise the expired reads are deleted by id.
  */
 @Injectable()
@@ -81,8 +80,8 @@ export class RetentionSweeper implements OnApplicationBootstrap, OnApplicationSh
     const expired = indices
       .map((entry) => entry.index)
       .filter((name): name is string => {
-        const day = name ? readsIndexDay(prefix, name) : undefined;
-        return day !== undefined && day.getTime() + DAY_MS <= retentionCutoff(now, longestRetention).getTime();
+        const month = name ? readsIndexMonth(prefix, name) : undefined;
+        return month !== undefined && month.end.getTime() <= retentionCutoff(now, longestRetention).getTime();
       });
     if (expired.length > 0) await this.elastic.indices.delete({ index: expired.join(',') });
     return expired;
