@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { decideVisibility, reachableOwnerIds } from '@platekeeper/sharing';
+import { reachableOwnerIds } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { SharingWorldService } from '../sharing-world/sharing-world.service';
@@ -23,8 +23,7 @@ export class PreviewSearchUseCase {
 
   async execute(user: AuthenticatedUser, request: SearchRequestDto): Promise<SearchPreviewDto> {
     const scope = request.scope ?? 'local';
-    const world = await this.sharingWorld.current();
-    const decision = decideVisibility(world, user.agencyId, request.purpose, scope);
+    const decision = await this.sharingWorld.decide(user.agencyId, request.purpose, scope);
     const reachable = reachableOwnerIds(decision);
     const counted: Array<{ agency_id: string; cameras: number }> = await this.dataSource.query(
       `SELECT agency_id, count(*)::int AS cameras FROM cameras

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { EnrichedRead } from '@platekeeper/contract';
 import { readsIndexPattern } from '@platekeeper/elastic';
-import { buildVisibilityFilter, decideVisibility } from '@platekeeper/sharing';
+import { buildVisibilityFilter } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { DomainError } from '../errors/domain-error';
@@ -36,8 +36,7 @@ export class SearchReadsUseCase {
     const scope = request.scope ?? 'local';
     const now = new Date();
     const searchAfter = request.cursor ? decodeCursor(request.cursor) : undefined;
-    const world = await this.sharingWorld.current();
-    const decision = decideVisibility(world, user.agencyId, request.purpose, scope);
+    const decision = await this.sharingWorld.decide(user.agencyId, request.purpose, scope);
     const limit = request.limit ?? DEFAULT_SEARCH_LIMIT;
     const response = await this.elastic
       .search<EnrichedRead>({

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AGENCY_COLUMNS, JURISDICTION_COLUMNS, agencyProfileFromRow, jurisdictionRuleFromRow } from '@platekeeper/persistence';
-import { SharingWorld, sharingWorldOf } from '@platekeeper/sharing';
+import { SearchPurpose, SearchScope, SharingWorld, VisibilityDecision, decideVisibility, sharingWorldOf } from '@platekeeper/sharing';
+
+const MAX_DECISIONS_PER_WORLD = 20_000;
 
 interface VersionedWorld {
   version: string;
@@ -17,6 +19,8 @@ interface VersionedWorld {
 export class SharingWorldService {
   private cached?: VersionedWorld;
   private loading?: Promise<VersionedWorld>;
+  // Keyed by the world object itself: a new version is a new object, so no decision outlives its world.
+  private readonly decisionsByWorld = new WeakMap<SharingWorld, Map<string, VisibilityDecision>>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -31,6 +35,21 @@ export class SharingWorldService {
     // A load that began before this version existed is too old for this search: load again.
     if (BigInt(loaded.version) < BigInt(version)) return (await this.load()).world;
     return loaded.world;
+  }
+
+  /** The visibility decision for a search under the live world, computed once per world and searcher/purpose/scope. */
+  async decide(searcherAgencyId: string, purpose: SearchPurpose, scope: SearchScope): Promise<VisibilityDecision> {
+    const world = await this.current();
+    let decisions = this.decisionsByWorld.get(world);
+    if (decisions === undefined) this.decisionsByWorld.set(world, (decisions = new Map()));
+    const key = `${searcherAgencyId}|${purpose}|${scope}`;
+    let decision = decisions.get(key);
+    if (decision === undefined) {
+      decision = decideVisibility(world, searcherAgencyId, purpose, scope);
+      if (decisions.size >= MAX_DECISIONS_PER_WORLD) decisions.clear();
+      decisions.set(key, decision);
+    }
+    return decision;
   }
 
   private async load(): Promise<VersionedWorld> {
