@@ -153,6 +153,19 @@ describe('the read path on the real engines: Kafka → ingest → indexer → El
       }
     });
 
+    it('answers 400 to a body that is not JSON and 415 to one that is not declared as JSON', async () => {
+      const broken = await stack.request('POST', '/v1/searches', {
+        token: auburnInvestigator, headers: { 'content-type': 'application/json' }, rawBody: '{"purpose": ',
+      });
+      expect(broken.status).toBe(400);
+      expect(broken.body.message[0]).toMatch(/JSON/);
+      const text = await stack.request('POST', '/v1/searches', {
+        token: auburnInvestigator, headers: { 'content-type': 'text/plain' }, rawBody: 'plate=ABC123',
+      });
+      expect(text.status).toBe(415);
+      expect(text.body).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+    });
+
     it('answers 400 when neither plate nor vehicle is given', async () => {
       const response = await searchAs(auburnInvestigator, {});
       expect(response.status).toBe(400);

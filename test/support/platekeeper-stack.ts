@@ -176,7 +176,7 @@ export class PlatekeeperTestStack {
   async request(
     method: string,
     path: string,
-    options: { token?: string; body?: unknown; baseUrl?: string; headers?: Record<string, string> } = {},
+    options: { token?: string; body?: unknown; rawBody?: string; baseUrl?: string; headers?: Record<string, string> } = {},
   ): Promise<{ status: number; body: any; text: string; headers: Headers }> {
     const response = await fetch(`${options.baseUrl ?? this.searchUrl}${path}`, {
       method,
@@ -185,7 +185,7 @@ export class PlatekeeperTestStack {
         ...(options.token && { authorization: `Bearer ${options.token}` }),
         ...options.headers,
       },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
     });
     const text = await response.text();
     let body: unknown = text;

@@ -11,6 +11,8 @@ export async function createSearchApp(): Promise<NestFastifyApplication> {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  // Bodies are JSON only: a text/plain body gets 415 instead of being validated as if it were empty.
+  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
