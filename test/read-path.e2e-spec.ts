@@ -196,6 +196,16 @@ describe('the read path on the real engines: Kafka → ingest → indexer → El
     expect(third.body.items).toHaveLength(0);
   });
 
+  it('counts ingested, dead-lettered and indexed reads and answered searches in Prometheus metrics', async () => {
+    const metrics = await stack.request('GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    const sample = (pattern: RegExp) => Number(pattern.exec(metrics.text)?.[1] ?? Number.NaN);
+    expect(sample(/platekeeper_reads_ingested_total\{outcome="dead_lettered",reason="READ.RULE_VIOLATION"\} (\d+)/)).toBe(7);
+    expect(sample(/platekeeper_reads_ingested_total\{outcome="dead_lettered",reason="READ.UNKNOWN_CAMERA"\} (\d+)/)).toBe(1);
+    expect(sample(/platekeeper_reads_indexed_total\{outcome="indexed"\} (\d+)/)).toBeGreaterThanOrEqual(6);
+    expect(sample(/platekeeper_searches_total\{scope="national"\} (\d+)/)).toBeGreaterThanOrEqual(1);
+  });
+
   it('serves its OpenAPI description at /docs and reports healthy engines', async () => {
     const docs = await stack.request('GET', '/docs-json');
     expect(docs.status).toBe(200);

@@ -5,6 +5,7 @@ import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { EnrichedRead } from '@platekeeper/contract';
 import { createElasticClient, ensureReadsIndexTemplate } from '@platekeeper/elastic';
 import { ConsumerHealth, createKafka, createProducer, deadLetterMessage, ensureReadTopics, produceAll, readTopics } from '@platekeeper/kafka';
+import { pipelineMetrics } from '@platekeeper/metrics';
 import { parseEnrichedMessage, writeReads } from './bulk-writer';
 
 /**
@@ -67,6 +68,7 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
         baseDelayMs: this.config.INDEXER_RETRY_BASE_MS,
         onRetry: async (attempt, pendingCount, delayMs) => {
           resumePartition ??= pause();
+          pipelineMetrics.bulkRetries.inc();
           this.logger.warn(`Elasticsearch pushed back on ${pendingCount} reads; retry ${attempt} in ${delayMs} ms`);
           await heartbeat();
         },
@@ -81,6 +83,8 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
     if (deadLetters.length > 0) {
       await produceAll(this.producer, [{ topic: this.topics.deadLetter, messages: deadLetters }]);
     }
+    pipelineMetrics.readsIndexed.inc({ outcome: 'indexed' }, reads.length - outcome.rejected.length);
+    pipelineMetrics.readsIndexed.inc({ outcome: 'dead_lettered' }, deadLetters.length);
     resolveOffset(batch.lastOffset());
     await heartbeat();
     await commitOffsetsIfNecessary();

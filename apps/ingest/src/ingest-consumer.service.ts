@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Consumer, EachBatchPayload, Message, Producer } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { ConsumerHealth, createKafka, createProducer, deadLetterMessage, ensureReadTopics, produceAll, readTopics } from '@platekeeper/kafka';
+import { pipelineMetrics } from '@platekeeper/metrics';
 import { CameraRegistry } from './camera-registry.service';
 import { enrichFromRegistry, parseRawMessage } from './read-triage';
 
@@ -48,6 +49,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
     const ingestedAt = new Date();
     const enriched: Message[] = [];
     const deadLetters: Message[] = [];
+    const deadLetterReasons: string[] = [];
     for (const { message, parsed: outcome } of parsed) {
       const triaged = outcome.ok ? enrichFromRegistry(outcome.read, cameras, ingestedAt) : outcome;
       if (triaged.ok) {
@@ -55,6 +57,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
       } else {
         const source = { topic: batch.topic, partition: batch.partition, offset: message.offset };
         deadLetters.push(deadLetterMessage(message, source, triaged.reason, 'ingest'));
+        deadLetterReasons.push(triaged.reason.code);
       }
     }
     const topicMessages = [
@@ -62,6 +65,8 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
       { topic: this.topics.deadLetter, messages: deadLetters },
     ].filter((entry) => entry.messages.length > 0);
     await produceAll(this.producer, topicMessages);
+    pipelineMetrics.readsIngested.inc({ outcome: 'enriched', reason: '' }, enriched.length);
+    for (const reason of deadLetterReasons) pipelineMetrics.readsIngested.inc({ outcome: 'dead_lettered', reason });
     resolveOffset(batch.lastOffset());
     await heartbeat();
     await commitOffsetsIfNecessary();

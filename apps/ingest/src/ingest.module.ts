@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConfigModule, PLATEKEEPER_CONFIG, PlatekeeperConfig, platekeeperLoggerModule } from '@platekeeper/config';
+import { MetricsModule } from '@platekeeper/metrics';
 import { dataSourceOptions } from '@platekeeper/persistence';
 import { CameraRegistry } from './camera-registry.service';
 import { HealthController } from './health.controller';
@@ -9,6 +10,7 @@ import { IngestConsumer } from './ingest-consumer.service';
 @Module({
   imports: [
     ConfigModule,
+    MetricsModule,
     platekeeperLoggerModule({ logRequests: false }),
     TypeOrmModule.forRootAsync({
       inject: [PLATEKEEPER_CONFIG],

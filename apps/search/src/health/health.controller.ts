@@ -1,17 +1,25 @@
-import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Client } from '@elastic/elasticsearch';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
+import { METRICS_CONTENT_TYPE, renderMetrics } from '@platekeeper/metrics';
 import { Public } from '../auth/auth.decorators';
 import { READS_ELASTIC_CLIENT } from '../searches/elastic-client.provider';
 
 @ApiTags('health')
-@Controller('health')
+@Controller()
 export class HealthController {
   constructor(private readonly dataSource: DataSource, @Inject(READS_ELASTIC_CLIENT) private readonly elastic: Client) {}
 
-  @Get()
+  @Get('metrics')
+  @Public()
+  @Header('content-type', METRICS_CONTENT_TYPE)
+  metrics(): Promise<string> {
+    return renderMetrics();
+  }
+
+  @Get('health')
   @Public()
   async health(@Res() reply: FastifyReply) {
     const [postgres, elasticsearch] = await Promise.all([

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { EnrichedRead } from '@platekeeper/contract';
 import { readsIndexPattern } from '@platekeeper/elastic';
+import { searchMetrics } from '@platekeeper/metrics';
 import { buildVisibilityFilter } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { AuditTrail } from '../audit/audit-trail.service';
@@ -34,6 +35,7 @@ export class SearchReadsUseCase {
   async execute(user: AuthenticatedUser, request: SearchRequestDto): Promise<SearchResponseDto> {
     const searchId = randomUUID();
     const scope = request.scope ?? 'local';
+    const stopTimer = searchMetrics.searchDuration.startTimer({ scope });
     const now = new Date();
     const searchAfter = request.cursor ? decodeCursor(request.cursor) : undefined;
     const decision = await this.sharingWorld.decide(user.agencyId, request.purpose, scope);
@@ -76,6 +78,8 @@ export class SearchReadsUseCase {
         withheldOwners: decision.withheldOwners,
       },
     });
+    stopTimer();
+    searchMetrics.searches.inc({ scope });
     return { searchId, items, total, nextCursor: lastSort ? encodeCursor(lastSort as Array<string | number>) : null };
   }
 }
