@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, HttpException } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { ErrorShapeFilter } from '../errors/error-shape.filter';
