@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { reachableOwnerIds } from '@platekeeper/sharing';
+import { SharingWorld, reachableOwnerIds } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { SharingWorldService } from '../sharing-world/sharing-world.service';
@@ -21,9 +21,9 @@ export class PreviewSearchUseCase {
     private readonly auditTrail: AuditTrail,
   ) {}
 
-  async execute(user: AuthenticatedUser, request: SearchRequestDto): Promise<SearchPreviewDto> {
+  async execute(user: AuthenticatedUser, request: SearchRequestDto, world: SharingWorld): Promise<SearchPreviewDto> {
     const scope = request.scope ?? 'local';
-    const decision = await this.sharingWorld.decide(user.agencyId, request.purpose, scope);
+    const decision = this.sharingWorld.decide(world, user.agencyId, request.purpose, scope);
     const reachable = reachableOwnerIds(decision);
     const counted: Array<{ agency_id: string; cameras: number }> = await this.dataSource.query(
       `SELECT agency_id, count(*)::int AS cameras FROM cameras

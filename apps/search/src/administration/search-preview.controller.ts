@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { CurrentUser, LiveWorld, Roles } from '../auth/auth.decorators';
+import type { SharingWorld } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { RefusedSearchFilter } from '../searches/refused-search.filter';
 import { SearchRequestDto } from '../searches/search-request.dto';
@@ -19,7 +20,7 @@ export class SearchPreviewController {
   @Roles('investigator')
   @ApiOperation({ summary: 'How many agencies and cameras a search would reach, without reading any read; recorded like a search' })
   @ApiOkResponse({ type: SearchPreviewDto })
-  preview(@CurrentUser() user: AuthenticatedUser, @Body() request: SearchRequestDto): Promise<SearchPreviewDto> {
-    return this.previewSearch.execute(user, request);
+  preview(@CurrentUser() user: AuthenticatedUser, @Body() request: SearchRequestDto, @LiveWorld() world: SharingWorld): Promise<SearchPreviewDto> {
+    return this.previewSearch.execute(user, request, world);
   }
 }

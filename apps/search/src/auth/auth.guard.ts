@@ -32,7 +32,8 @@ export class AuthGuard implements CanActivate {
     if (required.length > 0 && !required.some((role) => request.user.roles.includes(role))) {
       throw new ForbiddenException(`this action needs the role ${required.join(' or ')}`);
     }
-    const world = await this.sharingWorld.current();
+    // The one read of the live world for this request; the search reuses it (see @LiveWorld).
+    const world = (request.sharingWorld = await this.sharingWorld.current());
     const agency = world.agencies.get(request.user.agencyId);
     if (agency?.status !== 'active' && !request.user.roles.includes('platform_admin')) {
       throw new DomainError('AUTH.AGENCY_NOT_ACTIVE', `agency ${request.user.agencyId} is not active`);

@@ -5,7 +5,7 @@ import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { EnrichedRead } from '@platekeeper/contract';
 import { readsIndexPattern } from '@platekeeper/elastic';
 import { searchMetrics } from '@platekeeper/metrics';
-import { buildVisibilityFilter } from '@platekeeper/sharing';
+import { SharingWorld, buildVisibilityFilter } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { DomainError } from '../errors/domain-error';
@@ -32,13 +32,13 @@ export class SearchReadsUseCase {
     private readonly auditTrail: AuditTrail,
   ) {}
 
-  async execute(user: AuthenticatedUser, request: SearchRequestDto): Promise<SearchResponseDto> {
+  async execute(user: AuthenticatedUser, request: SearchRequestDto, world: SharingWorld): Promise<SearchResponseDto> {
     const searchId = randomUUID();
     const scope = request.scope ?? 'local';
     const stopTimer = searchMetrics.searchDuration.startTimer({ scope });
     const now = new Date();
     const searchAfter = request.cursor ? decodeCursor(request.cursor) : undefined;
-    const decision = await this.sharingWorld.decide(user.agencyId, request.purpose, scope);
+    const decision = this.sharingWorld.decide(world, user.agencyId, request.purpose, scope);
     const limit = request.limit ?? DEFAULT_SEARCH_LIMIT;
     const response = await this.elastic
       .search<EnrichedRead>({

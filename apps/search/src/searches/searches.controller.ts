@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { CurrentUser, LiveWorld, Roles } from '../auth/auth.decorators';
+import type { SharingWorld } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { RefusedSearchFilter } from './refused-search.filter';
 import { SearchReadsUseCase } from './search-reads.usecase';
@@ -18,7 +19,7 @@ export class SearchesController {
   @Roles('investigator')
   @ApiOperation({ summary: 'Search plate reads the caller may see; the search is recorded before it answers' })
   @ApiOkResponse({ type: SearchResponseDto })
-  search(@CurrentUser() user: AuthenticatedUser, @Body() request: SearchRequestDto): Promise<SearchResponseDto> {
-    return this.searchReads.execute(user, request);
+  search(@CurrentUser() user: AuthenticatedUser, @Body() request: SearchRequestDto, @LiveWorld() world: SharingWorld): Promise<SearchResponseDto> {
+    return this.searchReads.execute(user, request, world);
   }
 }

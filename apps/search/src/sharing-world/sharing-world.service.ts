@@ -37,9 +37,8 @@ export class SharingWorldService {
     return loaded.world;
   }
 
-  /** The visibility decision for a search under the live world, computed once per world and searcher/purpose/scope. */
-  async decide(searcherAgencyId: string, purpose: SearchPurpose, scope: SearchScope): Promise<VisibilityDecision> {
-    const world = await this.current();
+  /** The visibility decision for a search under `world` (from `current()`), computed once per world and searcher/purpose/scope. */
+  decide(world: SharingWorld, searcherAgencyId: string, purpose: SearchPurpose, scope: SearchScope): VisibilityDecision {
     let decisions = this.decisionsByWorld.get(world);
     if (decisions === undefined) this.decisionsByWorld.set(world, (decisions = new Map()));
     const key = `${searcherAgencyId}|${purpose}|${scope}`;
