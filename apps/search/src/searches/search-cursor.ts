@@ -1,20 +1,11 @@
-import { DomainError } from '../errors/domain-error';
+import { decodeOpaqueCursor, encodeOpaqueCursor } from '../paging/opaque-cursor';
 
 export type SortValues = Array<string | number>;
 
-/** An opaque page pointer: the last hit's sort values. It never carries visibility; each page re-applies it. */
-export function encodeCursor(sortValues: SortValues): string {
-  return Buffer.from(JSON.stringify(sortValues)).toString('base64url');
-}
+const isSortValues = (decoded: unknown): decoded is SortValues =>
+  Array.isArray(decoded) && decoded.length >= 2 && decoded.every((value) => ['string', 'number'].includes(typeof value));
 
-export function decodeCursor(cursor: string): SortValues {
-  try {
-    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(decoded) && decoded.length >= 2 && decoded.every((value) => ['string', 'number'].includes(typeof value))) {
-      return decoded;
-    }
-  } catch {
-    // falls through to the one error below
-  }
-  throw new DomainError('SEARCH.INVALID_CURSOR', 'cursor is not a cursor this service issued');
-}
+/** An opaque page pointer: the last hit's sort values. It never carries visibility; each page re-applies it. */
+export const encodeCursor = (sortValues: SortValues): string => encodeOpaqueCursor(sortValues);
+
+export const decodeCursor = (cursor: string): SortValues => decodeOpaqueCursor(cursor, isSortValues, 'SEARCH.INVALID_CURSOR');
