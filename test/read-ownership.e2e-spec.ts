@@ -45,7 +45,7 @@ describe('read ownership: no producer, replay or camera move can take or rewrite
   async function searchAs(agencyId: string, body: Record<string, unknown>) {
     const response = await stack.request('POST', '/v1/searches', { token: await stack.token(agencyId), body: { ...search, ...body } });
     expect(response.status).toBe(200);
-    return response.body as { total: number; items: Array<Record<string, any>> };
+    return response.body as { total: number; items: Array<Record<string, any>>; nextCursor: string | null };
   }
 
   const untilFound = (agencyId: string, body: Record<string, unknown>, total: number, what: string) =>
@@ -125,6 +125,28 @@ describe('read ownership: no producer, replay or camera move can take or rewrite
     expect(Date.parse(first.items[0].capturedAt)).toBe(Date.parse(capturedAt));
     expect((await searchAs(victim, { plate: 'SECOND01' })).total).toBe(0);
     for (const read of replayed) expect((await searchAs(victim, { plate: read.plate })).total).toBe(1);
+  });
+
+  it('pages through reads of two owners that share a readId and a capture instant without skipping or repeating one', async () => {
+    const readId = randomUUID();
+    const capturedAt = new Date(Date.now() - 2 * 60_000).toISOString();
+    const document = (agencyId: string, cameraId: string) => ({
+      readId, cameraId, agencyId, agencyState: 'WA', capturedAt, plate: 'TWINS001', plateFolded: 'TW1N5001', plateRaw: 'TWINS001',
+      location: { lat: 47.3, lon: -122.2 }, ingestedAt: new Date().toISOString(),
+    });
+    await stack.indexReads([document(victim, victimCamera), document(rogue, rogueCamera)]);
+    const page = (cursor?: string) => searchAs(auburn, { plate: 'TWINS001', scope: 'national', limit: 1, ...(cursor && { cursor }) });
+    const first = await page();
+    expect(first.total).toBe(2);
+    const second = await page(first.nextCursor!);
+    expect([...first.items, ...second.items].map((read) => read.agencyId).sort()).toEqual([rogue, victim].sort());
+
+    const issuedBeforeTheOwnerTieBreak = Buffer.from(JSON.stringify([Date.parse(capturedAt), readId])).toString('base64url');
+    const stale = await stack.request('POST', '/v1/searches', {
+      token: await stack.token(auburn), body: { ...search, plate: 'TWINS001', scope: 'national', cursor: issuedBeforeTheOwnerTieBreak },
+    });
+    expect(stale.status).toBe(400);
+    expect(stale.body.message.join(' ')).toMatch(/cursor/);
   });
 
   it('dead-letters reads older than the owner\'s retention or the configured floor, and never creates an index for them', async () => {
