@@ -267,10 +267,30 @@ describe('administration: agencies, sharing policies, cameras, jurisdictions, ef
       expect(stored).toEqual({ agency_id: second, lat: 45.5, lon: -122.6 });
     });
 
-    it('lets an agency admin register and move its own cameras but not take over or move another agency\'s (403)', async () => {
+    it('keeps every owner and position a camera had, with when, whoever writes the cameras table', async () => {
+      const first = await createAgency('wa-history-first-pd');
+      const second = await createAgency('wa-history-second-pd');
+      const cameraId = stack.id('cam-with-history');
+      expect((await putCamera(platformAdmin, cameraId, first)).status).toBe(200);
+      expect((await putCamera(platformAdmin, cameraId, first, { lat: 47.3, lon: -122.2 })).status).toBe(200);
+      expect((await putCamera(platformAdmin, cameraId, second, { lat: 45.5, lon: -122.6 })).status).toBe(200);
+      await stack.dataSource.query('UPDATE cameras SET lat = 46.0 WHERE id = $1', [cameraId]);
+      const history: Array<Record<string, unknown>> = await stack.dataSource.query(
+        `SELECT agency_id, lat, valid_from = '-infinity' AS since_ever, valid_to IS NULL AS current FROM camera_history
+          WHERE camera_id = $1 ORDER BY valid_from`,
+        [cameraId],
+      );
+      expect(history).toEqual([
+        { agency_id: first, lat: 47.3, since_ever: true, current: false },
+        { agency_id: second, lat: 45.5, since_ever: false, current: false },
+        { agency_id: second, lat: 46.0, since_ever: false, current: true },
+      ]);
+    });
+
+    it('lets an agency admin register cameras in its namespace and move its own, but not take over or move another agency\'s (403)', async () => {
       const owner = await createAgency('wa-camera-owner-pd');
       const rival = await createAgency('wa-camera-rival-pd');
-      const cameraId = stack.id('cam-owned');
+      const cameraId = `${owner}.cam-owned`;
       const ownerAdmin = await adminOf(owner);
       const rivalAdmin = await adminOf(rival);
       expect((await putCamera(ownerAdmin, cameraId, owner)).status).toBe(200);
@@ -278,9 +298,12 @@ describe('administration: agencies, sharing policies, cameras, jurisdictions, ef
 
       const takeOver = await putCamera(rivalAdmin, cameraId, rival);
       expect(takeOver.status).toBe(403);
-      expect(takeOver.body.code).toBe('CAMERA.OWNED_BY_ANOTHER_AGENCY');
+      expect(takeOver.body.code).toBe('CAMERA.NOT_ADMINISTERED');
+      const outsideNamespace = await putCamera(rivalAdmin, stack.id('cam-vendor-serial-0042'), rival);
+      expect(outsideNamespace.status).toBe(403);
+      expect(outsideNamespace.body).toEqual(takeOver.body);
       expect((await putCamera(rivalAdmin, cameraId, owner, { lat: 0, lon: 0 })).status).toBe(403);
-      expect((await putCamera(rivalAdmin, stack.id('cam-for-someone-else'), owner)).status).toBe(403);
+      expect((await putCamera(rivalAdmin, `${owner}.cam-for-someone-else`, owner)).status).toBe(403);
       expect((await putCamera(await investigatorOf(owner), cameraId, owner)).status).toBe(403);
       expect((await stack.request('PUT', `/v1/cameras/${cameraId}`, { body: { agencyId: owner, name: 'x', lat: 1, lon: 1 } })).status).toBe(401);
 
@@ -469,7 +492,7 @@ describe('administration: agencies, sharing policies, cameras, jurisdictions, ef
       const admin = await adminOf(id);
       await stack.request('PATCH', `/v1/agencies/${id}`, { token: platformAdmin, body: { retentionDays: 60 } });
       await stack.request('PATCH', `/v1/agencies/${id}/sharing`, { token: admin, body: { nationalLookup: true } });
-      const cameraId = stack.id('cam-accountable');
+      const cameraId = `${id}.cam-accountable`;
       await putCamera(admin, cameraId, id);
       await putCamera(admin, cameraId, id, { lat: 47.4, lon: -122.3 });
       const state = await stack.unusedStateCode();

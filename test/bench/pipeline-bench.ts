@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { Client as ElasticClient } from '@elastic/elasticsearch';
 import { PlatekeeperConfig, loadConfig } from '@platekeeper/config';
 import { CameraRegistration, EnrichedRead, checkRawRead, enrichRead } from '@platekeeper/contract';
-import { createElasticClient, ensureReadsIndexTemplate, readsIndexName, readsIndexPattern } from '@platekeeper/elastic';
+import { createElasticClient, ensureReadsIndexTemplate, readDocumentId, readsIndexName, readsIndexPattern } from '@platekeeper/elastic';
 import { createKafka, ensureReadTopics } from '@platekeeper/kafka';
 import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import { generateRawReads } from '../../apps/cli/src/read-generator';
@@ -212,7 +212,7 @@ function enrichInMemory(raw: Array<Record<string, unknown>>, cameras: Map<string
 async function bulkIndex(elastic: ElasticClient, prefix: string, reads: EnrichedRead[]): Promise<void> {
   await ensureReadsIndexTemplate(elastic, prefix);
   for (let start = 0; start < reads.length; start += BULK_BATCH) {
-    const operations = reads.slice(start, start + BULK_BATCH).flatMap((read) => [{ index: { _index: readsIndexName(prefix, read.capturedAt), _id: read.readId } }, read]);
+    const operations = reads.slice(start, start + BULK_BATCH).flatMap((read) => [{ index: { _index: readsIndexName(prefix, read.capturedAt), _id: readDocumentId(read) } }, read]);
     const response = await elastic.bulk({ operations });
     if (response.errors) throw new Error(`bulk indexing failed: ${JSON.stringify(response.items.find((item) => item.index?.error))}`);
   }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Client as ElasticClient } from '@elastic/elasticsearch';
 import { PlatekeeperConfig, loadConfig } from '@platekeeper/config';
 import { EnrichedRead, foldPlateLookAlikes } from '@platekeeper/contract';
-import { createElasticClient, ensureReadsIndexTemplate, readsIndexName, readsIndexPattern } from '@platekeeper/elastic';
+import { createElasticClient, ensureReadsIndexTemplate, readDocumentId, readsIndexName, readsIndexPattern } from '@platekeeper/elastic';
 import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import {
   AGENCY_CATEGORIES, AgencyCategory, AgencyProfile, JurisdictionRule, SearchScope, SharingWorld,
@@ -342,7 +342,7 @@ async function indexReads(elastic: ElasticClient, world: BenchWorld, plates: str
       remaining -= reads.length;
       wave.push(
         elastic
-          .bulk({ operations: reads.flatMap((read) => [{ index: { _index: readsIndexName(BENCH_INDEX_PREFIX, read.capturedAt), _id: read.readId } }, read]) })
+          .bulk({ operations: reads.flatMap((read) => [{ index: { _index: readsIndexName(BENCH_INDEX_PREFIX, read.capturedAt), _id: readDocumentId(read) } }, read]) })
           .then((response) => {
             if (response.errors) throw new Error(`bulk indexing failed: ${JSON.stringify(response.items.find((item) => item.index?.error))}`);
           }),

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { Client } from '@elastic/elasticsearch';
 import { PlatekeeperConfig, loadConfig } from '@platekeeper/config';
 import { EnrichedRead } from '@platekeeper/contract';
-import { createElasticClient, ensureReadsIndexTemplate, readsIndexName } from '@platekeeper/elastic';
+import { createElasticClient, ensureReadsIndexTemplate, readDocumentId, readsIndexName } from '@platekeeper/elastic';
 import { createKafka, createProducer, ensureReadTopics } from '@platekeeper/kafka';
 import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import { AgencyCategory, DEFAULT_SHARING_POLICY, SharingPolicy } from '@platekeeper/sharing';
@@ -73,7 +73,7 @@ export class PlatekeeperTestStack {
   /** Writes enriched reads straight into Elasticsearch (refreshed), for suites about search rather than the pipeline. */
   async indexReads(reads: Array<EnrichedRead>): Promise<void> {
     const operations = reads.flatMap((read) => [
-      { index: { _index: readsIndexName(this.config.READS_INDEX_PREFIX, read.capturedAt), _id: read.readId } },
+      { index: { _index: readsIndexName(this.config.READS_INDEX_PREFIX, read.capturedAt), _id: readDocumentId(read) } },
       read,
     ]);
     const elastic = this.elastic();
@@ -100,16 +100,26 @@ export class PlatekeeperTestStack {
     }
   }
 
+  /** The run's read indices, as Elasticsearch lists them. */
+  async readIndexNames(): Promise<string[]> {
+    const elastic = this.elastic();
+    try {
+      const indices = await elastic.cat.indices({ index: `${this.config.READS_INDEX_PREFIX}-*`, format: 'json', h: 'index' });
+      return indices.map((entry) => entry.index).filter((name): name is string => typeof name === 'string');
+    } finally {
+      await elastic.close();
+    }
+  }
+
   private elastic(): Client {
     return createElasticClient(this.config);
   }
 
   private async deleteRunIndices(): Promise<void> {
     if (!this.config) return;
+    const names = await this.readIndexNames();
     const elastic = this.elastic();
     try {
-      const indices = await elastic.cat.indices({ index: `${this.config.READS_INDEX_PREFIX}-*`, format: 'json', h: 'index' });
-      const names = indices.map((entry) => entry.index).filter((name): name is string => typeof name === 'string');
       if (names.length > 0) await elastic.indices.delete({ index: names.join(',') });
     } finally {
       await elastic.close();

@@ -1,21 +1,21 @@
 import { Client } from '@elastic/elasticsearch';
 import { EnrichedRead } from '@platekeeper/contract';
-import { BulkRetriesExhausted, parseEnrichedMessage, writeReads } from './bulk-writer';
+import { BulkRetriesExhausted, acceptedCaptureWindow, parseEnrichedMessage, writeReads } from './bulk-writer';
 
-const read = (readId: string): EnrichedRead => ({
-  readId, cameraId: 'cam-1', agencyId: 'wa-auburn-pd', agencyState: 'WA', capturedAt: '2026-05-01T12:00:00.000Z',
+const read = (readId: string, agencyId = 'wa-auburn-pd'): EnrichedRead => ({
+  readId, cameraId: 'cam-1', agencyId, agencyState: 'WA', capturedAt: '2026-05-01T12:00:00.000Z',
   plate: 'ABC123', plateFolded: 'A8C123', plateRaw: 'ABC 123', location: { lat: 47.3, lon: -122.2 }, ingestedAt: '2026-05-01T12:00:01.000Z',
 });
 
 /** An Elasticsearch stand-in that answers each bulk call with the next scripted list of item statuses. */
 function scriptedElasticsearch(answers: Array<number[] | Error>) {
-  const requests: Array<Array<{ index?: { _id: string; _index: string } }>> = [];
+  const requests: Array<Array<{ create?: { _id: string; _index: string } }>> = [];
   const client = {
-    bulk: async ({ operations }: { operations: Array<{ index?: { _id: string; _index: string } }> }) => {
-      requests.push(operations.filter((operation) => operation.index));
+    bulk: async ({ operations }: { operations: Array<{ create?: { _id: string; _index: string } }> }) => {
+      requests.push(operations.filter((operation) => operation.create));
       const answer = answers.shift();
       if (answer instanceof Error) throw answer;
-      return { errors: true, items: answer!.map((status) => ({ index: { status, error: status >= 300 ? { type: `status_${status}` } : undefined } })) };
+      return { errors: true, items: answer!.map((status) => ({ create: { status, error: status >= 300 ? { type: `status_${status}` } : undefined } })) };
     },
   };
   return { client: client as unknown as Client, requests };
@@ -28,13 +28,23 @@ describe('writeReads', () => {
     const elastic = scriptedElasticsearch([[201, 429, 400, 503], [200, 201]]);
     const outcome = await writeReads(elastic.client, 'alpr-reads', ['a', 'b', 'c', 'd'].map((id, position) => ({ position, read: read(id) })), fastRetry);
     expect(outcome.rejected).toEqual([{ position: 2, status: 400, detail: JSON.stringify({ type: 'status_400' }) }]);
-    expect(elastic.requests.map((request) => request.map((operation) => operation.index!._id))).toEqual([['a', 'b', 'c', 'd'], ['b', 'd']]);
+    expect(elastic.requests.map((request) => request.map((operation) => operation.create!._id.split(':')[1]))).toEqual([['a', 'b', 'c', 'd'], ['b', 'd']]);
   });
 
-  it('writes each read under its readId into the monthly index of its capture time', async () => {
-    const elastic = scriptedElasticsearch([[201]]);
-    await writeReads(elastic.client, 'alpr-reads', [{ position: 0, read: read('r-1') }], fastRetry);
-    expect(elastic.requests[0][0].index).toEqual({ _index: 'alpr-reads-2026.05', _id: 'r-1' });
+  it('creates each read under its owner-scoped readId in the monthly index of its capture time, never overwriting one', async () => {
+    const elastic = scriptedElasticsearch([[201, 201]]);
+    await writeReads(elastic.client, 'alpr-reads', [{ position: 0, read: read('r-1') }, { position: 1, read: read('r-1', 'wa-kent-pd') }], fastRetry);
+    expect(elastic.requests[0].map((operation) => operation.create)).toEqual([
+      { _index: 'alpr-reads-2026.05', _id: 'wa-auburn-pd:r-1' },
+      { _index: 'alpr-reads-2026.05', _id: 'wa-kent-pd:r-1' },
+    ]);
+  });
+
+  it('takes a version conflict for a read already indexed, neither retried nor rejected', async () => {
+    const elastic = scriptedElasticsearch([[409, 201]]);
+    const outcome = await writeReads(elastic.client, 'alpr-reads', [{ position: 0, read: read('r-4') }, { position: 1, read: read('r-5') }], fastRetry);
+    expect(outcome).toEqual({ rejected: [], alreadyIndexed: 1 });
+    expect(elastic.requests).toHaveLength(1);
   });
 
   it('rides out a failed request with backoff, telling the caller each time so it can pause the partition', async () => {
@@ -52,9 +62,29 @@ describe('writeReads', () => {
 });
 
 describe('parseEnrichedMessage', () => {
-  it('dead-letters a message without a readId or a capture date instead of failing the batch', () => {
-    expect(parseEnrichedMessage(Buffer.from('{"plate":"X"}'))).toMatchObject({ ok: false, reason: { code: 'READ.INDEX_REJECTED' } });
-    expect(parseEnrichedMessage(Buffer.from('not json'))).toMatchObject({ ok: false, reason: { code: 'READ.INVALID_JSON' } });
-    expect(parseEnrichedMessage(Buffer.from(JSON.stringify(read('ok'))))).toMatchObject({ ok: true });
+  const now = new Date('2026-05-15T00:00:00Z');
+  const window = acceptedCaptureWindow(now, 3650);
+  const message = (document: object) => Buffer.from(JSON.stringify(document));
+
+  it('dead-letters a message without a readId, an owner or a capture date instead of failing the batch', () => {
+    expect(parseEnrichedMessage(Buffer.from('{"plate":"X"}'), window)).toMatchObject({ ok: false, reason: { code: 'READ.INDEX_REJECTED' } });
+    expect(parseEnrichedMessage(message({ ...read('r'), agencyId: undefined }), window)).toMatchObject({ ok: false, reason: { code: 'READ.INDEX_REJECTED' } });
+    expect(parseEnrichedMessage(Buffer.from('not json'), window)).toMatchObject({ ok: false, reason: { code: 'READ.INVALID_JSON' } });
+    expect(parseEnrichedMessage(message(read('ok')), window)).toMatchObject({ ok: true });
+  });
+
+  it('refuses an owner id that would make the document id ambiguous', () => {
+    expect(parseEnrichedMessage(message(read('x', 'a:b')), window)).toMatchObject({ ok: false, reason: { code: 'READ.INDEX_REJECTED' } });
+  });
+
+  it('dead-letters reads captured before READS_MAX_AGE_DAYS or more than a day ahead, so they can create no index', () => {
+    const capturedAt = (iso: string) => message({ ...read('t'), capturedAt: iso });
+    expect(parseEnrichedMessage(capturedAt('2001-01-15T10:00:00Z'), window)).toMatchObject({ ok: false, reason: { code: 'READ.TOO_OLD' } });
+    expect(parseEnrichedMessage(capturedAt('2016-05-20T00:00:00Z'), window)).toMatchObject({ ok: true });
+    expect(parseEnrichedMessage(capturedAt('2026-05-15T23:00:00Z'), window)).toMatchObject({ ok: true });
+    expect(parseEnrichedMessage(capturedAt('2026-05-16T01:00:00Z'), window)).toMatchObject({ ok: false, reason: { code: 'READ.INDEX_REJECTED' } });
+    expect(parseEnrichedMessage(capturedAt('2026-04-01T00:00:00Z'), acceptedCaptureWindow(now, 30))).toMatchObject({
+      ok: false, reason: { code: 'READ.TOO_OLD' },
+    });
   });
 });

@@ -6,7 +6,7 @@ import { EnrichedRead } from '@platekeeper/contract';
 import { createElasticClient, ensureReadsIndexTemplate } from '@platekeeper/elastic';
 import { ConsumerHealth, createKafka, createProducer, deadLetterMessage, ensureReadTopics, produceAll, readTopics } from '@platekeeper/kafka';
 import { pipelineMetrics } from '@platekeeper/metrics';
-import { parseEnrichedMessage, writeReads } from './bulk-writer';
+import { acceptedCaptureWindow, parseEnrichedMessage, writeReads } from './bulk-writer';
 
 /**
  * enriched topic → Elasticsearch. A batch's offset is committed only after Elasticsearch acknowledged
@@ -53,8 +53,9 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
     const source = (offset: string) => ({ topic: batch.topic, partition: batch.partition, offset });
     const deadLetters: Message[] = [];
     const reads: Array<{ position: number; read: EnrichedRead }> = [];
+    const window = acceptedCaptureWindow(new Date(), this.config.READS_MAX_AGE_DAYS);
     batch.messages.forEach((message, position) => {
-      const parsed = parseEnrichedMessage(message.value);
+      const parsed = parseEnrichedMessage(message.value, window);
       if (parsed.ok) reads.push({ position, read: parsed.read });
       else deadLetters.push(deadLetterMessage(message, source(message.offset), parsed.reason, 'indexer'));
     });
@@ -83,7 +84,8 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
     if (deadLetters.length > 0) {
       await produceAll(this.producer, [{ topic: this.topics.deadLetter, messages: deadLetters }]);
     }
-    pipelineMetrics.readsIndexed.inc({ outcome: 'indexed' }, reads.length - outcome.rejected.length);
+    pipelineMetrics.readsIndexed.inc({ outcome: 'indexed' }, reads.length - outcome.rejected.length - outcome.alreadyIndexed);
+    pipelineMetrics.readsIndexed.inc({ outcome: 'already_indexed' }, outcome.alreadyIndexed);
     pipelineMetrics.readsIndexed.inc({ outcome: 'dead_lettered' }, deadLetters.length);
     resolveOffset(batch.lastOffset());
     await heartbeat();

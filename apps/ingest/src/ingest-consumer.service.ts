@@ -51,7 +51,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
     const deadLetters: Message[] = [];
     const deadLetterReasons: string[] = [];
     for (const { message, parsed: outcome } of parsed) {
-      const triaged = outcome.ok ? enrichFromRegistry(outcome.read, cameras, ingestedAt) : outcome;
+      const triaged = outcome.ok ? enrichFromRegistry(outcome.read, cameras, ingestedAt, this.config.READS_MAX_AGE_DAYS) : outcome;
       if (triaged.ok) {
         enriched.push({ key: triaged.read.cameraId, value: JSON.stringify(triaged.read) });
       } else {

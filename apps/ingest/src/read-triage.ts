@@ -1,6 +1,6 @@
-import {
-  CameraRegistration, DeadLetterReason, EnrichedRead, RawRead, checkRawRead, enrichRead,
-} from '@platekeeper/contract';
+import { DeadLetterReason, EnrichedRead, RawRead, checkRawRead, enrichRead } from '@platekeeper/contract';
+import { retentionCutoff } from '@platekeeper/sharing';
+import { CameraOwnershipSnapshot } from './camera-ownership';
 
 export type ParsedMessage = { ok: true; read: RawRead } | { ok: false; reason: DeadLetterReason };
 export type TriagedRead = { ok: true; read: EnrichedRead } | { ok: false; reason: DeadLetterReason };
@@ -19,14 +19,33 @@ export function parseRawMessage(value: Buffer | null): ParsedMessage {
     : { ok: false, reason: { code: 'READ.RULE_VIOLATION', violations: check.violations } };
 }
 
+/**
+ * Attributes a read to whoever owned its camera when it was captured, with the camera's position then; a read the
+ * owner could no longer keep (older than its effective retention, or than READS_MAX_AGE_DAYS) is refused here.
+ */
 export function enrichFromRegistry(
   read: RawRead,
-  cameras: ReadonlyMap<string, CameraRegistration>,
+  registry: CameraOwnershipSnapshot,
   ingestedAt: Date,
+  maxAgeDays: number,
 ): TriagedRead {
-  const camera = cameras.get(read.cameraId);
+  const capturedAt = new Date(read.capturedAt);
+  const camera = registry.registrationAt(read.cameraId, capturedAt);
   if (!camera) {
-    return { ok: false, reason: { code: 'READ.UNKNOWN_CAMERA', detail: `camera ${read.cameraId} is not registered` } };
+    return {
+      ok: false,
+      reason: { code: 'READ.UNKNOWN_CAMERA', detail: `camera ${read.cameraId} was not registered at ${capturedAt.toISOString()}` },
+    };
+  }
+  const keptDays = Math.min(maxAgeDays, registry.retentionDaysOf(camera.ownerAgencyId) ?? maxAgeDays);
+  if (capturedAt.getTime() <= retentionCutoff(ingestedAt, keptDays).getTime()) {
+    return {
+      ok: false,
+      reason: {
+        code: 'READ.TOO_OLD',
+        detail: `captured at ${capturedAt.toISOString()}, more than ${keptDays} days ago (the owner's retention, at most READS_MAX_AGE_DAYS)`,
+      },
+    };
   }
   return { ok: true, read: enrichRead(read, camera, ingestedAt) };
 }

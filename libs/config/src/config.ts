@@ -1,6 +1,12 @@
-import { bool, cleanEnv, num, port, str, url } from 'envalid';
+import { EnvError, bool, cleanEnv, makeValidator, num, port, str, url } from 'envalid';
 
 export class ConfigError extends Error {}
+
+const positiveInteger = makeValidator<number>((input) => {
+  const value = Number(input);
+  if (!Number.isInteger(value) || value <= 0) throw new EnvError(`must be a positive whole number, got "${input}"`);
+  return value;
+});
 
 const platekeeperEnv = {
   NODE_ENV: str({ choices: ['development', 'test', 'production'], default: 'development' }),
@@ -27,6 +33,10 @@ const platekeeperEnv = {
   INDEXER_MAX_RETRIES: num({ default: 8 }),
   INDEXER_RETRY_BASE_MS: num({ default: 200 }),
   RETENTION_SWEEP_MINUTES: num({ default: 60 }),
+  READS_MAX_AGE_DAYS: positiveInteger({
+    default: 3650,
+    desc: 'reads captured longer ago are dead-lettered (READ.TOO_OLD) by ingest and indexer; bounds the monthly indices that can exist',
+  }),
   READS_REFRESH_ON_WRITE: bool({ default: false, desc: 'refresh indices after each bulk (tests only)' }),
 };
 

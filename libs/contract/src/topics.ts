@@ -12,6 +12,7 @@ export type DeadLetterReasonCode =
   | 'READ.INVALID_JSON'
   | 'READ.RULE_VIOLATION'
   | 'READ.UNKNOWN_CAMERA'
+  | 'READ.TOO_OLD'
   | 'READ.INDEX_REJECTED';
 
 export interface FieldViolation {

@@ -14,6 +14,14 @@ export function readsIndexName(prefix: string, capturedAt: string): string {
   return `${prefix}-${new Date(capturedAt).toISOString().slice(0, 7).replace('-', '.')}`;
 }
 
+/**
+ * The one definition of a read's Elasticsearch `_id`: its readId scoped to the owner, so two owners may send the
+ * same readId without touching each other's reads (agency ids are slugs without `:`, so the id is unambiguous).
+ */
+export function readDocumentId(read: { agencyId: string; readId: string }): string {
+  return `${read.agencyId}:${read.readId}`;
+}
+
 export function readsIndexPattern(prefix: string): string {
   return `${prefix}-*`;
 }

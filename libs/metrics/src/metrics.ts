@@ -12,7 +12,7 @@ export const pipelineMetrics = {
   }),
   readsIndexed: new Counter({
     name: 'platekeeper_reads_indexed_total',
-    help: 'Enriched reads handled by the indexer, by outcome (indexed or dead_lettered)',
+    help: 'Enriched reads handled by the indexer, by outcome (indexed, already_indexed: a replay left as it was, or dead_lettered)',
     labelNames: ['outcome'] as const,
   }),
   bulkRetries: new Counter({

@@ -88,7 +88,10 @@ export function sharingWorldOf(
   };
 }
 
-export function effectiveRetentionDays(owner: AgencyProfile, rule: JurisdictionRule | undefined): number {
+export function effectiveRetentionDays(
+  owner: Pick<AgencyProfile, 'retentionDays'>,
+  rule: Pick<JurisdictionRule, 'maxRetentionDays'> | undefined,
+): number {
   const stateCap = rule?.maxRetentionDays;
   return stateCap === null || stateCap === undefined ? owner.retentionDays : Math.min(owner.retentionDays, stateCap);
 }

@@ -8,7 +8,16 @@ import { requireAgency } from './agency-rows';
 import { PutCameraDto, RegisteredCamera } from './camera.dto';
 import { changeRecord } from './change-record';
 
-/** Registers a camera or moves it (owner, name, position). Only a platform_admin may take a camera from another agency. */
+/** The ids an agency_admin may register: its own namespace, `<agencyId>.<anything>` (agency ids never contain a dot). */
+export function cameraNamespaceOf(agencyId: string): string {
+  return `${agencyId}.`;
+}
+
+/**
+ * Registers a camera or moves it (owner, name, position). A platform_admin may write any camera id; an agency_admin
+ * only its own cameras and new ids in its agency's namespace, and any other id gets one answer, registered or not,
+ * so the answer reveals no other agency's cameras (docs/read-identity.md).
+ */
 @Injectable()
 export class PutCameraUseCase {
   constructor(
@@ -34,14 +43,13 @@ export class PutCameraUseCase {
       const [current] = await manager.query('SELECT id, agency_id, name, lat, lon FROM cameras WHERE id = $1 FOR UPDATE', [after.id]);
       if (current !== undefined) {
         const before: RegisteredCamera = { id: current.id, agencyId: current.agency_id, name: current.name, lat: current.lat, lon: current.lon };
-        if (before.agencyId !== after.agencyId && !isPlatformAdmin(user)) {
-          throw new DomainError('CAMERA.OWNED_BY_ANOTHER_AGENCY', `camera ${after.id} belongs to another agency`);
-        }
+        if (!isPlatformAdmin(user) && before.agencyId !== user.agencyId) throw cameraNotAdministered(user);
         await manager.query('UPDATE cameras SET agency_id = $2, name = $3, lat = $4, lon = $5, updated_at = now() WHERE id = $1', [
           after.id, after.agencyId, after.name, after.lat, after.lon,
         ]);
         return before;
       }
+      if (!isPlatformAdmin(user) && !after.id.startsWith(cameraNamespaceOf(user.agencyId))) throw cameraNotAdministered(user);
       const inserted = await manager.query(
         'INSERT INTO cameras (id, agency_id, name, lat, lon) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING id',
         [after.id, after.agencyId, after.name, after.lat, after.lon],
@@ -50,4 +58,13 @@ export class PutCameraUseCase {
     }
     throw new Error(`camera ${after.id} could not be written`);
   }
+}
+
+/** The same answer whether the id is another agency's camera or no camera at all. */
+function cameraNotAdministered(user: AuthenticatedUser): DomainError {
+  return new DomainError(
+    'CAMERA.NOT_ADMINISTERED',
+    `an agency_admin may register only camera ids starting with "${cameraNamespaceOf(user.agencyId)}" and change only its agency's cameras; ` +
+      'a platform_admin registers any other id',
+  );
 }

@@ -72,6 +72,8 @@ export function buildReadsQuery(request: SearchRequestDto, visibilityFilter: Que
       ...(fuzzy ? [{ _score: { order: 'desc' } }] : []),
       { capturedAt: { order: 'desc' } },
       { readId: { order: 'asc' } },
+      // Two owners may send the same readId; the owner makes the order total, so a cursor never skips or repeats.
+      { agencyId: { order: 'asc' } },
     ],
   };
 }

@@ -40,6 +40,10 @@ export class SearchReadsUseCase {
     const searchAfter = request.cursor ? decodeCursor(request.cursor) : undefined;
     const decision = this.sharingWorld.decide(world, user.agencyId, request.purpose, scope);
     const limit = request.limit ?? DEFAULT_SEARCH_LIMIT;
+    const query = buildReadsQuery(request, buildVisibilityFilter(decision, now));
+    if (searchAfter && searchAfter.length !== query.sort.length) {
+      throw new DomainError('SEARCH.INVALID_CURSOR', 'cursor is not a cursor this service issued for this search');
+    }
     const response = await this.elastic
       .search<EnrichedRead>({
         index: readsIndexPattern(this.config.READS_INDEX_PREFIX),
@@ -47,7 +51,7 @@ export class SearchReadsUseCase {
         allow_no_indices: true,
         track_total_hits: true,
         size: limit,
-        ...buildReadsQuery(request, buildVisibilityFilter(decision, now)),
+        ...query,
         ...(searchAfter && { search_after: searchAfter }),
         _source: ['readId', 'capturedAt', 'plate', 'plateRegion', 'confidence', 'vehicle', 'location', 'cameraId', 'agencyId'],
       } as never)
