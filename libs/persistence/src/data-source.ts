@@ -3,8 +3,9 @@ import { PlatekeeperConfig } from '@platekeeper/config';
 import { PERSISTED_ENTITIES } from './entities';
 import { InitialSchema1764200000000 } from './migrations/1764200000000-initial-schema';
 import { AuditReturnedOwnerIndex1764300000000 } from './migrations/1764300000000-audit-returned-owner-index';
+import { AuditWithheldOwnerIndex1764500000000 } from './migrations/1764500000000-audit-withheld-owner-index';
 
-export const MIGRATIONS = [InitialSchema1764200000000, AuditReturnedOwnerIndex1764300000000];
+export const MIGRATIONS = [InitialSchema1764200000000, AuditReturnedOwnerIndex1764300000000, AuditWithheldOwnerIndex1764500000000];
 
 export function dataSourceOptions(config: PlatekeeperConfig): DataSourceOptions {
   return {
