@@ -18,8 +18,9 @@ interface AuditedSearch {
   criteria: Record<string, unknown> | null;
   outcome: string;
   refusal: string | number | null;
-  total: number;
+  total: number | null;
   readsReturnedFromThisAgency: number;
+  readsWithheldFromThisAgency: number;
   withheldFromThisAgency: string[] | null;
   relation: string;
 }
@@ -56,6 +57,8 @@ describe('accountability on the real engines: every search recorded, reviewed pe
   }
 
   const bySearchId = (items: AuditedSearch[], name: string) => items.find((item) => item.searchId === searchIds[name]);
+  // Another agency's search shows no searchId (CONTRACT §4): it is found by its case number.
+  const byCaseNumber = (items: AuditedSearch[], caseNumber: string) => items.find((item) => item.caseNumber === caseNumber);
 
 
   beforeAll(async () => {
@@ -109,27 +112,28 @@ describe('accountability on the real engines: every search recorded, reviewed pe
   afterAll(() => stack.stop());
 
   describe('GET /v1/audit/searches', () => {
-    it("shows Auburn's admin the searches that returned its reads, with how many, as returned_our_data", async () => {
+    it("shows Auburn's admin the searches that returned its reads, with how many of its own, as returned_our_data, without their criteria or total", async () => {
       const items = await auditedSearches('auburnAdmin');
-      expect(bySearchId(items, 'kentStolen')).toMatchObject({
-        userId: kentDetective, agencyId: kent, action: 'search.reads', purpose: 'stolen_vehicle', caseNumber: 'K-1',
-        reason: 'stolen vehicle report, plate seen near the scene', scope: 'national', criteria: { plate }, outcome: 'answered',
-        total: 3, readsReturnedFromThisAgency: 2, withheldFromThisAgency: null, relation: 'returned_our_data',
+      expect(byCaseNumber(items, 'K-1')).toMatchObject({
+        searchId: null, userId: kentDetective, agencyId: kent, action: 'search.reads', purpose: 'stolen_vehicle', caseNumber: 'K-1',
+        reason: 'stolen vehicle report, plate seen near the scene', scope: null, criteria: null, outcome: 'answered',
+        total: null, readsReturnedFromThisAgency: 2, readsWithheldFromThisAgency: 0, withheldFromThisAgency: null, relation: 'returned_our_data',
       });
-      expect(bySearchId(items, 'kentMissing')).toMatchObject({
-        purpose: 'missing_person', criteria: { plate, cameraIds: [auburnCamera], limit: 1 },
-        total: 2, readsReturnedFromThisAgency: 1, relation: 'returned_our_data',
+      expect(byCaseNumber(items, 'K-2')).toMatchObject({
+        purpose: 'missing_person', criteria: null, total: null, readsReturnedFromThisAgency: 1, relation: 'returned_our_data',
       });
     });
 
-    it("shows Auburn's admin the searches its deny rules withheld its reads from, with the reasons, as denied_our_data", async () => {
+    it("shows Auburn's admin the searches its deny rules withheld its matching reads from, with how many and the reasons, as denied_our_data", async () => {
       const items = await auditedSearches('auburnAdmin');
-      expect(bySearchId(items, 'fbiCriminal')).toMatchObject({
-        userId: fbiAgent, agencyId: fbi, purpose: 'criminal_investigation', total: 1, readsReturnedFromThisAgency: 0,
-        withheldFromThisAgency: ['SHARING.DENIED_CATEGORY'], relation: 'denied_our_data',
+      expect(byCaseNumber(items, 'F-1')).toMatchObject({
+        userId: fbiAgent, agencyId: fbi, purpose: 'criminal_investigation', total: null, readsReturnedFromThisAgency: 0,
+        readsWithheldFromThisAgency: 2, withheldFromThisAgency: ['SHARING.DENIED_CATEGORY'], relation: 'denied_our_data',
       });
-      const immigration = bySearchId(items, 'fbiImmigration');
-      expect(immigration).toMatchObject({ purpose: 'immigration_enforcement', relation: 'denied_our_data', readsReturnedFromThisAgency: 0 });
+      const immigration = byCaseNumber(items, 'F-2');
+      expect(immigration).toMatchObject({
+        purpose: 'immigration_enforcement', relation: 'denied_our_data', readsReturnedFromThisAgency: 0, readsWithheldFromThisAgency: 2,
+      });
       expect([...(immigration?.withheldFromThisAgency ?? [])].sort()).toEqual(['SHARING.DENIED_CATEGORY', 'SHARING.DENIED_PURPOSE']);
     });
 
@@ -140,30 +144,32 @@ describe('accountability on the real engines: every search recorded, reviewed pe
       });
       expect(items.filter((item) => item.agencyId === auburn).every((item) => item.relation === 'own_user')).toBe(true);
       expect(new Set(items.map((item) => item.agencyId))).toEqual(new Set([auburn, kent, fbi]));
-      const kentSearchIds = items.filter((item) => item.agencyId === kent).map((item) => item.searchId);
-      expect(kentSearchIds.sort()).toEqual([searchIds.kentStolen, searchIds.kentMissing].sort());
+      const kentCaseNumbers = items.filter((item) => item.agencyId === kent).map((item) => item.caseNumber);
+      expect(kentCaseNumbers.sort()).toEqual(['K-1', 'K-2']);
       const seqs = items.map((item) => BigInt(item.seq));
       expect(seqs.every((seq, index) => index === 0 || seq < seqs[index - 1])).toBe(true);
     });
 
-    it('records a refused search, with who asked and why it was refused, for the searching agency', async () => {
+    it('records a refused search, with who asked, what they asked and why it was refused, for the searching agency', async () => {
       const items = await auditedSearches('kentAdmin');
       const refused = items.find((item) => item.caseNumber === 'K-REFUSED');
       expect(refused).toMatchObject({
         userId: kentDetective, agencyId: kent, action: 'search.reads', outcome: 'refused', refusal: 400, reason: 'short',
-        scope: 'national', total: 0, readsReturnedFromThisAgency: 0, relation: 'own_user',
+        scope: 'national', criteria: { plate }, total: 0, readsReturnedFromThisAgency: 0, relation: 'own_user',
       });
       expect((await auditedSearches('auburnAdmin')).some((item) => item.caseNumber === 'K-REFUSED')).toBe(false);
     });
 
     it("shows Kent's admin the FBI searches that returned Kent's reads, and Kent's own searches", async () => {
       const items = await auditedSearches('kentAdmin');
-      for (const name of ['fbiCriminal', 'fbiImmigration']) {
-        expect(bySearchId(items, name)).toMatchObject({ agencyId: fbi, readsReturnedFromThisAgency: 1, withheldFromThisAgency: null, relation: 'returned_our_data' });
+      for (const caseNumber of ['F-1', 'F-2']) {
+        expect(byCaseNumber(items, caseNumber)).toMatchObject({
+          agencyId: fbi, total: null, readsReturnedFromThisAgency: 1, withheldFromThisAgency: null, relation: 'returned_our_data',
+        });
       }
-      expect(bySearchId(items, 'kentStolen')).toMatchObject({ relation: 'own_user', readsReturnedFromThisAgency: 1 });
-      expect(bySearchId(items, 'auburnOwn')).toBeUndefined();
-      expect(bySearchId(items, 'salemNational')).toBeUndefined();
+      expect(bySearchId(items, 'kentStolen')).toMatchObject({ relation: 'own_user', readsReturnedFromThisAgency: 1, total: 3 });
+      expect(byCaseNumber(items, 'A-1')).toBeUndefined();
+      expect(byCaseNumber(items, 'S-1')).toBeUndefined();
     });
 
     it('pages newest first with an opaque cursor, without repeating or skipping a record', async () => {
@@ -184,9 +190,9 @@ describe('accountability on the real engines: every search recorded, reviewed pe
 
     it('keeps to the from/to window, both ends inclusive', async () => {
       const all = await auditedSearches('auburnAdmin');
-      const [criminal, immigration] = [bySearchId(all, 'fbiCriminal')!, bySearchId(all, 'fbiImmigration')!];
+      const [criminal, immigration] = [byCaseNumber(all, 'F-1')!, byCaseNumber(all, 'F-2')!];
       const window = await auditedSearches('auburnAdmin', `&from=${criminal.recordedAt}&to=${immigration.recordedAt}`);
-      expect(window.map((item) => item.searchId)).toEqual([searchIds.fbiImmigration, searchIds.fbiCriminal]);
+      expect(window.map((item) => item.caseNumber)).toEqual(['F-2', 'F-1']);
       const future = await auditedSearches('auburnAdmin', `&from=${new Date(Date.now() + 60_000).toISOString()}`);
       expect(future).toEqual([]);
     });
@@ -315,7 +321,7 @@ describe('accountability on the real engines: every search recorded, reviewed pe
       expect(intact.status).toBe(200);
       expect(intact.body).toEqual({ valid: true, checked: expect.any(Number), firstBroken: null });
 
-      const { seq } = bySearchId(await auditedSearches('auburnAdmin'), 'fbiCriminal')!;
+      const { seq } = byCaseNumber(await auditedSearches('auburnAdmin'), 'F-1')!;
       await expect(stack.dataSource.query('UPDATE audit_records SET payload = payload WHERE seq = $1', [seq])).rejects.toThrow(/append-only/);
       const [{ payload: originalPayload }] = await stack.dataSource.query('SELECT payload::text AS payload FROM audit_records WHERE seq = $1', [seq]);
 

@@ -5,6 +5,7 @@ import { EnrichedRead } from '@platekeeper/contract';
 import { PlatekeeperTestStack } from './support/platekeeper-stack';
 import {
   ReferenceRead, ReferenceSearch, ReferenceWorld, arbitraryRead, arbitrarySearch, arbitraryWorld, referenceIsVisible,
+  referenceWithheldMatches,
 } from './support/reference-visibility';
 
 jest.setTimeout(900_000);
@@ -109,6 +110,11 @@ describe('visibility through the real REST API equals an independent reading of 
           expect(response.status).toBe(200);
           expect(response.body.total).toBe(expected.length);
           expect(response.body.items.map((item: { readId: string }) => item.readId).sort()).toEqual(expected);
+          // The record names the withheld owners that held matching reads, which is what puts the search in their trail.
+          const [record] = await stack.dataSource.query(`SELECT payload->'withheldByOwner' AS withheld FROM audit_records WHERE payload @> $1::jsonb`, [
+            { searchId: response.body.searchId },
+          ]);
+          expect(record.withheld).toEqual(referenceWithheldMatches(world.agencies, world.jurisdictions, search, reads, now));
         }
       }),
       { numRuns: RUNS, endOnFailure: false, verbose: 1 },

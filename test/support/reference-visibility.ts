@@ -132,6 +132,26 @@ export function referenceWithheldOwners(
   return withheld.sort((left, right) => (left.agencyId < right.agencyId ? -1 : left.agencyId > right.agencyId ? 1 : 0));
 }
 
+/** CONTRACT §4: per withheld owner, how many of `reads` (all matching the criteria) it held within its retention; owners with none left out. */
+export function referenceWithheldMatches(
+  agencies: AgencyProfile[],
+  jurisdictions: JurisdictionRule[],
+  search: { searcherId: string; purpose: SearchPurpose; scope: SearchScope },
+  reads: ReferenceRead[],
+  now: Date,
+): Record<string, number> {
+  const withheld = referenceWithheldOwners(agencies, jurisdictions, search.searcherId, search.purpose, search.scope).map((owner) => owner.agencyId);
+  const matches: Record<string, number> = {};
+  for (const read of reads) {
+    const O = agencies.find((agency) => agency.id === read.agencyId);
+    if (O === undefined || !withheld.includes(O.id)) continue;
+    const J = jurisdictions.find((rule) => rule.state === O.state);
+    const maxRetentionDays = J !== undefined && J.maxRetentionDays !== null ? Math.min(O.retentionDays, J.maxRetentionDays) : O.retentionDays;
+    if (now.getTime() - read.capturedAt.getTime() < maxRetentionDays * DAY_MS) matches[O.id] = (matches[O.id] ?? 0) + 1;
+  }
+  return matches;
+}
+
 function mostlyEmpty<T>(list: fc.Arbitrary<T[]>): fc.Arbitrary<T[]> {
   return fc.oneof({ arbitrary: fc.constant([] as T[]), weight: 2 }, { arbitrary: list, weight: 1 });
 }

@@ -4,8 +4,14 @@ import { PERSISTED_ENTITIES } from './entities';
 import { InitialSchema1764200000000 } from './migrations/1764200000000-initial-schema';
 import { AuditReturnedOwnerIndex1764300000000 } from './migrations/1764300000000-audit-returned-owner-index';
 import { CameraHistory1764400000000 } from './migrations/1764400000000-camera-history';
+import { AuditWithheldOwnerIndex1764500000000 } from './migrations/1764500000000-audit-withheld-owner-index';
 
-export const MIGRATIONS = [InitialSchema1764200000000, AuditReturnedOwnerIndex1764300000000, CameraHistory1764400000000];
+export const MIGRATIONS = [
+  InitialSchema1764200000000,
+  AuditReturnedOwnerIndex1764300000000,
+  CameraHistory1764400000000,
+  AuditWithheldOwnerIndex1764500000000,
+];
 
 export function dataSourceOptions(config: PlatekeeperConfig): DataSourceOptions {
   return {

@@ -1,5 +1,5 @@
 import { VisibilityDecision, decideVisibility, reachableOwnerIds } from './visibility';
-import { buildVisibilityFilter, groupVisibleOwnersByRetention, isReadVisible } from './visibility-filter';
+import { buildVisibilityFilter, buildWithheldReadsFilter, groupVisibleOwnersByRetention, isReadVisible } from './visibility-filter';
 import { WASHINGTON_2026, agencyProfile, worldOf } from './sharing.fixtures';
 
 const NOW = new Date('2026-03-15T12:00:00.000Z');
@@ -76,6 +76,32 @@ describe('buildVisibilityFilter', () => {
 
   it('matches nothing when nothing is visible', () => {
     expect(buildVisibilityFilter(nobodyVisible, NOW)).toEqual({ bool: { must_not: { match_all: {} } } });
+  });
+});
+
+describe('buildWithheldReadsFilter', () => {
+  it("matches the withheld owners' reads within each owner's effective retention, and no visible owner's", () => {
+    const kentImmigration = decideVisibility(world, 'wa-kent-pd', 'immigration_enforcement', 'national');
+    expect(kentImmigration.withheldOwners.map((owner) => owner.agencyId)).toEqual(['wa-renton-pd']);
+    expect(buildWithheldReadsFilter(kentImmigration, world, NOW)).toEqual({
+      bool: {
+        should: [
+          {
+            bool: {
+              filter: [
+                { terms: { agencyId: ['wa-renton-pd'] } },
+                { range: { capturedAt: { gt: '2026-03-01T12:00:00.000Z' } } },
+              ],
+            },
+          },
+        ],
+        minimum_should_match: 1,
+      },
+    });
+  });
+
+  it('matches nothing when nothing was withheld', () => {
+    expect(buildWithheldReadsFilter(kentNational, world, NOW)).toEqual({ bool: { must_not: { match_all: {} } } });
   });
 });
 

@@ -1,4 +1,5 @@
 import { compareAgencyIds } from './sharing-conditions';
+import { SharingWorld, effectiveRetentionDays } from './sharing-policy';
 import { VisibilityDecision, VisibleOwner } from './visibility';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -10,8 +11,12 @@ export interface OwnerFilterGroup {
 
 /** Owners that share a retention window, so the Elasticsearch filter needs one clause per window, not per owner. */
 export function groupVisibleOwnersByRetention(decision: VisibilityDecision): OwnerFilterGroup[] {
+  return groupOwnersByRetention(decision.visibleOwners);
+}
+
+function groupOwnersByRetention(owners: Array<{ agencyId: string; retentionDays: number }>): OwnerFilterGroup[] {
   const agencyIdsByRetention = new Map<number, string[]>();
-  for (const owner of decision.visibleOwners) {
+  for (const owner of owners) {
     const agencyIds = agencyIdsByRetention.get(owner.retentionDays);
     if (agencyIds === undefined) agencyIdsByRetention.set(owner.retentionDays, [owner.agencyId]);
     else agencyIds.push(owner.agencyId);
@@ -31,7 +36,23 @@ export function retentionCutoff(now: Date, retentionDays: number): Date {
  * from the camera registry) and `capturedAt` (date).
  */
 export function buildVisibilityFilter(decision: VisibilityDecision, now: Date): Record<string, unknown> {
-  const groups = groupVisibleOwnersByRetention(decision);
+  return ownersWithinRetentionFilter(groupVisibleOwnersByRetention(decision), now);
+}
+
+/**
+ * Elasticsearch query matching the reads a deny rule withheld from the search: the withheld owners' reads
+ * still within each owner's retention window. Only for the record of the search (which owners held matching
+ * reads), never for its answer.
+ */
+export function buildWithheldReadsFilter(decision: VisibilityDecision, world: SharingWorld, now: Date): Record<string, unknown> {
+  const owners = decision.withheldOwners.flatMap(({ agencyId }) => {
+    const owner = world.agencies.get(agencyId);
+    return owner === undefined ? [] : [{ agencyId, retentionDays: effectiveRetentionDays(owner, world.jurisdictions.get(owner.state)) }];
+  });
+  return ownersWithinRetentionFilter(groupOwnersByRetention(owners), now);
+}
+
+function ownersWithinRetentionFilter(groups: OwnerFilterGroup[], now: Date): Record<string, unknown> {
   if (groups.length === 0) return { bool: { must_not: { match_all: {} } } };
   return {
     bool: {

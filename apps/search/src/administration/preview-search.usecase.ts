@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { SharingWorld, reachableOwnerIds } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
+import { previewedSearchRecord } from '../audit/search-record';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { SharingWorldService } from '../sharing-world/sharing-world.service';
-import { searchCriteria } from '../searches/search-reads.usecase';
 import { SearchRequestDto } from '../searches/search-request.dto';
 import { SearchPreviewDto } from './search-preview.dto';
 
@@ -33,24 +33,7 @@ export class PreviewSearchUseCase {
     const camerasByOwner = new Map(counted.map((row) => [row.agency_id, row.cameras]));
     const agencyIds = request.cameraIds === undefined ? reachable : reachable.filter((ownerId) => camerasByOwner.has(ownerId));
     const cameras = [...camerasByOwner.values()].reduce((sum, count) => sum + count, 0);
-    await this.auditTrail.append({
-      kind: 'search',
-      action: 'search.preview',
-      actorUserId: user.userId,
-      actorAgencyId: user.agencyId,
-      payload: {
-        searchId: randomUUID(),
-        purpose: request.purpose,
-        caseNumber: request.caseNumber,
-        reason: request.reason,
-        scope,
-        criteria: searchCriteria(request),
-        outcome: 'previewed',
-        total: 0,
-        returnedByOwner: {},
-        withheldOwners: decision.withheldOwners,
-      },
-    });
+    await this.auditTrail.append(previewedSearchRecord(user, request, { searchId: randomUUID(), withheldOwners: decision.withheldOwners }));
     return { agencies: agencyIds.length, cameras, agencyIds };
   }
 }

@@ -1,9 +1,9 @@
-import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, LiveWorld, Roles } from '../auth/auth.decorators';
 import type { SharingWorld } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
-import { RefusedSearchFilter } from '../searches/refused-search.filter';
+import { RecordedSearch } from '../searches/refused-search.filter';
 import { SearchRequestDto } from '../searches/search-request.dto';
 import { PreviewSearchUseCase } from './preview-search.usecase';
 import { SearchPreviewDto } from './search-preview.dto';
@@ -11,11 +11,11 @@ import { SearchPreviewDto } from './search-preview.dto';
 @ApiTags('searches')
 @ApiBearerAuth()
 @Controller('v1/searches')
-@UseFilters(RefusedSearchFilter)
 export class SearchPreviewController {
   constructor(private readonly previewSearch: PreviewSearchUseCase) {}
 
   @Post('preview')
+  @RecordedSearch('search.preview')
   @HttpCode(200)
   @Roles('investigator')
   @ApiOperation({ summary: 'How many agencies and cameras a search would reach, without reading any read; recorded like a search' })

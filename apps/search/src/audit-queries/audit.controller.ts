@@ -29,9 +29,11 @@ export class AuditController {
   @Get('searches')
   @Roles('agency_admin', 'platform_admin')
   @ApiOperation({
-    summary: "Searches by the agency's own users, and searches by others that returned or were denied the agency's data",
+    summary: "Searches by the agency's own users, and searches by others that returned its reads or were withheld its matching reads",
     description:
-      'Newest first, recorded between `from` and `to` (both inclusive; default the last 30 days), refused searches and previews included. ' +
+      'Newest first, recorded between `from` and `to` (both inclusive; default the last 30 days). Own users\' searches in full, ' +
+      'refused ones and previews included; another agency\'s search only where it returned reads of this agency or a deny rule ' +
+      'withheld reads of this agency that matched its criteria, and then only who, when, why and this agency\'s own counts. ' +
       "An agency_admin reviews their own agency; a platform_admin may name any agency with `agencyId`.",
   })
   @ApiOkResponse({ type: AuditedSearchesPageDto })

@@ -31,25 +31,31 @@ export class AuditedSearchesQueryDto {
   agencyId?: string;
 }
 
+/**
+ * One search in an agency's trail. Its own users' searches are shown in full; another agency's search shows only
+ * who searched, when, why, and this agency's own count: the fields marked "own users' searches only" are null.
+ */
 export class AuditedSearchDto {
   @ApiProperty({ description: 'position in the audit trail' }) seq: string;
   @ApiProperty() recordedAt: string;
-  @ApiProperty({ nullable: true, type: String, description: 'null for a refused search' }) searchId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "own users' searches only; null for a refused search" }) searchId: string | null;
   @ApiProperty({ description: 'the searching user' }) userId: string;
   @ApiProperty({ description: 'the searching user\'s agency' }) agencyId: string;
   @ApiProperty({ example: 'search.reads' }) action: string;
   @ApiProperty({ nullable: true, type: String }) purpose: string | null;
   @ApiProperty({ nullable: true, type: String }) caseNumber: string | null;
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
-  @ApiProperty({ nullable: true, type: String }) scope: string | null;
-  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'null for a refused search' })
+  @ApiProperty({ nullable: true, type: String, description: "own users' searches only" }) scope: string | null;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: "own users' searches only (a refused one's as recorded, bounded)" })
   criteria: Record<string, unknown> | null;
   @ApiProperty({ enum: ['answered', 'refused', 'previewed'] }) outcome: string;
-  @ApiProperty({ nullable: true, oneOf: [{ type: 'string' }, { type: 'number' }], description: 'why a refused search was refused' })
+  @ApiProperty({ nullable: true, oneOf: [{ type: 'string' }, { type: 'number' }], description: "why an own user's search was refused" })
   refusal: string | number | null;
-  @ApiProperty() total: number;
+  @ApiProperty({ nullable: true, type: Number, description: "reads the search matched in all; own users' searches only" }) total: number | null;
   @ApiProperty({ description: 'reads of the reviewed agency this search returned' }) readsReturnedFromThisAgency: number;
-  @ApiProperty({ nullable: true, type: [String], description: 'deny reasons, when the reviewed agency\'s data was withheld from this search' })
+  @ApiProperty({ description: 'reads of the reviewed agency matching the criteria that its deny rules withheld from this search' })
+  readsWithheldFromThisAgency: number;
+  @ApiProperty({ nullable: true, type: [String], description: 'deny reasons, when the reviewed agency\'s matching reads were withheld from this search' })
   withheldFromThisAgency: string[] | null;
   @ApiProperty({ enum: SEARCH_RELATIONS }) relation: SearchRelation;
 }

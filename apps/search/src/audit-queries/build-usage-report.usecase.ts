@@ -5,7 +5,8 @@ import { SearcherUsageDto, UsageReportDto } from './usage-report.dto';
 /**
  * Per other agency, over one UTC month of answered searches (`search.reads`; previews and refusals touch no
  * read): searches and reads that returned the reviewed agency's data, their purposes, and the attempts its
- * deny rules withheld it from. One pass in PostgreSQL over the month's related records.
+ * deny rules withheld its matching reads from (`withheldByOwner`: an attempt counts only where the agency held
+ * reads matching the criteria). One pass in PostgreSQL over the month's related records.
  */
 const USAGE_REPORT_SQL = `
   WITH related AS (
@@ -14,7 +15,7 @@ const USAGE_REPORT_SQL = `
      WHERE kind = 'search' AND action = 'search.reads'
        AND recorded_at >= $2::timestamptz AND recorded_at < $3::timestamptz
        AND actor_agency_id <> $1::text
-       AND (payload->'returnedByOwner' ? $1::text OR payload @> $4::jsonb)
+       AND (payload->'returnedByOwner' ? $1::text OR payload->'withheldByOwner' ? $1::text)
   ),
   returned AS (
     SELECT actor_agency_id AS searcher,
@@ -32,7 +33,7 @@ const USAGE_REPORT_SQL = `
       FROM related
      CROSS JOIN LATERAL jsonb_array_elements(related.payload->'withheldOwners') AS owner
       LEFT JOIN LATERAL jsonb_array_elements_text(owner->'reasons') AS deny(reason) ON true
-     WHERE related.payload @> $4::jsonb AND owner->>'agencyId' = $1::text
+     WHERE related.payload->'withheldByOwner' ? $1::text AND owner->>'agencyId' = $1::text
      GROUP BY related.actor_agency_id
   )
   SELECT COALESCE(returned.searcher, withheld.searcher) AS searcher,
@@ -56,9 +57,7 @@ export class BuildUsageReportUseCase {
 
   async execute({ agencyId, month }: UsageReportCommand): Promise<UsageReportDto> {
     const { start, end } = utcMonth(month);
-    const rows: Array<Record<string, any>> = await this.dataSource.query(USAGE_REPORT_SQL, [
-      agencyId, start, end, { withheldOwners: [{ agencyId }] },
-    ]);
+    const rows: Array<Record<string, any>> = await this.dataSource.query(USAGE_REPORT_SQL, [agencyId, start, end]);
     const searchers: SearcherUsageDto[] = rows.map((row) => ({
       searcherAgencyId: row.searcher,
       searchesReturningOurReads: row.searches,

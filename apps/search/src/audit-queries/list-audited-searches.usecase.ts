@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { DomainError } from '../errors/domain-error';
 import { decodeAuditCursor, encodeAuditCursor } from './audited-search-cursor';
 import {
-  AuditedSearchDto, AuditedSearchesPageDto, DEFAULT_AUDIT_PAGE_SIZE, DEFAULT_AUDIT_WINDOW_DAYS, SearchRelation,
+  AuditedSearchDto, AuditedSearchesPageDto, DEFAULT_AUDIT_PAGE_SIZE, DEFAULT_AUDIT_WINDOW_DAYS,
 } from './audited-searches.dto';
 
 export interface AuditedSearchesCommand {
@@ -15,9 +15,10 @@ export interface AuditedSearchesCommand {
 }
 
 /**
- * The agency's side of the search trail, filtered in PostgreSQL: its own users' searches (actor index),
- * searches that returned its reads (`?` on payload->'returnedByOwner', expression GIN index) and searches it
- * was withheld from (`@>` on payload, the jsonb_path_ops GIN index).
+ * The agency's side of the search trail, filtered in PostgreSQL: its own users' searches (actor index), and
+ * others' searches that returned its reads (`?` on payload->'returnedByOwner') or that a deny rule withheld its
+ * matching reads from (`?` on payload->'withheldByOwner'), each key test answered by its expression GIN index.
+ * Previews and refusals of others carry neither key, so they never appear.
  */
 const AUDITED_SEARCHES_SQL = `
   SELECT seq::text AS seq_text, recorded_at, actor_user_id, actor_agency_id, action,
@@ -25,16 +26,17 @@ const AUDITED_SEARCHES_SQL = `
          payload->'reason' AS reason, payload->'scope' AS scope, payload->'criteria' AS criteria,
          payload->'outcome' AS outcome, payload->'refusal' AS refusal, payload->'total' AS total,
          payload->'returnedByOwner'->$1::text AS reads_returned,
+         payload->'withheldByOwner'->$1::text AS reads_withheld,
          (SELECT owner->'reasons'
             FROM jsonb_array_elements(CASE jsonb_typeof(payload->'withheldOwners') WHEN 'array' THEN payload->'withheldOwners' ELSE '[]'::jsonb END) owner
            WHERE owner->>'agencyId' = $1::text LIMIT 1) AS withheld_reasons
     FROM audit_records
    WHERE kind = 'search'
      AND recorded_at >= $2::timestamptz AND recorded_at <= $3::timestamptz
-     AND ($5::bigint IS NULL OR seq < $5::bigint)
-     AND (actor_agency_id = $1::text OR payload->'returnedByOwner' ? $1::text OR payload @> $4::jsonb)
+     AND ($4::bigint IS NULL OR seq < $4::bigint)
+     AND (actor_agency_id = $1::text OR payload->'returnedByOwner' ? $1::text OR payload->'withheldByOwner' ? $1::text)
    ORDER BY audit_records.seq DESC
-   LIMIT $6`;
+   LIMIT $5`;
 
 @Injectable()
 export class ListAuditedSearchesUseCase {
@@ -44,9 +46,8 @@ export class ListAuditedSearchesUseCase {
     const { from, to } = auditWindow(command.from, command.to);
     const limit = command.limit ?? DEFAULT_AUDIT_PAGE_SIZE;
     const beforeSeq = command.cursor ? decodeAuditCursor(command.cursor) : null;
-    const withheldFromAgency = { withheldOwners: [{ agencyId: command.agencyId }] };
     const rows: Array<Record<string, any>> = await this.dataSource.query(AUDITED_SEARCHES_SQL, [
-      command.agencyId, from, to, withheldFromAgency, beforeSeq, limit + 1,
+      command.agencyId, from, to, beforeSeq, limit + 1,
     ]);
     const page = rows.slice(0, limit);
     return {
@@ -68,25 +69,57 @@ function auditWindow(fromText?: string, toText?: string): { from: Date; to: Date
 }
 
 function toAuditedSearch(row: Record<string, any>, reviewedAgencyId: string): AuditedSearchDto {
-  const relation: SearchRelation =
-    row.actor_agency_id === reviewedAgencyId ? 'own_user' : row.reads_returned !== null ? 'returned_our_data' : 'denied_our_data';
+  return row.actor_agency_id === reviewedAgencyId ? ownUsersSearch(row) : othersSearchTouchingOurReads(row);
+}
+
+/** A search by the reviewed agency's own user, in full. */
+function ownUsersSearch(row: Record<string, any>): AuditedSearchDto {
   return {
-    seq: row.seq_text,
-    recordedAt: new Date(row.recorded_at).toISOString(),
+    ...searcherAndPurpose(row),
     searchId: row.search_id ?? null,
-    userId: row.actor_user_id,
-    agencyId: row.actor_agency_id,
     action: row.action,
-    purpose: row.purpose ?? null,
-    caseNumber: row.case_number ?? null,
-    reason: row.reason ?? null,
     scope: row.scope ?? null,
     criteria: row.criteria ?? null,
     outcome: row.outcome,
     refusal: row.refusal ?? null,
     total: Number(row.total ?? 0),
     readsReturnedFromThisAgency: Number(row.reads_returned ?? 0),
-    withheldFromThisAgency: Array.isArray(row.withheld_reasons) ? row.withheld_reasons : null,
-    relation,
+    readsWithheldFromThisAgency: 0,
+    withheldFromThisAgency: null,
+    relation: 'own_user',
+  };
+}
+
+/**
+ * Another agency's search that returned or was withheld the reviewed agency's reads (CONTRACT §4): who, when,
+ * why, and the reviewed agency's own count; never the criteria, the total or another owner's figures.
+ */
+function othersSearchTouchingOurReads(row: Record<string, any>): AuditedSearchDto {
+  const returned = row.reads_returned !== null;
+  return {
+    ...searcherAndPurpose(row),
+    searchId: null,
+    action: row.action,
+    scope: null,
+    criteria: null,
+    outcome: row.outcome,
+    refusal: null,
+    total: null,
+    readsReturnedFromThisAgency: Number(row.reads_returned ?? 0),
+    readsWithheldFromThisAgency: Number(row.reads_withheld ?? 0),
+    withheldFromThisAgency: !returned && Array.isArray(row.withheld_reasons) ? row.withheld_reasons : null,
+    relation: returned ? 'returned_our_data' : 'denied_our_data',
+  };
+}
+
+function searcherAndPurpose(row: Record<string, any>) {
+  return {
+    seq: row.seq_text as string,
+    recordedAt: new Date(row.recorded_at).toISOString(),
+    userId: row.actor_user_id as string,
+    agencyId: row.actor_agency_id as string,
+    purpose: row.purpose ?? null,
+    caseNumber: row.case_number ?? null,
+    reason: row.reason ?? null,
   };
 }

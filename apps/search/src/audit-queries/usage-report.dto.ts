@@ -19,7 +19,7 @@ export class SearcherUsageDto {
   @ApiProperty({ description: 'searches that returned at least one of our reads' }) searchesReturningOurReads: number;
   @ApiProperty({ description: 'our reads those searches returned' }) readsReturned: number;
   @ApiProperty({ type: [String], description: 'distinct purposes of the searches that returned our reads, sorted' }) purposes: string[];
-  @ApiProperty({ description: 'searches from which our policy (or our jurisdiction) withheld our reads' }) withheldAttempts: number;
+  @ApiProperty({ description: 'searches from which our policy (or our jurisdiction) withheld reads of ours that matched their criteria' }) withheldAttempts: number;
   @ApiProperty({ type: [String], description: 'distinct deny reasons of those attempts, sorted' }) withheldReasons: string[];
 }
 

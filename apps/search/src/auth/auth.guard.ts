@@ -6,6 +6,12 @@ import { InvalidTokenError, JwtVerifier } from './jwt-verifier.service';
 import { SharingWorldService } from '../sharing-world/sharing-world.service';
 import { DomainError } from '../errors/domain-error';
 
+export function bearerTokenOf(headers: { authorization?: unknown } | undefined): string | undefined {
+  const header = headers?.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match?.[1];
+}
+
 /** No token or a bad one: 401. A valid token without the role, or from an agency that is not active: 403. */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -19,11 +25,10 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest();
-    const header: unknown = request.headers?.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw new UnauthorizedException('a bearer token is required in the Authorization header');
+    const token = bearerTokenOf(request.headers);
+    if (token === undefined) throw new UnauthorizedException('a bearer token is required in the Authorization header');
     try {
-      request.user = await this.jwtVerifier.verify(match[1]);
+      request.user = await this.jwtVerifier.verify(token);
     } catch (error) {
       if (error instanceof InvalidTokenError) throw new UnauthorizedException(error.message);
       throw error;

@@ -21,7 +21,7 @@ export class ErrorShapeFilter implements ExceptionFilter {
     reply.status(body.statusCode).send(body);
   }
 
-  private toBody(exception: unknown): ErrorBody {
+  protected toBody(exception: unknown): ErrorBody {
     if (exception instanceof DomainError) {
       const statusCode = HTTP_STATUS_BY_CODE[exception.code];
       return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: [exception.message], code: exception.code };

@@ -8,19 +8,16 @@ import { searchMetrics } from '@platekeeper/metrics';
 import { SharingWorld, buildVisibilityFilter } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { AuditTrail } from '../audit/audit-trail.service';
+import { answeredSearchRecord } from '../audit/search-record';
 import { DomainError } from '../errors/domain-error';
 import { SharingWorldService } from '../sharing-world/sharing-world.service';
 import { READS_ELASTIC_CLIENT } from './elastic-client.provider';
 import { buildReadsQuery } from './reads-query';
 import { decodeCursor, encodeCursor } from './search-cursor';
 import { SearchRequestDto, SearchResponseDto, SearchedReadDto } from './search-request.dto';
+import { WithheldMatchingReads } from './withheld-matching-reads';
 
 export const DEFAULT_SEARCH_LIMIT = 50;
-
-export function searchCriteria(request: SearchRequestDto) {
-  const { purpose: _purpose, caseNumber: _caseNumber, reason: _reason, scope: _scope, ...criteria } = request;
-  return criteria;
-}
 
 /** One search: decide visibility from the live policies, query with it inside, record it, answer. */
 @Injectable()
@@ -30,6 +27,7 @@ export class SearchReadsUseCase {
     @Inject(READS_ELASTIC_CLIENT) private readonly elastic: Client,
     private readonly sharingWorld: SharingWorldService,
     private readonly auditTrail: AuditTrail,
+    private readonly withheldReads: WithheldMatchingReads,
   ) {}
 
   async execute(user: AuthenticatedUser, request: SearchRequestDto, world: SharingWorld): Promise<SearchResponseDto> {
@@ -44,7 +42,7 @@ export class SearchReadsUseCase {
     if (searchAfter && searchAfter.length !== query.sort.length) {
       throw new DomainError('SEARCH.INVALID_CURSOR', 'cursor is not a cursor this service issued for this search');
     }
-    const response = await this.elastic
+    const searching = this.elastic
       .search<EnrichedRead>({
         index: readsIndexPattern(this.config.READS_INDEX_PREFIX),
         ignore_unavailable: true,
@@ -58,30 +56,17 @@ export class SearchReadsUseCase {
       .catch((error: Error) => {
         throw new DomainError('ENGINE.UNAVAILABLE', `search is unavailable: ${error.message}`);
       });
+    // Side by side with the search: which withheld owners held matching reads, for the record only.
+    const [response, withheldByOwner] = await Promise.all([searching, this.withheldReads.countByOwner(request, decision, world, now)]);
     const hits = response.hits.hits;
     const items = hits.map((hit) => toSearchedRead(hit._source as EnrichedRead));
     const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
     const lastSort = hits.length === limit ? hits[hits.length - 1].sort : undefined;
     const returnedByOwner: Record<string, number> = {};
     for (const item of items) returnedByOwner[item.agencyId] = (returnedByOwner[item.agencyId] ?? 0) + 1;
-    await this.auditTrail.append({
-      kind: 'search',
-      action: 'search.reads',
-      actorUserId: user.userId,
-      actorAgencyId: user.agencyId,
-      payload: {
-        searchId,
-        purpose: request.purpose,
-        caseNumber: request.caseNumber,
-        reason: request.reason,
-        scope,
-        criteria: searchCriteria(request),
-        outcome: 'answered',
-        total,
-        returnedByOwner,
-        withheldOwners: decision.withheldOwners,
-      },
-    });
+    await this.auditTrail.append(
+      answeredSearchRecord(user, request, { searchId, total, returnedByOwner, withheldOwners: decision.withheldOwners, withheldByOwner }),
+    );
     stopTimer();
     searchMetrics.searches.inc({ scope });
     return { searchId, items, total, nextCursor: lastSort ? encodeCursor(lastSort as Array<string | number>) : null };

@@ -1,20 +1,20 @@
-import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, LiveWorld, Roles } from '../auth/auth.decorators';
 import type { SharingWorld } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
-import { RefusedSearchFilter } from './refused-search.filter';
+import { RecordedSearch } from './refused-search.filter';
 import { SearchReadsUseCase } from './search-reads.usecase';
 import { SearchRequestDto, SearchResponseDto } from './search-request.dto';
 
 @ApiTags('searches')
 @ApiBearerAuth()
 @Controller('v1/searches')
-@UseFilters(RefusedSearchFilter)
 export class SearchesController {
   constructor(private readonly searchReads: SearchReadsUseCase) {}
 
   @Post()
+  @RecordedSearch('search.reads')
   @HttpCode(200)
   @Roles('investigator')
   @ApiOperation({ summary: 'Search plate reads the caller may see; the search is recorded before it answers' })
