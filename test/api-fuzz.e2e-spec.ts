@@ -19,13 +19,13 @@ import {
  * is `{ statusCode, error, message: [..] }` and carries no engine text. Afterwards the audit chain verifies.
  *
  * FUZZ_RUNS (default 15) sets the cases per operation and family (curated families run at least 1.5x their list);
- * FUZZ_PROPERTY_MS (default 5000) bounds each family's time, shrinking included; FUZZ_SEED replays a reported seed;
+ * FUZZ_PROPERTY_MS (default 3000) bounds each family's time, shrinking included; FUZZ_SEED replays a reported seed;
  * FUZZ_FINDINGS_FILE appends each shrunk failure as Markdown.
  */
 const GENERIC_ERROR_STATUSES = [400, 401, 403, 404, 409, 413, 414, 415, 429];
 const RUNS = Number(process.env.FUZZ_RUNS ?? 15);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
-const PROPERTY_TIME_LIMIT_MS = Number(process.env.FUZZ_PROPERTY_MS ?? 5_000);
+const PROPERTY_TIME_LIMIT_MS = Number(process.env.FUZZ_PROPERTY_MS ?? 3_000);
 const ENGINE_TEXT =
   /exception|search_phase_execution|elastic|QueryFailedError|typeorm|postgres|\bSQL\b|SELECT |INSERT INTO|\bat (async )?[\w$.<>]+ \(|at Object\.|node_modules|TypeError|ReferenceError|RangeError|SyntaxError: |Cannot read propert|is not a function|invalid byte sequence|violates|relation "|stack/i;
 
@@ -110,6 +110,7 @@ describe('REST fuzzing from the OpenAPI document: documented statuses only, clea
   let document: OpenApiDocument;
   let schemas: SchemaArbitraries;
   const cursors = { search: [] as string[], audit: [] as string[] };
+  let agenciesBeforeFuzzing: string[] = [];
 
   const operations: Operation[] = [];
   /** Bodies each operation accepts: mutations start from these mostly, so one broken field is the only thing wrong. */
@@ -209,6 +210,7 @@ describe('REST fuzzing from the OpenAPI document: documented statuses only, clea
       radiusKm: fc.double({ min: 0.1, max: 500, noNaN: true }),
       state: fc.constantFrom(state, spareState),
     }, ['state']);
+    agenciesBeforeFuzzing = (await stack.dataSource.query('SELECT id FROM agencies')).map((row: { id: string }) => row.id);
     for (const [template, methods] of Object.entries(document.paths)) {
       for (const [method, spec] of Object.entries(methods)) {
         operations.push({ method: method.toUpperCase(), template, spec, bodySchema: spec.requestBody?.content?.['application/json']?.schema });
@@ -217,6 +219,12 @@ describe('REST fuzzing from the OpenAPI document: documented statuses only, clea
   });
 
   afterAll(async () => {
+    // The retention sweep drops a month only past every owner's retention: agencies the fuzzing created or
+    // changed must not hold other suites' old months in place on the shared test database.
+    await stack.dataSource?.query(
+      'UPDATE agencies SET retention_days = LEAST(retention_days, 30) WHERE NOT (id = ANY($1)) OR id = ANY($2)',
+      [agenciesBeforeFuzzing, [ownAgency, otherAgency, spareAgency]],
+    );
     await stack.stop();
     // Suites share one process under --runInBand: later ones get the limits they would have had.
     for (const name of RATE_LIMITS) {
