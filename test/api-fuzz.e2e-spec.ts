@@ -95,6 +95,15 @@ const MALFORMED_BODIES: Array<string | Buffer> = [
   '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}',
 ];
 
+/** encodeURIComponent, except that a lone surrogate is sent as its WTF-8 bytes (what a hostile client can put on the wire). */
+function encodeHostile(text: string): string {
+  return text.split(/([\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF])/).map((part) => {
+    if (part.length !== 1 || !/[\uD800-\uDFFF]/.test(part)) return encodeURIComponent(part);
+    const unit = part.charCodeAt(0);
+    return [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)].map((byte) => `%${byte.toString(16).toUpperCase()}`).join('');
+  }).join('');
+}
+
 describe('REST fuzzing from the OpenAPI document: documented statuses only, clean errors, an intact audit chain', () => {
   const stack = new PlatekeeperTestStack();
   const ownAgency = stack.id('fz-own');
@@ -259,7 +268,7 @@ describe('REST fuzzing from the OpenAPI document: documented statuses only, clea
     const model = Object.fromEntries(parameters(operation, 'query').map((parameter) => [parameter.name, schemas.valid(parameter.schema ?? {}, parameter.name)]));
     const required = parameters(operation, 'query').filter((parameter) => parameter.required).map((parameter) => parameter.name);
     return fc.record(model, { requiredKeys: required }).map((values) =>
-      Object.entries(values).map(([name, value]): [string, string] => [encodeURIComponent(name), encodeURIComponent(String(value))]));
+      Object.entries(values).map(([name, value]): [string, string] => [encodeURIComponent(name), encodeHostile(String(value))]));
   }
 
   function queryArbitrary(operation: Operation, family: Family): fc.Arbitrary<string> {
@@ -287,18 +296,18 @@ describe('REST fuzzing from the OpenAPI document: documented statuses only, clea
         break;
       case 'query-hostile':
         mutated = fc.tuple(mutated, oneOfNames(names), fc.oneof(
-          hostileString.filter((text) => text.length < 1500).map(encodeURIComponent),
+          hostileString.filter((text) => text.length < 1500).map(encodeHostile),
           fc.constantFrom('%00', '%ED%A0%80', '%FF', '%', '%zz', '%C0%80'),
         )).map(([pairs, name, value]) => replaceOrAdd(name, value)(pairs));
         break;
       case 'query-odd-date': {
         const dated = pick((name) => ['from', 'to', 'month'].includes(name));
         mutated = fc.tuple(mutated, oneOfNames(dated), fc.constantFrom(...ODD_DATES), fc.constantFrom(...ODD_MONTHS))
-          .map(([pairs, name, date, month]) => replaceOrAdd(name, encodeURIComponent(name === 'month' ? month : date))(pairs));
+          .map(([pairs, name, date, month]) => replaceOrAdd(name, encodeHostile(name === 'month' ? month : date))(pairs));
         break;
       }
       case 'query-edited-cursor':
-        mutated = fc.tuple(mutated, editedCursor()).map(([pairs, cursor]) => replaceOrAdd('cursor', encodeURIComponent(cursor))(pairs));
+        mutated = fc.tuple(mutated, editedCursor()).map(([pairs, cursor]) => replaceOrAdd('cursor', encodeHostile(cursor))(pairs));
         break;
       case 'query-odd-number': {
         const numeric = parameters(operation, 'query').filter((parameter) => ['number', 'integer'].includes(parameter.schema?.type ?? ''));
@@ -522,6 +531,7 @@ describe('REST fuzzing from the OpenAPI document: documented statuses only, clea
     const details = await fc.check(property, {
       numRuns: Math.max(RUNS, Math.round(1.5 * (curated[family] ?? 0))), seed: SEED, interruptAfterTimeLimit: PROPERTY_TIME_LIMIT_MS, markInterruptAsFailure: false,
     });
+    if (details.failed && !lastFailure) throw new Error(`the harness itself failed: ${fc.defaultReportMessage(details)}`);
     if (details.failed && lastFailure) {
       const finding = describeFailure(operation, family, details.seed, lastFailure.request, lastFailure.response, lastFailure.problems);
       failures.push(finding);
