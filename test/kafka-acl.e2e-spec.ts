@@ -59,7 +59,7 @@ async function produceAs(principal: KafkaPrincipal, topic: string, value: string
 
 /** Consumes `topic` in a group of this principal until a message arrives or the attempt is refused. */
 async function consumeOneAs(principal: KafkaPrincipal, topic: string, groupId: string): Promise<KafkaMessage> {
-  const consumer = createKafka(config, principal, `acl-e2e-${principal}`).consumer({ groupId, retry: { retries: 1 } });
+  const consumer = createKafka(config, principal, `acl-e2e-${principal}`).consumer({ groupId });
   let timer: NodeJS.Timeout | undefined;
   try {
     await consumer.connect();
