@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { DLQ_HEADERS } from '@platekeeper/contract';
 import { PlatekeeperTestStack, eventually } from './support/platekeeper-stack';
 
@@ -139,6 +140,14 @@ describe('the read path on the real engines: Kafka → ingest → indexer → El
       expect(anonymous.body.message[0]).toMatch(/bearer token/);
       const forged = await stack.request('POST', '/v1/searches', { token: `${auburnInvestigator}x`, body: { ...search, plate: sharedPlate } });
       expect(forged.status).toBe(401);
+    });
+
+    it('answers 401 to a correctly signed token that never expires', async () => {
+      const forever = await new SignJWT({ agency: auburn, roles: ['investigator'] }).setProtectedHeader({ alg: 'HS256' })
+        .setSubject('investigator@auburn').sign(new TextEncoder().encode(stack.config.JWT_SECRET));
+      const response = await stack.request('POST', '/v1/searches', { token: forever, body: { ...search, plate: sharedPlate } });
+      expect(response.status).toBe(401);
+      expect(response.body.message[0]).toMatch(/"exp" claim/);
     });
 
     it('answers 400 naming each bad field, and refuses unknown fields', async () => {

@@ -34,13 +34,15 @@ interface ChildRun {
 
 /** Run-unique topics, groups, index prefixes and health ports, so the demo system and other runs are untouched. */
 function benchConfig(runId: string): PlatekeeperConfig {
+  // The production names as prefixes keep the run's topics and groups under the stack's Kafka ACLs.
+  const production = loadConfig();
   Object.assign(process.env, {
     DATABASE_URL: benchDatabaseUrl(BENCH_DATABASE),
-    TOPIC_RAW: `${runId}.reads.raw`,
-    TOPIC_ENRICHED: `${runId}.reads.enriched`,
-    TOPIC_DLQ: `${runId}.reads.dlq`,
-    INGEST_GROUP_ID: `${runId}-ingest`,
-    INDEXER_GROUP_ID: `${runId}-indexer`,
+    TOPIC_RAW: `${production.TOPIC_RAW}.${runId}`,
+    TOPIC_ENRICHED: `${production.TOPIC_ENRICHED}.${runId}`,
+    TOPIC_DLQ: `${production.TOPIC_DLQ}.${runId}`,
+    INGEST_GROUP_ID: `${production.INGEST_GROUP_ID}.${runId}`,
+    INDEXER_GROUP_ID: `${production.INDEXER_GROUP_ID}.${runId}`,
     READS_INDEX_PREFIX: `${runId}-reads`,
     INGEST_HEALTH_PORT: '3911',
     INDEXER_HEALTH_PORT: '3912',
@@ -58,7 +60,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
   const startedAt = new Date().toISOString();
   const timeoutMs = Math.max(180_000, options.reads * 5);
   const elastic = createElasticClient(config);
-  const kafka = createKafka(config, 'bench');
+  const kafka = createKafka(config, 'admin', 'bench');
   const children: ChildRun[] = [];
 
   try {
@@ -71,7 +73,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
     const raw = [...generateRawReads({ cameraIds: [...cameras.keys()], count: options.reads, withReadIds: true })];
     const messages = raw.map((read) => ({ key: String(read.cameraId), value: JSON.stringify(read) }));
 
-    const producer = kafka.producer();
+    const producer = createKafka(config, 'camera', 'bench-camera').producer();
     await producer.connect();
     let began = performance.now();
     for (let start = 0; start < messages.length; start += PRODUCE_BATCH) {
@@ -175,7 +177,7 @@ async function registerCameras(config: PlatekeeperConfig): Promise<Map<string, C
 
 /** Baseline A: the cheapest possible consumer of the same topic, with the ingest service's fetch size. */
 async function consumeRawTopic(config: PlatekeeperConfig, runId: string, expected: number, timeoutMs: number): Promise<number> {
-  const consumer = createKafka(config, 'bench-consume').consumer({ groupId: `${runId}-baseline-consume`, maxBytesPerPartition: 4 * 1024 * 1024 });
+  const consumer = createKafka(config, 'admin', 'bench-consume').consumer({ groupId: `${runId}-baseline-consume`, maxBytesPerPartition: 4 * 1024 * 1024 });
   let consumed = 0;
   const began = performance.now();
   await consumer.connect();

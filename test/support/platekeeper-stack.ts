@@ -26,29 +26,35 @@ export class PlatekeeperTestStack {
   dataSource: DataSource;
   kafka: Kafka;
   producer: Producer;
+  private enrichedProducer: Producer;
   private readonly apps: INestApplication[] = [];
   searchUrls: string[] = [];
 
   async start(options: { searchInstances?: number } = {}): Promise<this> {
+    // The production names as prefixes, so the run's topics and groups fall under the stack's Kafka ACLs.
+    const production = loadConfig({ ...process.env, NODE_ENV: 'test' });
     Object.assign(process.env, {
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/platekeeper_test',
-      TOPIC_RAW: `${this.runId}.reads.raw`,
-      TOPIC_ENRICHED: `${this.runId}.reads.enriched`,
-      TOPIC_DLQ: `${this.runId}.reads.dlq`,
-      INGEST_GROUP_ID: `${this.runId}-ingest`,
-      INDEXER_GROUP_ID: `${this.runId}-indexer`,
+      TOPIC_RAW: `${production.TOPIC_RAW}.${this.runId}`,
+      TOPIC_ENRICHED: `${production.TOPIC_ENRICHED}.${this.runId}`,
+      TOPIC_DLQ: `${production.TOPIC_DLQ}.${this.runId}`,
+      INGEST_GROUP_ID: `${production.INGEST_GROUP_ID}.${this.runId}`,
+      INDEXER_GROUP_ID: `${production.INDEXER_GROUP_ID}.${this.runId}`,
       READS_INDEX_PREFIX: `${this.runId}-reads`,
       JWT_SECRET: 'e2e-secret',
     });
     this.config = loadConfig();
     await migrateDatabase(this.config);
     this.dataSource = await new DataSource(dataSourceOptions(this.config)).initialize();
-    this.kafka = createKafka(this.config, 'e2e');
+    this.kafka = createKafka(this.config, 'admin', 'e2e-admin');
     await ensureReadTopics(this.kafka, this.config);
-    this.producer = createProducer(this.kafka);
+    // Raw reads come from a camera, enriched ones only ever from ingest: the suites use the same principals.
+    this.producer = createProducer(createKafka(this.config, 'camera', 'e2e-camera'));
+    this.enrichedProducer = createProducer(createKafka(this.config, 'ingest', 'e2e-ingest'));
     await this.producer.connect();
+    await this.enrichedProducer.connect();
     for (const module of [IngestModule, IndexerModule]) {
       const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), { logger: ['error'] });
       await app.listen(0, '127.0.0.1');
@@ -67,6 +73,7 @@ export class PlatekeeperTestStack {
     for (const app of this.apps.reverse()) await app.close();
     await this.deleteRunIndices();
     await this.producer?.disconnect();
+    await this.enrichedProducer?.disconnect();
     await this.dataSource?.destroy();
   }
 
@@ -172,7 +179,7 @@ export class PlatekeeperTestStack {
   }
 
   async produceEnriched(values: Array<string | object>): Promise<void> {
-    await this.producer.send({
+    await this.enrichedProducer.send({
       topic: this.config.TOPIC_ENRICHED,
       acks: -1,
       messages: values.map((value) => ({ value: typeof value === 'string' ? value : JSON.stringify(value) })),

@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { loadConfig } from '@platekeeper/config';
-import { createKafka, createProducer, ensureReadTopics } from '@platekeeper/kafka';
+import { createKafka, createProducer, requireTopics } from '@platekeeper/kafka';
 import { migrateDatabase } from '@platekeeper/persistence';
 import { DEMO_AGENCIES, SHOWCASE_PLATE, seedDemoRegistry } from './demo-world';
 import { mintDevelopmentToken } from './mint-token';
@@ -82,8 +82,8 @@ program
   .action(async (options) => {
     const platformAdmin = await mintDevelopmentToken(config, { agencyId: 'platekeeper-ops', roles: ['platform_admin'], userId: 'demo-loader' });
     await seedDemoRegistry(`http://${config.SEARCH_HOST}:${config.SEARCH_PORT}`, platformAdmin);
-    const kafka = createKafka(config, 'demo');
-    await ensureReadTopics(kafka, config);
+    const kafka = createKafka(config, 'camera', 'demo');
+    await requireTopics(kafka, [config.TOPIC_RAW]);
     const producer = createProducer(kafka);
     await producer.connect();
     const reads = [...generateRawReads({ cameraIds: demoCameraIds(), count: options.count, featuredPlates: [SHOWCASE_PLATE] })];

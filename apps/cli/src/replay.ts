@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { Message } from 'kafkajs';
 import { PlatekeeperConfig } from '@platekeeper/config';
-import { createKafka, createProducer, ensureReadTopics } from '@platekeeper/kafka';
+import { createKafka, createProducer, requireTopics } from '@platekeeper/kafka';
 
 export interface ReplayOptions {
   file: string;
@@ -39,8 +39,9 @@ function cameraIdOf(line: string): string | null {
 export async function replayReads(config: PlatekeeperConfig, options: ReplayOptions): Promise<ReplayResult> {
   const topic = options.topic ?? config.TOPIC_RAW;
   const batchSize = options.batchSize ?? 1000;
-  const kafka = createKafka(config, 'replay');
-  await ensureReadTopics(kafka, config);
+  // Replay stands in for cameras and gateways, so it has exactly their rights: write the raw topic.
+  const kafka = createKafka(config, 'camera', 'replay');
+  await requireTopics(kafka, [topic]);
   const producer = createProducer(kafka);
   await producer.connect();
   const fileBytes = (await stat(options.file)).size;

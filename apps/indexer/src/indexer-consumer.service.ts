@@ -4,7 +4,7 @@ import { Consumer, EachBatchPayload, Message, Producer } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { EnrichedRead } from '@platekeeper/contract';
 import { createElasticClient, ensureReadsIndexTemplate } from '@platekeeper/elastic';
-import { ConsumerHealth, createKafka, createProducer, deadLetterMessage, ensureReadTopics, produceAll, readTopics } from '@platekeeper/kafka';
+import { ConsumerHealth, createKafka, createProducer, deadLetterMessage, produceAll, readTopics, requireTopics } from '@platekeeper/kafka';
 import { pipelineMetrics } from '@platekeeper/metrics';
 import { acceptedCaptureWindow, parseEnrichedMessage, writeReads } from './bulk-writer';
 
@@ -30,7 +30,7 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureReadTopics(this.kafka, this.config);
+    await requireTopics(this.kafka, [this.topics.enriched, this.topics.deadLetter]);
     await ensureReadsIndexTemplate(this.elastic, this.config.READS_INDEX_PREFIX);
     this.producer = createProducer(this.kafka);
     await this.producer.connect();

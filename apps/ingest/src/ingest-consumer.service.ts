@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Consumer, EachBatchPayload, Message, Producer } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
-import { ConsumerHealth, createKafka, createProducer, deadLetterMessage, ensureReadTopics, produceAll, readTopics } from '@platekeeper/kafka';
+import { ConsumerHealth, createKafka, createProducer, deadLetterMessage, produceAll, readTopics, requireTopics } from '@platekeeper/kafka';
 import { pipelineMetrics } from '@platekeeper/metrics';
 import { CameraRegistry } from './camera-registry.service';
 import { enrichFromRegistry, parseRawMessage } from './read-triage';
@@ -25,7 +25,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureReadTopics(this.kafka, this.config);
+    await requireTopics(this.kafka, [this.topics.raw, this.topics.enriched, this.topics.deadLetter]);
     await this.cameraRegistry.current();
     this.producer = createProducer(this.kafka);
     await this.producer.connect();

@@ -1,4 +1,7 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, DEVELOPMENT_JWT_SECRET, DEVELOPMENT_KAFKA_PASSWORDS, loadConfig } from './config';
+
+const strongSecret = 'a-production-secret-of-at-least-32-bytes';
+const production = { NODE_ENV: 'production', JWT_SECRET: strongSecret };
 
 describe('loadConfig', () => {
   it('fills defaults for a development environment', () => {
@@ -17,8 +20,53 @@ describe('loadConfig', () => {
     for (const bad of ['0', '-5', '2.5', 'forever']) expect(() => loadConfig({ READS_MAX_AGE_DAYS: bad })).toThrow(/READS_MAX_AGE_DAYS/);
   });
 
-  it('refuses to start in production without a JWT secret', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+  it('gives development the local stack\'s Kafka users, authenticated with SCRAM-SHA-512', () => {
+    const config = loadConfig({});
+    expect(config.KAFKA_SASL_MECHANISM).toBe('scram-sha-512');
+    expect([config.KAFKA_INGEST_USERNAME, config.KAFKA_INGEST_PASSWORD]).toEqual(['ingest', DEVELOPMENT_KAFKA_PASSWORDS.ingest]);
+  });
+
+  describe('in production', () => {
+    it('starts with a strong JWT secret and no Kafka password it does not need', () => {
+      const config = loadConfig(production);
+      expect(config.JWT_SECRET).toBe(strongSecret);
+      expect(config.KAFKA_ADMIN_PASSWORD).toBe('');
+    });
+
+    it('refuses to start without a JWT secret', () => {
+      expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+      expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required/);
+    });
+
+    it('refuses a JWT secret shorter than 32 bytes', () => {
+      expect(() => loadConfig({ ...production, JWT_SECRET: 'x'.repeat(31) })).toThrow(/JWT_SECRET: must be at least 32 bytes/);
+    });
+
+    it('refuses the published development JWT secrets, however long', () => {
+      for (const published of [DEVELOPMENT_JWT_SECRET, 'change-me-in-production']) {
+        expect(() => loadConfig({ ...production, JWT_SECRET: published })).toThrow(/JWT_SECRET: is a published development value/);
+      }
+    });
+
+    it('needs no JWT secret when tokens are verified against an identity provider\'s JWKS', () => {
+      expect(loadConfig({ NODE_ENV: 'production', JWT_JWKS_URL: 'https://idp.example/jwks.json' }).JWT_SECRET).toBe('');
+    });
+
+    it('refuses the development Kafka passwords, each under its own variable name', () => {
+      expect(() => loadConfig({ ...production, KAFKA_INGEST_PASSWORD: DEVELOPMENT_KAFKA_PASSWORDS.ingest })).toThrow(/KAFKA_INGEST_PASSWORD: is a published development value/);
+      // Another principal's development password is just as public.
+      expect(() => loadConfig({ ...production, KAFKA_CAMERA_PASSWORD: DEVELOPMENT_KAFKA_PASSWORDS.admin })).toThrow(/KAFKA_CAMERA_PASSWORD/);
+    });
+
+    it('refuses a Kafka password shorter than 16 characters', () => {
+      expect(() => loadConfig({ ...production, KAFKA_INDEXER_PASSWORD: 'short-password' })).toThrow(/KAFKA_INDEXER_PASSWORD: must be at least 16/);
+      expect(loadConfig({ ...production, KAFKA_INDEXER_PASSWORD: 'a-long-enough-kafka-password' }).KAFKA_INDEXER_PASSWORD).toBe('a-long-enough-kafka-password');
+    });
+
+    it('refuses unauthenticated Kafka clients, and SASL/PLAIN without TLS', () => {
+      expect(() => loadConfig({ ...production, KAFKA_SASL_MECHANISM: 'none' })).toThrow(/KAFKA_SASL_MECHANISM: production Kafka clients must authenticate/);
+      expect(() => loadConfig({ ...production, KAFKA_SASL_MECHANISM: 'plain' })).toThrow(/KAFKA_SASL_MECHANISM: plain sends the password in clear/);
+      expect(loadConfig({ ...production, KAFKA_SASL_MECHANISM: 'plain', KAFKA_SSL: 'true' }).KAFKA_SSL).toBe(true);
+    });
   });
 });

@@ -8,11 +8,43 @@ const positiveInteger = makeValidator<number>((input) => {
   return value;
 });
 
+/** Who talks to Kafka: each is its own SASL user with its own ACLs (docs/kafka-security.md). */
+export const KAFKA_PRINCIPALS = ['admin', 'ingest', 'indexer', 'camera'] as const;
+export type KafkaPrincipal = (typeof KAFKA_PRINCIPALS)[number];
+
+/** The local stack's users (deploy/local/stack creates them with these passwords); production refuses them. */
+export const DEVELOPMENT_KAFKA_PASSWORDS: Readonly<Record<KafkaPrincipal, string>> = {
+  admin: 'platekeeper-dev-admin',
+  ingest: 'platekeeper-dev-ingest',
+  indexer: 'platekeeper-dev-indexer',
+  camera: 'platekeeper-dev-camera',
+};
+
+export const DEVELOPMENT_JWT_SECRET = 'platekeeper-development-secret-change-me';
+/** Secrets published in this repository's history, tests and docs: never acceptable in production. */
+const PUBLISHED_JWT_SECRETS = [DEVELOPMENT_JWT_SECRET, 'change-me-in-production', 'e2e-secret', 'unit-secret', 'secret', 'changeme'];
+const MIN_JWT_SECRET_BYTES = 32;
+const MIN_KAFKA_PASSWORD_LENGTH = 16;
+
+const kafkaPassword = (principal: KafkaPrincipal) =>
+  str({ default: '', devDefault: DEVELOPMENT_KAFKA_PASSWORDS[principal], desc: `SASL password of the Kafka user ${principal}` });
+
 const platekeeperEnv = {
   NODE_ENV: str({ choices: ['development', 'test', 'production'], default: 'development' }),
   LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
   KAFKA_BROKERS: str({ default: '127.0.0.1:9092', desc: 'comma-separated host:port list' }),
   KAFKA_CLIENT_ID: str({ default: 'platekeeper' }),
+  KAFKA_SASL_MECHANISM: str({ choices: ['scram-sha-512', 'scram-sha-256', 'plain', 'none'], default: 'scram-sha-512' }),
+  KAFKA_SSL: bool({ default: false, desc: 'TLS to the brokers' }),
+  KAFKA_SSL_CA_FILE: str({ default: '', desc: 'PEM file of the CA that signed the brokers\' certificates (default: the system CAs)' }),
+  KAFKA_ADMIN_USERNAME: str({ default: 'admin' }),
+  KAFKA_ADMIN_PASSWORD: kafkaPassword('admin'),
+  KAFKA_INGEST_USERNAME: str({ default: 'ingest' }),
+  KAFKA_INGEST_PASSWORD: kafkaPassword('ingest'),
+  KAFKA_INDEXER_USERNAME: str({ default: 'indexer' }),
+  KAFKA_INDEXER_PASSWORD: kafkaPassword('indexer'),
+  KAFKA_CAMERA_USERNAME: str({ default: 'camera' }),
+  KAFKA_CAMERA_PASSWORD: kafkaPassword('camera'),
   TOPIC_RAW: str({ default: 'alpr.reads.raw' }),
   TOPIC_ENRICHED: str({ default: 'alpr.reads.enriched' }),
   TOPIC_DLQ: str({ default: 'alpr.reads.dlq' }),
@@ -22,7 +54,7 @@ const platekeeperEnv = {
   ELASTICSEARCH_URL: url({ default: 'http://127.0.0.1:9200' }),
   READS_INDEX_PREFIX: str({ default: 'alpr-reads' }),
   DATABASE_URL: url({ default: 'postgres://postgres:postgres@127.0.0.1:5432/platekeeper' }),
-  JWT_SECRET: str({ devDefault: 'platekeeper-development-secret-change-me', desc: 'HS256 secret for bearer tokens' }),
+  JWT_SECRET: str({ default: '', devDefault: DEVELOPMENT_JWT_SECRET, desc: 'HS256 secret for bearer tokens' }),
   JWT_JWKS_URL: str({ default: '', desc: 'when set, tokens are verified as RS256 against this JWKS instead of the secret' }),
   JWT_ISSUER: str({ default: '' }),
   JWT_AUDIENCE: str({ default: '' }),
@@ -46,12 +78,51 @@ export type PlatekeeperConfig = Readonly<ReturnType<typeof loadConfig>>;
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env) {
   // An unset NODE_ENV means a developer's machine, where the development JWT secret is acceptable.
   // A plain frozen copy: envalid's strict proxy throws on the hook probes Nest makes on providers.
-  return Object.freeze({ ...cleanEnv({ NODE_ENV: 'development', ...environment }, platekeeperEnv, {
+  const config = Object.freeze({ ...cleanEnv({ NODE_ENV: 'development', ...environment }, platekeeperEnv, {
     reporter: ({ errors }) => {
       const problems = Object.entries(errors).map(([name, error]) => `${name}: ${(error as Error).message}`);
       if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
     },
   }) });
+  const problems = config.NODE_ENV === 'production' ? productionSecretProblems(config) : [];
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  return config;
+}
+
+type LoadedConfig = ReturnType<typeof cleanEnv<typeof platekeeperEnv>>;
+
+const KAFKA_CREDENTIAL_VARIABLES = {
+  admin: { username: 'KAFKA_ADMIN_USERNAME', password: 'KAFKA_ADMIN_PASSWORD' },
+  ingest: { username: 'KAFKA_INGEST_USERNAME', password: 'KAFKA_INGEST_PASSWORD' },
+  indexer: { username: 'KAFKA_INDEXER_USERNAME', password: 'KAFKA_INDEXER_PASSWORD' },
+  camera: { username: 'KAFKA_CAMERA_USERNAME', password: 'KAFKA_CAMERA_PASSWORD' },
+} as const satisfies Record<KafkaPrincipal, { username: keyof typeof platekeeperEnv; password: keyof typeof platekeeperEnv }>;
+
+/** The environment variables holding each principal's SASL credentials. */
+export function kafkaCredentialVariables(principal: KafkaPrincipal) {
+  return KAFKA_CREDENTIAL_VARIABLES[principal];
+}
+
+/** Production refuses secrets anyone can read in this repository, and ones too short to resist guessing. */
+function productionSecretProblems(config: LoadedConfig): string[] {
+  const problems: string[] = [];
+  if (!config.JWT_JWKS_URL) {
+    if (config.JWT_SECRET === '') problems.push('JWT_SECRET: required in production (or set JWT_JWKS_URL)');
+    else if (PUBLISHED_JWT_SECRETS.includes(config.JWT_SECRET)) problems.push('JWT_SECRET: is a published development value');
+    else if (Buffer.byteLength(config.JWT_SECRET) < MIN_JWT_SECRET_BYTES) problems.push(`JWT_SECRET: must be at least ${MIN_JWT_SECRET_BYTES} bytes`);
+  }
+  if (config.KAFKA_SASL_MECHANISM === 'none') problems.push('KAFKA_SASL_MECHANISM: production Kafka clients must authenticate');
+  if (config.KAFKA_SASL_MECHANISM === 'plain' && !config.KAFKA_SSL) problems.push('KAFKA_SASL_MECHANISM: plain sends the password in clear; set KAFKA_SSL=true');
+  const published = new Set(Object.values(DEVELOPMENT_KAFKA_PASSWORDS));
+  for (const principal of KAFKA_PRINCIPALS) {
+    const variable = kafkaCredentialVariables(principal).password;
+    const password = config[variable];
+    // A process sets only the passwords of the principals it acts as; the Kafka client factory names a missing one.
+    if (password === '') continue;
+    if (published.has(password)) problems.push(`${variable}: is a published development value`);
+    else if (password.length < MIN_KAFKA_PASSWORD_LENGTH) problems.push(`${variable}: must be at least ${MIN_KAFKA_PASSWORD_LENGTH} characters`);
+  }
+  return problems;
 }
 
 export function kafkaBrokers(config: PlatekeeperConfig): string[] {

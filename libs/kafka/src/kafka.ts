@@ -1,22 +1,45 @@
-import { Kafka, Partitioners, Producer, logLevel } from 'kafkajs';
-import { PlatekeeperConfig, kafkaBrokers } from '@platekeeper/config';
+import { readFileSync } from 'node:fs';
+import { Kafka, KafkaConfig, Partitioners, Producer, SASLOptions, logLevel } from 'kafkajs';
+import { ConfigError, KafkaPrincipal, PlatekeeperConfig, kafkaBrokers, kafkaCredentialVariables } from '@platekeeper/config';
 
-/** The one Kafka client factory: every app and tool builds its client here. */
-export function createKafka(config: PlatekeeperConfig, role: string): Kafka {
+/**
+ * The one Kafka client factory: every app and tool builds its client here, authenticated as the
+ * principal whose ACLs fit what it does (docs/kafka-security.md); `clientName` only labels the connection.
+ */
+export function createKafka(config: PlatekeeperConfig, principal: KafkaPrincipal, clientName: string = principal): Kafka {
   return new Kafka({
-    clientId: `${config.KAFKA_CLIENT_ID}-${role}`,
+    clientId: `${config.KAFKA_CLIENT_ID}-${clientName}`,
     brokers: kafkaBrokers(config),
     logLevel: logLevel.WARN,
+    ssl: kafkaTls(config),
+    sasl: kafkaSasl(config, principal),
     // A crashed consumer restarts (from its last committed offset) instead of leaving the stream stopped.
     retry: { initialRetryTime: 200, retries: 10, restartOnFailure: async () => true },
   });
+}
+
+function kafkaTls(config: PlatekeeperConfig): KafkaConfig['ssl'] {
+  if (!config.KAFKA_SSL) return undefined;
+  return config.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(config.KAFKA_SSL_CA_FILE, 'utf8')] } : true;
+}
+
+function kafkaSasl(config: PlatekeeperConfig, principal: KafkaPrincipal): SASLOptions | undefined {
+  const mechanism = config.KAFKA_SASL_MECHANISM;
+  if (mechanism === 'none') return undefined;
+  const variables = kafkaCredentialVariables(principal);
+  const username = config[variables.username];
+  const password = config[variables.password];
+  if (!username || !password) throw new ConfigError(`Invalid configuration: ${variables.password}: required for the Kafka user ${principal}`);
+  return mechanism === 'plain'
+    ? { mechanism, username, password }
+    : { mechanism: mechanism as 'scram-sha-256' | 'scram-sha-512', username, password };
 }
 
 export function readTopics(config: PlatekeeperConfig) {
   return { raw: config.TOPIC_RAW, enriched: config.TOPIC_ENRICHED, deadLetter: config.TOPIC_DLQ };
 }
 
-/** Creates the pipeline's topics if they are missing; harmless when they exist. */
+/** Creates the pipeline's topics if they are missing; harmless when they exist. Needs the admin principal. */
 export async function ensureReadTopics(kafka: Kafka, config: PlatekeeperConfig): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
@@ -28,6 +51,29 @@ export async function ensureReadTopics(kafka: Kafka, config: PlatekeeperConfig):
         waitForLeaders: true,
         topics: missing.map((topic) => ({ topic, numPartitions: config.TOPIC_PARTITIONS, replicationFactor: 1 })),
       });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export class MissingTopicsError extends Error {}
+
+/**
+ * Services and cameras may not create topics (only the admin provisions them): they check at start that
+ * theirs exist, so a missing one is one clear line instead of endless produce retries.
+ */
+export async function requireTopics(kafka: Kafka, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    // Lists only the topics this principal may describe, so a topic it has no ACL for counts as missing.
+    const visible = new Set(await admin.listTopics());
+    const missing = topics.filter((topic) => !visible.has(topic));
+    if (missing.length > 0) {
+      throw new MissingTopicsError(
+        `Kafka topic(s) ${missing.join(', ')} missing or not permitted for this principal: provision them as admin (deploy/local/stack up, docs/kafka-security.md)`,
+      );
     }
   } finally {
     await admin.disconnect();

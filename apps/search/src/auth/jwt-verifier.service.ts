@@ -26,6 +26,8 @@ export class JwtVerifier {
     try {
       const options = {
         algorithms: this.algorithms,
+        // A token without an expiry would be valid forever once leaked.
+        requiredClaims: ['exp'],
         issuer: this.config.JWT_ISSUER || undefined,
         audience: this.config.JWT_AUDIENCE || undefined,
       };

@@ -16,9 +16,33 @@ describe('JwtVerifier', () => {
       await expect(verifier.verify(await sign('unit-secret'))).resolves.toEqual({ userId: 'u-1', agencyId: 'wa-auburn-pd', roles: ['investigator'] });
     });
 
+    it('rejects a correctly signed token that never expires', async () => {
+      const forever = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u-1').sign(new TextEncoder().encode('unit-secret'));
+      await expect(verifier.verify(forever)).rejects.toThrow(/bearer token is not valid: missing required "exp" claim/);
+    });
+
+    it('rejects an expired token', async () => {
+      const expired = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u-1')
+        .setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(new TextEncoder().encode('unit-secret'));
+      await expect(verifier.verify(expired)).rejects.toThrow(InvalidTokenError);
+    });
+
     it('rejects a token signed with another secret, or claiming an unknown role', async () => {
       await expect(verifier.verify(await sign('other-secret'))).rejects.toThrow(InvalidTokenError);
       await expect(verifier.verify(await sign('unit-secret', { ...claims, roles: ['superuser'] }))).rejects.toThrow(/roles/);
+    });
+  });
+
+  describe('with an issuer and an audience configured', () => {
+    const verifier = new JwtVerifier(loadConfig({ JWT_SECRET: 'unit-secret', JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'platekeeper' }));
+    const sign = (issuer: string, audience: string) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u-1').setIssuer(issuer).setAudience(audience)
+        .setExpirationTime('1h').sign(new TextEncoder().encode('unit-secret'));
+
+    it('accepts a token from that issuer for that audience only', async () => {
+      await expect(verifier.verify(await sign('https://idp.example', 'platekeeper'))).resolves.toMatchObject({ userId: 'u-1' });
+      await expect(verifier.verify(await sign('https://elsewhere.example', 'platekeeper'))).rejects.toThrow(/"iss" claim/);
+      await expect(verifier.verify(await sign('https://idp.example', 'another-service'))).rejects.toThrow(/"aud" claim/);
     });
   });
 
