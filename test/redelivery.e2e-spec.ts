@@ -95,12 +95,17 @@ describe('redelivery: ingest and indexer stopped mid-stream and replaced in the 
 
     // While nothing consumes: every read again, the same instants written at other offsets.
     await stack.produceRaw(reads.map((read, index) => message(read, index % 2 === 0 ? 120 : -420)));
+    // Same key (the camera), so the same partition, produced last: once it is searchable, every copy before it was handled.
+    await stack.produceRaw([{ cameraId: camera, capturedAt: new Date().toISOString(), plate: 'ENDMARK1' }]);
     await stack.startPipeline();
 
-    const found = await eventually(async () => {
-      const items = await searchable();
-      return items.length >= READS ? items : undefined;
-    }, 120_000, 'every read to become searchable after the restart');
+    await eventually(async () => {
+      const response = await stack.request('POST', '/v1/searches', {
+        token, body: { purpose: 'other', caseNumber: 'REDELIVERY-1', reason: 'redelivery verification', plate: 'ENDMARK1' },
+      });
+      return response.body.total === 1 ? true : undefined;
+    }, 120_000, 'the read produced after every redelivered copy');
+    const found = await searchable();
 
     expect(found).toHaveLength(READS);
     const byPlate = new Map(found.map((item) => [item.plate, item]));

@@ -51,7 +51,7 @@ const MINIMUM_PER_CASE = {
     stateRetention: 0.08,
     ownerActive: 0.08,
   },
-  byMatchKind: { exact: 0.4, partial: 0.12, fuzzy: 0.1, vehicle: 0.01 },
+  byMatchKind: { exact: 0.4, partial: 0.12, fuzzy: 0.1, fuzzyLookAlikeOnly: 0.1, vehicle: 0.01 },
 };
 
 /** Gives a generated world ids unique to this case, inside every allow/deny list and camera too. */

@@ -479,14 +479,20 @@ const VEHICLE_POOL = {
 };
 
 const plateCharacter = fc.constantFrom(...PLATE_ALPHABET);
+const lookAlikeCharacter = fc.constantFrom(...OCR_LOOK_ALIKE_GROUPS.join(''));
 
-export const arbitraryBasePlate: fc.Arbitrary<string> = fc.array(plateCharacter, { minLength: 5, maxLength: 7 }).map((characters) => characters.join(''));
+/** Half look-alike characters, so folding has something to fold in most plates. */
+export const arbitraryBasePlate: fc.Arbitrary<string> = fc
+  .array(fc.oneof(plateCharacter, lookAlikeCharacter), { minLength: 5, maxLength: 7 })
+  .map((characters) => characters.join(''));
 
+/** Every look-alike character swapped for another of its group: two or more swaps put only folding in reach. */
 function lookAlikeOf(base: string): fc.Arbitrary<string> {
   return fc.array(fc.nat(), { minLength: base.length, maxLength: base.length }).map((picks) =>
     [...base].map((character, index) => {
       const group = OCR_LOOK_ALIKE_GROUPS.find((members) => members.includes(character));
-      return group === undefined ? character : group[picks[index] % group.length];
+      if (group === undefined) return character;
+      return group[(group.indexOf(character) + 1 + (picks[index] % (group.length - 1))) % group.length];
     }).join(''),
   );
 }
@@ -504,7 +510,7 @@ function editedOnce(base: string): fc.Arbitrary<string> {
 export function arbitraryReadPlate(base: string): fc.Arbitrary<string> {
   return fc.oneof(
     { arbitrary: fc.constant(base), weight: 5 },
-    { arbitrary: lookAlikeOf(base), weight: 1 },
+    { arbitrary: lookAlikeOf(base), weight: 2 },
     { arbitrary: editedOnce(base), weight: 1 },
     { arbitrary: editedOnce(base).chain(editedOnce), weight: 1 },
     { arbitrary: fc.array(plateCharacter, { minLength: 4, maxLength: 8 }).map((characters) => characters.join('')), weight: 1 },
@@ -589,7 +595,10 @@ export interface ReferenceScenario {
   effectiveAccessOwnerId: string;
 }
 
-/** The clause a case arranges to decide one read, beside everything drawn at random ('none': a visible cross-agency read). */
+/**
+ * The clause a case arranges to decide one read, beside everything drawn at random ('none': a visible cross-agency
+ * read; 'lookAlikes': the searcher's own read, found by a fuzzy search only through folding every look-alike group).
+ */
 export const SPOTLIGHTS = [
   'none',
   'denyAgencies',
@@ -600,13 +609,14 @@ export const SPOTLIGHTS = [
   'stateDenyOutOfState',
   'stateRetention',
   'ownerActive',
+  'lookAlikes',
 ] as const;
 export type Spotlight = (typeof SPOTLIGHTS)[number];
 
 /**
  * Arranges, on top of a random case, one more read of the base plate and one more national search for it, such
  * that exactly the spotlighted clause keeps the read from the searcher (or none does). Random worlds let each
- * deny rule decide only now and then; this makes every one of them decide in about a ninth of the cases.
+ * deny rule decide only now and then; this makes every one of them decide in about a tenth of the cases.
  */
 function withSpotlight(
   scenario: ReferenceScenario,
@@ -617,7 +627,7 @@ function withSpotlight(
   const agencies = scenario.world.agencies.map((agency) => ({ ...agency, sharing: { ...agency.sharing } }));
   const jurisdictions = scenario.world.jurisdictions.map((rule) => ({ ...rule }));
   const searcher = agencies[arranged.pick % agencies.length];
-  const owner = agencies[(arranged.pick + 1) % agencies.length];
+  const owner = spotlight === 'lookAlikes' ? searcher : agencies[(arranged.pick + 1) % agencies.length];
   const { purpose } = arranged;
   const without = <T>(list: T[], value: T) => list.filter((entry) => entry !== value);
   const toggled = <T>(list: T[], value: T, present: boolean) => (present ? [...without(list, value), value] : without(list, value));
@@ -648,13 +658,18 @@ function withSpotlight(
   else if (rule.maxRetentionDays !== null && rule.maxRetentionDays <= ageDays + 1) rule.maxRetentionDays = ageDays + 2;
 
   const camera = (scenario.world.cameras ?? []).find((candidate) => candidate.agencyId === owner.id)!;
+  // One character of each look-alike group, read as another member of the same group: six positions differ.
+  const lookAlikePlate = (shift: number) => OCR_LOOK_ALIKE_GROUPS.map((group, index) => group[(arranged.pick + index + shift) % group.length]).join('');
   const read: ReferenceRead = {
     agencyId: owner.id,
     cameraId: camera.id,
     capturedAt: new Date(arranged.now.getTime() - ageDays * DAY_MS - DAY_MS / 2),
-    plate: base,
+    plate: spotlight === 'lookAlikes' ? lookAlikePlate(1) : base,
   };
-  const search = { searcherId: searcher.id, purpose, scope: 'national' as const, criteria: { plate: base }, limit: arranged.limit };
+  const search: ReferenceSearch & { limit: number } =
+    spotlight === 'lookAlikes'
+      ? { searcherId: searcher.id, purpose, scope: 'local', criteria: { plate: lookAlikePlate(0), plateMatch: 'fuzzy' }, limit: arranged.limit }
+      : { searcherId: searcher.id, purpose, scope: 'national', criteria: { plate: base }, limit: arranged.limit };
   return {
     ...scenario,
     world: { ...scenario.world, agencies, jurisdictions },
@@ -728,6 +743,11 @@ export function addCoverage(coverage: ReferenceCoverage, scenario: ReferenceScen
       coverage.byMatchKind[kind] = (coverage.byMatchKind[kind] ?? 0) + 1;
     }
     coverage.crossAgencyHits += expected.filter((read) => read.agencyId !== search.searcherId).length;
+    if (kind === 'fuzzy') {
+      const wanted = referenceNormalisePlate(search.criteria!.plate!);
+      const foldedOnly = expected.filter((read) => !withinOneEdit(referenceNormalisePlate(read.plate ?? ''), wanted)).length;
+      coverage.byMatchKind.fuzzyLookAlikeOnly = (coverage.byMatchKind.fuzzyLookAlikeOnly ?? 0) + foldedOnly;
+    }
     for (const read of scenario.reads) {
       if (!referenceMatchesCriteria(search.criteria, read)) continue;
       const clauses = referenceClauses(world.agencies, world.jurisdictions, search.searcherId, search.purpose, search.scope, read.agencyId, now.getTime() - read.capturedAt.getTime())!;
