@@ -70,9 +70,17 @@ describe('the read path on the real engines: Kafka → ingest → indexer → El
       expect(response.body.items.map((read: { agencyId: string }) => read.agencyId)).not.toContain(kent);
       expect(response.body.total).toBe(2);
     }
+    // Kent's read travels on its own key (another partition), so it may arrive after Auburn's: wait for it as Kent.
     const kentInvestigator = await stack.token(kent);
-    const kentOwn = await searchAs(kentInvestigator, { plate: sharedPlate });
+    const kentOwn = await eventually(async () => {
+      const response = await searchAs(kentInvestigator, { plate: sharedPlate });
+      return response.body.total === 1 ? response : undefined;
+    }, 60_000, "Kent's read to become searchable");
     expect(kentOwn.body.items.map((read: { agencyId: string }) => read.agencyId)).toEqual([kent]);
+    for (const scope of ['local', 'statewide', 'national']) {
+      const response = await searchAs(auburnInvestigator, { plate: sharedPlate, scope });
+      expect(response.body.items.map((read: { agencyId: string }) => read.agencyId)).toEqual([auburn, auburn]);
+    }
   });
 
   it('keeps exactly one searchable read for a read produced twice, once a later read of the same camera is searchable', async () => {
