@@ -35,8 +35,9 @@ const BOUNDARY_MARGIN_MS = 45 * 60_000;
  * Floors on what a run must have exercised, per case. They sit at about half the lowest count 200 simulated runs
  * of 100 cases gave (test/support/reference-visibility.ts generates; docs/testing.md has the figures), so a
  * generator that stops producing cross-agency hits, or stops letting a deny rule decide a read, fails the run
- * instead of passing it by proving nothing.
+ * instead of passing it by proving nothing. Enforced from FLOORS_FROM_RUNS cases (the default run) up.
  */
+const FLOORS_FROM_RUNS = 100;
 const MINIMUM_PER_CASE = {
   crossAgencyHits: 0.8,
   searchesWithReads: 0.9,
@@ -268,6 +269,11 @@ describe('visibility through the real REST API equals an independent reading of 
     check('searchesWithReads', achieved.searchesWithReads, MINIMUM_PER_CASE.searchesWithReads);
     for (const [name, perCase] of Object.entries(MINIMUM_PER_CASE.decidedBy)) check(`decidedBy.${name}`, achieved.decidedBy[name], perCase);
     for (const [name, perCase] of Object.entries(MINIMUM_PER_CASE.byMatchKind)) check(`byMatchKind.${name}`, achieved.byMatchKind[name], perCase);
+    if (RUNS < FLOORS_FROM_RUNS) {
+      // Fewer cases vary too much for a floor to mean anything; the counts are printed above all the same.
+      if (shortfalls.length > 0) console.log(`coverage below the floors (enforced from ${FLOORS_FROM_RUNS} cases): ${shortfalls.join('; ')}`);
+      return;
+    }
     expect({ seed: SEED, shortfalls }).toEqual({ seed: SEED, shortfalls: [] });
   });
 
