@@ -339,5 +339,61 @@ describe('accountability on the real engines: every search recorded, reviewed pe
       expect(restored.body).toMatchObject({ valid: true, firstBroken: null });
       expect(restored.body.checked).toBeGreaterThanOrEqual(intact.body.checked);
     });
+
+    /** The whole row as text, so it can be put back byte for byte. */
+    const COLUMNS = 'seq, recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash';
+    const savedRow = async (seq: string): Promise<string[]> => {
+      const [row] = await stack.dataSource.query(
+        `SELECT seq::text, recorded_at::text, kind, action, actor_user_id, actor_agency_id, payload::text, prev_hash, hash
+           FROM audit_records WHERE seq = $1`,
+        [seq],
+      );
+      return Object.values(row) as string[];
+    };
+    const behindTheTrigger = (work: (query: (sql: string, params?: unknown[]) => Promise<unknown>) => Promise<void>) =>
+      stack.dataSource.transaction(async (manager) => {
+        await manager.query('ALTER TABLE audit_records DISABLE TRIGGER audit_records_append_only');
+        await work((sql, params) => manager.query(sql, params));
+        await manager.query('ALTER TABLE audit_records ENABLE TRIGGER audit_records_append_only');
+      });
+    const verify = async () => (await stack.request('GET', '/v1/audit/verify', { token: token.platformAdmin })).body;
+    const recordAfter = async (seq: string): Promise<string> =>
+      (await stack.dataSource.query('SELECT min(seq)::text AS next FROM audit_records WHERE seq > $1', [seq]))[0].next;
+
+    it('names the record after a middle record deleted behind the trigger, and is intact again once it is put back', async () => {
+      const { seq } = bySearchId(await auditedSearches('auburnAdmin'), 'kentMissing')!;
+      const next = await recordAfter(seq);
+      expect(next).not.toBeNull();
+      const row = await savedRow(seq);
+      await behindTheTrigger(async (query) => void (await query('DELETE FROM audit_records WHERE seq = $1', [seq])));
+      try {
+        expect(await verify()).toMatchObject({ valid: false, firstBroken: { seq: next, problem: expect.stringMatching(/link/) } });
+      } finally {
+        await stack.dataSource.query(
+          `INSERT INTO audit_records (${COLUMNS}) VALUES ($1::bigint, $2::timestamptz, $3, $4, $5, $6, $7::jsonb, $8, $9)`,
+          row,
+        );
+      }
+      expect(await verify()).toMatchObject({ valid: true, firstBroken: null });
+    });
+
+    it('names the first of two middle records swapped behind the trigger, and is intact again once they are swapped back', async () => {
+      const { seq } = bySearchId(await auditedSearches('auburnAdmin'), 'fbiImmigration')!;
+      const next = await recordAfter(seq);
+      expect(next).not.toBeNull();
+      const swap = () =>
+        behindTheTrigger(async (query) => {
+          await query('UPDATE audit_records SET seq = -1 WHERE seq = $1', [seq]);
+          await query('UPDATE audit_records SET seq = $1 WHERE seq = $2', [seq, next]);
+          await query('UPDATE audit_records SET seq = $1 WHERE seq = -1', [next]);
+        });
+      await swap();
+      try {
+        expect(await verify()).toMatchObject({ valid: false, firstBroken: { seq, problem: expect.stringMatching(/link/) } });
+      } finally {
+        await swap();
+      }
+      expect(await verify()).toMatchObject({ valid: true, firstBroken: null });
+    });
   });
 });

@@ -30,8 +30,8 @@ describe('search criteria: plate matching, vehicle, time, area and cameras', () 
     await stack.registerAgency({ id: agency, state: 'WA', cameras: [] });
     token = await stack.token(agency);
     await stack.indexReads([
-      read(`${tag}8B01`, { capturedAt: new Date(Date.now() - 3 * 3_600_000).toISOString() }),
-      read(`${tag}8801`),
+      read(`${tag}8B01`, { capturedAt: new Date(Date.now() - 3 * 3_600_000).toISOString(), plateRegion: 'WA' }),
+      read(`${tag}8801`, { plateRegion: 'OR' }),
       read(`${tag}8B0`),
       read(`${tag}8B011`),
       read(`${tag}7C99`, {
@@ -67,11 +67,33 @@ describe('search criteria: plate matching, vehicle, time, area and cameras', () 
     expect((await searchFor({ vehicle: { make: 'subaru', color: 'red' } })).total).toBe(0);
   });
 
-  it('narrows by time window, area and camera', async () => {
-    const lastDay = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date().toISOString() };
-    expect((await searchFor({ plate: `${tag}7C99`, ...lastDay })).total).toBe(0);
-    expect((await searchFor({ plate: `${tag}*`, plateMatch: 'partial', area: { near: { lat: 47.95, lon: -122.30, radiusKm: 2 } } })).total).toBe(1);
-    expect((await searchFor({ plate: `${tag}*`, plateMatch: 'partial', area: { bbox: [-122.3, 47.2, -122.1, 47.4] } })).total).toBe(4);
+  it('narrows by a from/to window, with a window around the read as the positive control', async () => {
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+    expect((await searchFor({ plate: `${tag}7C99`, from: hoursAgo(24), to: hoursAgo(0) })).total).toBe(0);
+    expect(plates(await searchFor({ plate: `${tag}7C99`, from: hoursAgo(72), to: hoursAgo(0) }))).toEqual([`${tag}7C99`]);
+    expect(plates(await searchFor({ plate: `${tag}7C99`, from: hoursAgo(72), to: hoursAgo(24) }))).toEqual([`${tag}7C99`]);
+  });
+
+  it('narrows by to alone and by from alone, newest first', async () => {
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+    expect(plates(await searchFor({ plate: `${tag}*`, plateMatch: 'partial', to: hoursAgo(24) }))).toEqual([`${tag}7C99`]);
+    expect(plates(await searchFor({ plate: `${tag}*`, plateMatch: 'partial', to: hoursAgo(2) }))).toEqual([`${tag}8B01`, `${tag}7C99`]);
+    expect(plates(await searchFor({ plate: `${tag}*`, plateMatch: 'partial', from: hoursAgo(2) })).sort()).toEqual(
+      [`${tag}8801`, `${tag}8B0`, `${tag}8B011`].sort(),
+    );
+  });
+
+  it('narrows by plateRegion, case-insensitively', async () => {
+    expect(plates(await searchFor({ plate: `${tag}*`, plateMatch: 'partial', plateRegion: 'wa' }))).toEqual([`${tag}8B01`]);
+    expect(plates(await searchFor({ plate: `${tag}*`, plateMatch: 'partial', plateRegion: 'OR' }))).toEqual([`${tag}8801`]);
+    expect((await searchFor({ plate: `${tag}*`, plateMatch: 'partial', plateRegion: 'CA' })).total).toBe(0);
+  });
+
+  it('narrows by area and camera', async () => {
+    expect(plates(await searchFor({ plate: `${tag}*`, plateMatch: 'partial', area: { near: { lat: 47.95, lon: -122.30, radiusKm: 2 } } }))).toEqual([`${tag}7C99`]);
+    expect(plates(await searchFor({ plate: `${tag}*`, plateMatch: 'partial', area: { bbox: [-122.3, 47.2, -122.1, 47.4] } })).sort()).toEqual(
+      [`${tag}8801`, `${tag}8B0`, `${tag}8B01`, `${tag}8B011`].sort(),
+    );
     expect(plates(await searchFor({ plate: `${tag}*`, plateMatch: 'partial', cameraIds: [`${agency}-cam-2`] }))).toEqual([`${tag}7C99`]);
   });
 });

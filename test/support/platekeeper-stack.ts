@@ -55,11 +55,7 @@ export class PlatekeeperTestStack {
     this.enrichedProducer = createProducer(createKafka(this.config, 'ingest', 'e2e-ingest'));
     await this.producer.connect();
     await this.enrichedProducer.connect();
-    for (const module of [IngestModule, IndexerModule]) {
-      const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), { logger: ['error'] });
-      await app.listen(0, '127.0.0.1');
-      this.apps.push(app);
-    }
+    await this.startPipeline();
     for (let instance = 0; instance < (options.searchInstances ?? 1); instance++) {
       const search = await createSearchApp();
       await search.listen(0, '127.0.0.1');
@@ -70,12 +66,35 @@ export class PlatekeeperTestStack {
   }
 
   async stop(): Promise<void> {
+    await this.stopPipeline();
     for (const app of this.apps.reverse()) await app.close();
     await this.deleteRunIndices();
     await this.producer?.disconnect();
     await this.enrichedProducer?.disconnect();
     await this.dataSource?.destroy();
   }
+
+  // ---- Pipeline restarts (test/redelivery): ingest and indexer stopped and started again in the same consumer groups ----
+
+  private pipelineApps: INestApplication[] = [];
+
+  /** Starts ingest and indexer; their consumer groups come from the run's configuration, so a restart rejoins them. */
+  async startPipeline(): Promise<void> {
+    if (this.pipelineApps.length > 0) throw new Error('the pipeline is already running');
+    for (const module of [IngestModule, IndexerModule]) {
+      const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), { logger: ['error'] });
+      await app.listen(0, '127.0.0.1');
+      this.pipelineApps.push(app);
+    }
+  }
+
+  /** Stops indexer and ingest as a deployment would (shutdown hooks run, consumers leave their groups). */
+  async stopPipeline(): Promise<void> {
+    for (const app of this.pipelineApps.reverse()) await app.close();
+    this.pipelineApps = [];
+  }
+
+  // ---- end of pipeline restarts ----
 
   /** Writes enriched reads straight into Elasticsearch (refreshed), for suites about search rather than the pipeline. */
   async indexReads(reads: Array<EnrichedRead>): Promise<void> {

@@ -9,7 +9,8 @@ import type {
   SearchScope,
 } from '@platekeeper/sharing';
 
-// Written out again on purpose: the reference must not trust libs/sharing for anything but types.
+// Written out again on purpose, from the text of CONTRACT §3 and §4: the reference trusts libs/sharing and
+// libs/contract for types only, so it cannot share a misreading with the code it checks.
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CATEGORIES: AgencyCategory[] = [
   'local_police',
@@ -36,23 +37,197 @@ const SCOPES: SearchScope[] = ['local', 'statewide', 'national'];
 
 export const REFERENCE_NOW = new Date('2026-03-15T12:00:00.000Z');
 
+export type PlateMatch = 'exact' | 'partial' | 'fuzzy';
+export type VehicleText = { make?: string; model?: string; color?: string; type?: string };
+
+/** A read as the reference sees it. Without a plate (unit level), it matches every criterion but cameraIds. */
 export interface ReferenceRead {
   agencyId: string;
   capturedAt: Date;
+  readId?: string;
+  cameraId?: string;
+  /** the plate as the camera sent it; the reference normalises it itself */
+  plate?: string;
+  vehicle?: VehicleText;
+}
+
+export interface ReferenceCamera {
+  id: string;
+  agencyId: string;
 }
 
 export interface ReferenceWorld {
   agencies: AgencyProfile[];
   jurisdictions: JurisdictionRule[];
+  cameras?: ReferenceCamera[];
+  /** the purposes this world's deny lists draw from; searches mostly use them too */
+  purposesInPlay?: SearchPurpose[];
+}
+
+export interface ReferenceCriteria {
+  plate?: string;
+  plateMatch?: PlateMatch;
+  vehicle?: VehicleText;
+  cameraIds?: string[];
 }
 
 export interface ReferenceSearch {
   searcherId: string;
   purpose: SearchPurpose;
   scope: SearchScope;
+  criteria?: ReferenceCriteria;
 }
 
-/** CONTRACT §3 transcribed literally, one line per clause, on plain arrays. */
+// ---------------------------------------------------------------------------------------------------------
+// CONTRACT §2 and §4: plates and criteria
+// ---------------------------------------------------------------------------------------------------------
+
+/** §2: upper case, every character that is not A–Z or 0–9 removed. */
+export function referenceNormalisePlate(plate: string): string {
+  let normalised = '';
+  for (const character of plate.toUpperCase()) if (/^[A-Z0-9]$/.test(character)) normalised += character;
+  return normalised;
+}
+
+/** §4: "0/O/Q/D, 1/I/L, 2/Z, 5/S, 6/G, 8/B", each group folded onto its first member. */
+export const OCR_LOOK_ALIKE_GROUPS = ['0OQD', '1IL', '2Z', '5S', '6G', '8B'];
+
+function foldLookAlikes(plate: string): string {
+  return [...plate].map((character) => OCR_LOOK_ALIKE_GROUPS.find((group) => group.includes(character))?.[0] ?? character).join('');
+}
+
+/** Equal, or one insertion, deletion or substitution apart (a swap of two characters is two edits). */
+export function withinOneEdit(left: string, right: string): boolean {
+  if (left === right) return true;
+  if (left.length === right.length) {
+    let differences = 0;
+    for (let index = 0; index < left.length; index++) if (left[index] !== right[index]) differences++;
+    return differences === 1;
+  }
+  const [shorter, longer] = left.length < right.length ? [left, right] : [right, left];
+  if (longer.length - shorter.length !== 1) return false;
+  for (let skipped = 0; skipped < longer.length; skipped++) {
+    if (longer.slice(0, skipped) + longer.slice(skipped + 1) === shorter) return true;
+  }
+  return false;
+}
+
+/** §4 partial: `*` any run, `?` one character; without a wildcard, a substring. */
+function partialMatches(pattern: string, plate: string): boolean {
+  let kept = '';
+  for (const character of pattern.toUpperCase()) if (/^[A-Z0-9*?]$/.test(character)) kept += character;
+  if (!kept.includes('*') && !kept.includes('?')) return plate.includes(kept);
+  const expression = [...kept].map((character) => (character === '*' ? '.*' : character === '?' ? '.' : character)).join('');
+  return new RegExp(`^${expression}$`).test(plate);
+}
+
+export function referencePlateMatches(criteria: ReferenceCriteria, readPlate: string): boolean {
+  if (criteria.plate === undefined) return true;
+  const plate = referenceNormalisePlate(readPlate);
+  switch (criteria.plateMatch ?? 'exact') {
+    case 'exact':
+      return plate === referenceNormalisePlate(criteria.plate);
+    case 'partial':
+      return partialMatches(criteria.plate, plate);
+    case 'fuzzy': {
+      const wanted = referenceNormalisePlate(criteria.plate);
+      return foldLookAlikes(plate) === foldLookAlikes(wanted) || withinOneEdit(plate, wanted);
+    }
+  }
+}
+
+/** A read matches when every criterion given holds; vehicle text is compared case-insensitively. */
+export function referenceMatchesCriteria(criteria: ReferenceCriteria | undefined, read: ReferenceRead): boolean {
+  if (criteria === undefined) return true;
+  if (criteria.plate !== undefined && read.plate !== undefined && !referencePlateMatches(criteria, read.plate)) return false;
+  for (const [attribute, wanted] of Object.entries(criteria.vehicle ?? {})) {
+    const actual = read.vehicle?.[attribute as keyof VehicleText];
+    if (wanted !== undefined && (actual === undefined || actual.toLowerCase() !== wanted.toLowerCase())) return false;
+  }
+  if (criteria.cameraIds !== undefined && !criteria.cameraIds.includes(read.cameraId ?? '')) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// CONTRACT §3, one clause at a time
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Every clause of §3 for searcher R, owner O, purpose P, read age, and the search's scope. The owner's own
+ * lists and the state's lists are kept apart, so a test can tell which one decided a case.
+ */
+export interface ReferenceClauses {
+  searcherActive: boolean;
+  own: boolean;
+  youngerThanOwnerRetention: boolean;
+  youngerThanStateRetention: boolean;
+  c1OwnerActive: boolean;
+  c2NotDeniedAgency: boolean;
+  c3NotDeniedCategoryByOwner: boolean;
+  c3NotDeniedCategoryByState: boolean;
+  c4NotDeniedPurposeByOwner: boolean;
+  c4NotDeniedPurposeByState: boolean;
+  c5NotOutOfState: boolean;
+  c6Granted: boolean;
+  scopeAdmits: boolean;
+}
+
+export function referenceClauses(
+  agencies: AgencyProfile[],
+  jurisdictions: JurisdictionRule[],
+  searcherId: string,
+  purpose: SearchPurpose,
+  scope: SearchScope,
+  ownerId: string,
+  readAgeMs: number,
+): ReferenceClauses | undefined {
+  const R = agencies.find((agency) => agency.id === searcherId);
+  const O = agencies.find((agency) => agency.id === ownerId);
+  if (R === undefined || O === undefined) return undefined;
+  const J = jurisdictions.find((rule) => rule.state === O.state);
+  return {
+    searcherActive: R.status === 'active',
+    own: O.id === R.id,
+    youngerThanOwnerRetention: readAgeMs < O.retentionDays * DAY_MS,
+    youngerThanStateRetention: J === undefined || J.maxRetentionDays === null || readAgeMs < J.maxRetentionDays * DAY_MS,
+    c1OwnerActive: O.status === 'active',
+    c2NotDeniedAgency: !O.sharing.denyAgencies.includes(R.id),
+    c3NotDeniedCategoryByOwner: !O.sharing.denyCategories.includes(R.category),
+    c3NotDeniedCategoryByState: !(J?.denyCategories ?? []).includes(R.category),
+    c4NotDeniedPurposeByOwner: !O.sharing.deniedPurposes.includes(purpose),
+    c4NotDeniedPurposeByState: !(J?.deniedPurposes ?? []).includes(purpose),
+    c5NotOutOfState: !((J?.denyOutOfState ?? false) && R.state !== O.state),
+    c6Granted:
+      O.sharing.allowAgencies.includes(R.id) ||
+      (O.sharing.statewide && R.sharing.statewide && R.state === O.state) ||
+      (O.sharing.nationalLookup && R.sharing.nationalLookup),
+    scopeAdmits: scope === 'local' ? O.id === R.id : scope === 'statewide' ? O.state === R.state : true,
+  };
+}
+
+/** Names of the clauses that fail, for a read that is not visible; empty when it is. */
+export function referenceFailingClauses(clauses: ReferenceClauses): string[] {
+  const failing: string[] = [];
+  if (!clauses.searcherActive) failing.push('searcherActive');
+  if (!clauses.youngerThanOwnerRetention) failing.push('ownerRetention');
+  if (!clauses.youngerThanStateRetention) failing.push('stateRetention');
+  if (!clauses.scopeAdmits) failing.push('scope');
+  if (clauses.own) return failing;
+  const shared: Array<[keyof ReferenceClauses, string]> = [
+    ['c1OwnerActive', 'ownerActive'],
+    ['c2NotDeniedAgency', 'denyAgencies'],
+    ['c3NotDeniedCategoryByOwner', 'denyCategories'],
+    ['c3NotDeniedCategoryByState', 'stateDenyCategories'],
+    ['c4NotDeniedPurposeByOwner', 'deniedPurposes'],
+    ['c4NotDeniedPurposeByState', 'stateDeniedPurposes'],
+    ['c5NotOutOfState', 'stateDenyOutOfState'],
+    ['c6Granted', 'noGrant'],
+  ];
+  for (const [clause, name] of shared) if (!clauses[clause]) failing.push(name);
+  return failing;
+}
+
+/** CONTRACT §3 transcribed literally: R active, younger than both retentions, and own or conditions 1–6, then the scope. */
 export function referenceIsVisible(
   agencies: AgencyProfile[],
   jurisdictions: JurisdictionRule[],
@@ -62,157 +237,207 @@ export function referenceIsVisible(
   read: ReferenceRead,
   now: Date,
 ): boolean {
-  const R = agencies.find((agency) => agency.id === searcherId);
-  const O = agencies.find((agency) => agency.id === read.agencyId);
-  if (R === undefined || O === undefined) return false;
-  const J = jurisdictions.find((rule) => rule.state === O.state);
-
-  if (R.status !== 'active') return false;
-
-  const maxRetentionDays =
-    J !== undefined && J.maxRetentionDays !== null ? Math.min(O.retentionDays, J.maxRetentionDays) : O.retentionDays;
-  const ageMs = now.getTime() - read.capturedAt.getTime();
-  if (!(ageMs < maxRetentionDays * DAY_MS)) return false;
-
-  let visible: boolean;
-  if (O.id === R.id) {
-    visible = true;
-  } else {
-    const c1 = O.status === 'active';
-    const c2 = !O.sharing.denyAgencies.includes(R.id);
-    const c3 = !(O.sharing.denyCategories.includes(R.category) || (J?.denyCategories ?? []).includes(R.category));
-    const c4 = !(O.sharing.deniedPurposes.includes(purpose) || (J?.deniedPurposes ?? []).includes(purpose));
-    const c5 = !((J?.denyOutOfState ?? false) && R.state !== O.state);
-    const c6 =
-      O.sharing.allowAgencies.includes(R.id) ||
-      (O.sharing.statewide && R.sharing.statewide && R.state === O.state) ||
-      (O.sharing.nationalLookup && R.sharing.nationalLookup);
-    visible = c1 && c2 && c3 && c4 && c5 && c6;
-  }
-
-  if (scope === 'local') return visible && O.id === R.id;
-  if (scope === 'statewide') return visible && O.state === R.state;
-  return visible;
+  const clauses = referenceClauses(agencies, jurisdictions, searcherId, purpose, scope, read.agencyId, now.getTime() - read.capturedAt.getTime());
+  return clauses !== undefined && referenceFailingClauses(clauses).length === 0;
 }
 
-/** Owners a deny rule (conditions 2–5) withheld from the search, each with every failing condition, in agency order. */
+/** Total order of §4 "newest first", tie-broken by readId then owner; fuzzy searches put exact matches first. */
+function compareNewestFirst(criteria: ReferenceCriteria | undefined) {
+  const exactFirst = criteria?.plateMatch === 'fuzzy' && criteria.plate !== undefined;
+  const isExact = (read: ReferenceRead) =>
+    exactFirst && read.plate !== undefined && referenceNormalisePlate(read.plate) === referenceNormalisePlate(criteria!.plate!);
+  const ascending = (left: string, right: string) => (left < right ? -1 : left > right ? 1 : 0);
+  return (left: ReferenceRead, right: ReferenceRead): number =>
+    Number(isExact(right)) - Number(isExact(left)) ||
+    right.capturedAt.getTime() - left.capturedAt.getTime() ||
+    ascending(left.readId ?? '', right.readId ?? '') ||
+    ascending(left.agencyId, right.agencyId);
+}
+
+/** What a search must answer: every visible read matching its criteria, in the contract's order. */
+export function referenceSearch(world: ReferenceWorld, search: ReferenceSearch, reads: ReferenceRead[], now: Date): ReferenceRead[] {
+  return reads
+    .filter((read) => referenceMatchesCriteria(search.criteria, read))
+    .filter((read) => referenceIsVisible(world.agencies, world.jurisdictions, search.searcherId, search.purpose, search.scope, read, now))
+    .sort(compareNewestFirst(search.criteria));
+}
+
+/**
+ * CONTRACT §4 (corrected): the owners "whose data was withheld from it by a deny rule (2–5 above)", counted
+ * "only where the agency held reads matching the criteria" within its retention. An owner is withheld when it
+ * is another, active agency that shares with R (condition 6) inside the search's scope, one or more of
+ * conditions 2–5 fail, and it holds a read that matches the criteria and is younger than its retention.
+ * Reasons list every failing condition, in the contract's order.
+ */
 export function referenceWithheldOwners(
-  agencies: AgencyProfile[],
-  jurisdictions: JurisdictionRule[],
-  searcherId: string,
-  purpose: SearchPurpose,
-  scope: SearchScope,
+  world: ReferenceWorld,
+  search: ReferenceSearch,
+  reads: ReferenceRead[],
+  now: Date,
 ): { agencyId: string; reasons: DenyReason[] }[] {
-  const R = agencies.find((agency) => agency.id === searcherId);
-  if (R === undefined || R.status !== 'active' || scope === 'local') return [];
-
   const withheld: { agencyId: string; reasons: DenyReason[] }[] = [];
-  for (const O of agencies) {
-    if (O.id === R.id) continue;
-    if (O.status !== 'active') continue;
-    if (scope === 'statewide' && O.state !== R.state) continue;
-    const c6 =
-      O.sharing.allowAgencies.includes(R.id) ||
-      (O.sharing.statewide && R.sharing.statewide && R.state === O.state) ||
-      (O.sharing.nationalLookup && R.sharing.nationalLookup);
-    if (!c6) continue;
-
-    const J = jurisdictions.find((rule) => rule.state === O.state);
+  for (const owner of world.agencies) {
+    const clausesAt = (readAgeMs: number) =>
+      referenceClauses(world.agencies, world.jurisdictions, search.searcherId, search.purpose, search.scope, owner.id, readAgeMs);
+    const clauses = clausesAt(0);
+    if (clauses === undefined || !clauses.searcherActive || clauses.own) continue;
+    if (!clauses.c1OwnerActive || !clauses.c6Granted || !clauses.scopeAdmits) continue;
+    const heldMatchingRead = reads.some((read) => {
+      if (read.agencyId !== owner.id || !referenceMatchesCriteria(search.criteria, read)) return false;
+      const atReadAge = clausesAt(now.getTime() - read.capturedAt.getTime())!;
+      return atReadAge.youngerThanOwnerRetention && atReadAge.youngerThanStateRetention;
+    });
+    if (!heldMatchingRead) continue;
     const reasons: DenyReason[] = [];
-    if (O.sharing.denyAgencies.includes(R.id)) reasons.push('SHARING.DENIED_AGENCY');
-    if (O.sharing.denyCategories.includes(R.category) || (J?.denyCategories ?? []).includes(R.category)) {
-      reasons.push('SHARING.DENIED_CATEGORY');
-    }
-    if (O.sharing.deniedPurposes.includes(purpose) || (J?.deniedPurposes ?? []).includes(purpose)) {
-      reasons.push('SHARING.DENIED_PURPOSE');
-    }
-    if ((J?.denyOutOfState ?? false) && R.state !== O.state) reasons.push('SHARING.OUT_OF_STATE');
-    if (reasons.length > 0) withheld.push({ agencyId: O.id, reasons });
+    if (!clauses.c2NotDeniedAgency) reasons.push('SHARING.DENIED_AGENCY');
+    if (!clauses.c3NotDeniedCategoryByOwner || !clauses.c3NotDeniedCategoryByState) reasons.push('SHARING.DENIED_CATEGORY');
+    if (!clauses.c4NotDeniedPurposeByOwner || !clauses.c4NotDeniedPurposeByState) reasons.push('SHARING.DENIED_PURPOSE');
+    if (!clauses.c5NotOutOfState) reasons.push('SHARING.OUT_OF_STATE');
+    if (reasons.length > 0) withheld.push({ agencyId: owner.id, reasons });
   }
   return withheld.sort((left, right) => (left.agencyId < right.agencyId ? -1 : left.agencyId > right.agencyId ? 1 : 0));
 }
 
-/** CONTRACT §4: per withheld owner, how many of `reads` (all matching the criteria) it held within its retention; owners with none left out. */
-export function referenceWithheldMatches(
-  agencies: AgencyProfile[],
-  jurisdictions: JurisdictionRule[],
-  search: { searcherId: string; purpose: SearchPurpose; scope: SearchScope },
-  reads: ReferenceRead[],
-  now: Date,
-): Record<string, number> {
-  const withheld = referenceWithheldOwners(agencies, jurisdictions, search.searcherId, search.purpose, search.scope).map((owner) => owner.agencyId);
-  const matches: Record<string, number> = {};
-  for (const read of reads) {
-    const O = agencies.find((agency) => agency.id === read.agencyId);
-    if (O === undefined || !withheld.includes(O.id)) continue;
-    const J = jurisdictions.find((rule) => rule.state === O.state);
-    const maxRetentionDays = J !== undefined && J.maxRetentionDays !== null ? Math.min(O.retentionDays, J.maxRetentionDays) : O.retentionDays;
-    if (now.getTime() - read.capturedAt.getTime() < maxRetentionDays * DAY_MS) matches[O.id] = (matches[O.id] ?? 0) + 1;
-  }
-  return matches;
+/**
+ * CONTRACT §4 preview: the owner agencies a search could reach (the searcher's own and every owner that passes
+ * §3 for this purpose inside the scope), narrowed to the owners of `cameraIds` when given, and their cameras.
+ */
+export function referencePreview(world: ReferenceWorld, search: ReferenceSearch): { agencyIds: string[]; cameras: number } {
+  const cameras = world.cameras ?? [];
+  const named = (camera: ReferenceCamera) => search.criteria?.cameraIds === undefined || search.criteria.cameraIds.includes(camera.id);
+  const reachable = world.agencies
+    .filter((owner) => {
+      const clauses = referenceClauses(world.agencies, world.jurisdictions, search.searcherId, search.purpose, search.scope, owner.id, 0);
+      return clauses !== undefined && referenceFailingClauses(clauses).length === 0;
+    })
+    .map((owner) => owner.id)
+    .filter((ownerId) => search.criteria?.cameraIds === undefined || cameras.some((camera) => camera.agencyId === ownerId && named(camera)))
+    .sort();
+  return { agencyIds: reachable, cameras: cameras.filter((camera) => reachable.includes(camera.agencyId) && named(camera)).length };
 }
+
+export interface ReferenceEffectiveAccess {
+  ownerActive: boolean;
+  effectiveRetentionDays: number;
+  deniedPurposesForAll: SearchPurpose[];
+  grants: { agencyId: string; rules: Array<'direct' | 'statewide' | 'national'>; deniedPurposes: SearchPurpose[] }[];
+}
+
+/**
+ * CONTRACT §4 effective access: who can search the owner's reads right now (other active agencies that pass
+ * conditions 1, 2, 3, 5 and 6 of §3), each with every rule of condition 6 that lets them in, and the purposes
+ * (condition 4) still denied to them.
+ */
+export function referenceEffectiveAccess(world: ReferenceWorld, ownerId: string): ReferenceEffectiveAccess {
+  const O = world.agencies.find((agency) => agency.id === ownerId)!;
+  const J = world.jurisdictions.find((rule) => rule.state === O.state);
+  const deniedPurposesForAll = PURPOSES.filter((purpose) => O.sharing.deniedPurposes.includes(purpose) || (J?.deniedPurposes ?? []).includes(purpose)).sort();
+  const grants: ReferenceEffectiveAccess['grants'] = [];
+  for (const R of world.agencies) {
+    if (R.id === O.id || R.status !== 'active' || O.status !== 'active') continue;
+    if (O.sharing.denyAgencies.includes(R.id)) continue;
+    if (O.sharing.denyCategories.includes(R.category) || (J?.denyCategories ?? []).includes(R.category)) continue;
+    if ((J?.denyOutOfState ?? false) && R.state !== O.state) continue;
+    const rules: Array<'direct' | 'statewide' | 'national'> = [];
+    if (O.sharing.allowAgencies.includes(R.id)) rules.push('direct');
+    if (O.sharing.statewide && R.sharing.statewide && R.state === O.state) rules.push('statewide');
+    if (O.sharing.nationalLookup && R.sharing.nationalLookup) rules.push('national');
+    if (rules.length > 0) grants.push({ agencyId: R.id, rules, deniedPurposes: deniedPurposesForAll });
+  }
+  return {
+    ownerActive: O.status === 'active',
+    effectiveRetentionDays: J?.maxRetentionDays != null ? Math.min(O.retentionDays, J.maxRetentionDays) : O.retentionDays,
+    deniedPurposesForAll,
+    grants: grants.sort((left, right) => (left.agencyId < right.agencyId ? -1 : left.agencyId > right.agencyId ? 1 : 0)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Generators
+// ---------------------------------------------------------------------------------------------------------
 
 function mostlyEmpty<T>(list: fc.Arbitrary<T[]>): fc.Arbitrary<T[]> {
   return fc.oneof({ arbitrary: fc.constant([] as T[]), weight: 2 }, { arbitrary: list, weight: 1 });
 }
 
-function arbitraryAgency(id: string, index: number, agencyIds: string[], states: string[]): fc.Arbitrary<AgencyProfile> {
+function oftenEmpty<T>(list: fc.Arbitrary<T[]>): fc.Arbitrary<T[]> {
+  return fc.oneof(fc.constant([] as T[]), list);
+}
+
+function arbitraryAgency(
+  id: string,
+  index: number,
+  agencyIds: string[],
+  states: string[],
+  categories: AgencyCategory[],
+  purposes: SearchPurpose[],
+): fc.Arbitrary<AgencyProfile> {
   return fc.record({
     id: fc.constant(id),
     name: fc.constant(`Agency ${index}`),
     state: fc.constantFrom(...states),
-    category: fc.constantFrom(...CATEGORIES),
+    category: fc.constantFrom(...categories),
     status: fc.oneof(
       { arbitrary: fc.constant<AgencyStatus>('active'), weight: 4 },
       { arbitrary: fc.constantFrom(...STATUSES), weight: 1 },
     ),
-    retentionDays: fc.integer({ min: 1, max: 30 }),
+    retentionDays: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 30 }), weight: 1 }, { arbitrary: fc.integer({ min: 7, max: 30 }), weight: 3 }),
     sharing: fc.record({
       statewide: fc.boolean(),
       // Mostly on, as in the field: otherwise few reads cross agencies and the properties prove little.
       nationalLookup: fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, { arbitrary: fc.constant(false), weight: 1 }),
       allowAgencies: mostlyEmpty(fc.subarray(agencyIds, { maxLength: Math.min(4, agencyIds.length) })),
-      denyAgencies: mostlyEmpty(fc.subarray(agencyIds, { maxLength: 3 })),
-      denyCategories: mostlyEmpty(fc.subarray(CATEGORIES, { maxLength: 3 })),
-      deniedPurposes: mostlyEmpty(fc.subarray(PURPOSES, { maxLength: 3 })),
+      denyAgencies: oftenEmpty(fc.subarray(agencyIds, { minLength: 1, maxLength: 2 })),
+      denyCategories: mostlyEmpty(fc.subarray(categories, { minLength: 1, maxLength: 1 })),
+      deniedPurposes: mostlyEmpty(fc.subarray(purposes, { minLength: 1, maxLength: 2 })),
     }),
   });
 }
 
-function arbitraryJurisdiction(state: string): fc.Arbitrary<JurisdictionRule> {
+function arbitraryJurisdiction(state: string, categories: AgencyCategory[], purposes: SearchPurpose[]): fc.Arbitrary<JurisdictionRule> {
   return fc.record({
     state: fc.constant(state),
-    denyOutOfState: fc.boolean(),
-    denyCategories: mostlyEmpty(fc.subarray(CATEGORIES, { maxLength: 2 })),
-    deniedPurposes: mostlyEmpty(fc.subarray(PURPOSES, { maxLength: 3 })),
+    denyOutOfState: fc.oneof({ arbitrary: fc.constant(false), weight: 2 }, { arbitrary: fc.constant(true), weight: 1 }),
+    denyCategories: oftenEmpty(fc.subarray(categories, { minLength: 1, maxLength: 1 })),
+    deniedPurposes: oftenEmpty(fc.subarray(purposes, { minLength: 1, maxLength: 2 })),
     maxRetentionDays: fc.oneof(fc.constant(null), fc.integer({ min: 1, max: 30 })),
   });
 }
 
 /**
- * 3–12 agencies spread over `states` (WA/OR/CA by default) with every category and status, policies that
- * name each other, and for each state either a random jurisdiction rule or none. `idPrefix` namespaces ids
- * so repeated runs against a shared database do not collide.
+ * 3–8 agencies spread over `states` (WA/OR/CA by default) with every status, policies that name each
+ * other, one or two cameras each, and for each state either a random jurisdiction rule or none. Each world
+ * draws the few categories and purposes in play, so deny lists meet the agencies and searches they name;
+ * across worlds every category and purpose occurs. `idPrefix` namespaces ids.
  */
 export function arbitraryWorld(options: { idPrefix?: string; states?: string[] } = {}): fc.Arbitrary<ReferenceWorld> {
   const idPrefix = options.idPrefix ?? '';
   const states = options.states ?? ['WA', 'OR', 'CA'];
-  return fc.integer({ min: 3, max: 12 }).chain((agencyCount) => {
+  const inPlay = fc.record({
+    agencyCount: fc.integer({ min: 3, max: 8 }),
+    categories: fc.shuffledSubarray(CATEGORIES, { minLength: 2, maxLength: 3 }),
+    purposes: fc.shuffledSubarray(PURPOSES, { minLength: 2, maxLength: 4 }),
+  });
+  return inPlay.chain(({ agencyCount, categories, purposes }) => {
     const agencyIds = Array.from({ length: agencyCount }, (_, index) => `${idPrefix}agency-${index}`);
     const agencies = fc.tuple(
-      ...agencyIds.map((id, index) => arbitraryAgency(id, index, agencyIds, states)),
+      ...agencyIds.map((id, index) => arbitraryAgency(id, index, agencyIds, states, categories, purposes)),
     ) as fc.Arbitrary<AgencyProfile[]>;
     const jurisdictions = fc
-      .tuple(...states.map((state) => fc.option(arbitraryJurisdiction(state), { nil: undefined, freq: 2 })))
+      .tuple(...states.map((state) => fc.option(arbitraryJurisdiction(state, categories, purposes), { nil: undefined, freq: 3 })))
       .map((rules) => rules.filter((rule): rule is JurisdictionRule => rule !== undefined));
-    return fc.record({ agencies, jurisdictions });
+    const cameras = fc
+      .tuple(...agencyIds.map(() => fc.integer({ min: 1, max: 2 })))
+      .map((counts) => agencyIds.flatMap((agencyId, index) => Array.from({ length: counts[index] }, (_, camera) => ({ id: `${agencyId}-cam-${camera}`, agencyId }))));
+    return fc.record({ agencies, jurisdictions, cameras, purposesInPlay: fc.constant(purposes) });
   });
 }
 
 /**
- * A read 0–40 days old (relative to `now`), owned by one of `agencyIds`. By default ages land on and
- * 1 ms either side of whole-day retention boundaries; `boundaryMarginMs` keeps them that far away
- * instead, for suites where time passes between writing and searching.
+ * A read owned by one of `agencyIds`, mostly under a week old so few expire, sometimes up to 40 days.
+ * By default ages land on and 1 ms either side of whole-day retention boundaries; `boundaryMarginMs` keeps
+ * them that far away instead, for suites where time passes between writing and searching. Some reads share
+ * an instant, so the order's tie-breaks are exercised.
  */
 export function arbitraryRead(
   agencyIds: string[],
@@ -222,20 +447,312 @@ export function arbitraryRead(
   const margin = options.boundaryMarginMs ?? 0;
   const offsetWithinDay =
     margin > 0
-      ? fc.integer({ min: margin, max: DAY_MS - margin })
+      ? fc.oneof(fc.integer({ min: margin, max: DAY_MS - margin }), fc.constant(margin))
       : fc.oneof(fc.constantFrom(-1, 0, 1), fc.integer({ min: 0, max: DAY_MS - 1 }));
+  const ageDays = fc.oneof({ arbitrary: fc.integer({ min: 0, max: 6 }), weight: 4 }, { arbitrary: fc.integer({ min: 0, max: 40 }), weight: 1 });
   return fc
-    .record({ agencyId: fc.constantFrom(...agencyIds), ageDays: fc.integer({ min: 0, max: 40 }), offsetWithinDay })
-    .map(({ agencyId, ageDays, offsetWithinDay: offsetMs }) => ({
+    .record({ agencyId: fc.constantFrom(...agencyIds), ageDays, offsetWithinDay })
+    .map(({ agencyId, ageDays: days, offsetWithinDay: offsetMs }) => ({
       agencyId,
-      capturedAt: new Date(now.getTime() - ageDays * DAY_MS - offsetMs),
+      capturedAt: new Date(now.getTime() - days * DAY_MS - offsetMs),
     }));
 }
 
-export function arbitrarySearch(agencyIds: string[]): fc.Arbitrary<ReferenceSearch> {
+/** A searcher, a purpose (mostly one of the world's purposes in play) and a scope, national as often as the other two. */
+export function arbitrarySearch(agencyIds: string[], purposesInPlay: SearchPurpose[] = PURPOSES): fc.Arbitrary<ReferenceSearch> {
   return fc.record({
     searcherId: fc.constantFrom(...agencyIds),
-    purpose: fc.constantFrom(...PURPOSES),
-    scope: fc.constantFrom(...SCOPES),
+    purpose: fc.oneof({ arbitrary: fc.constantFrom(...purposesInPlay), weight: 4 }, { arbitrary: fc.constantFrom(...PURPOSES), weight: 1 }),
+    scope: fc.oneof({ arbitrary: fc.constantFrom(...SCOPES), weight: 1 }, { arbitrary: fc.constant<SearchScope>('national'), weight: 1 }),
   });
+}
+
+// Plates: every case draws one base plate; reads carry it, look-alikes of it, near misses and strangers, and
+// searches ask for it in every match kind, so each kind meets reads it must find and reads it must not.
+
+const PLATE_ALPHABET = 'ABCDEFGHJKMNPRTUVWXY0123456789OQDILZSGB';
+const VEHICLE_POOL = {
+  make: ['Subaru', 'Ford'],
+  model: ['Outback', 'F-150'],
+  color: ['Green', 'Silver'],
+  type: ['suv', 'pickup'],
+};
+
+const plateCharacter = fc.constantFrom(...PLATE_ALPHABET);
+const lookAlikeCharacter = fc.constantFrom(...OCR_LOOK_ALIKE_GROUPS.join(''));
+
+/** Half look-alike characters, so folding has something to fold in most plates. */
+export const arbitraryBasePlate: fc.Arbitrary<string> = fc
+  .array(fc.oneof(plateCharacter, lookAlikeCharacter), { minLength: 5, maxLength: 7 })
+  .map((characters) => characters.join(''));
+
+/** Every look-alike character swapped for another of its group: two or more swaps put only folding in reach. */
+function lookAlikeOf(base: string): fc.Arbitrary<string> {
+  return fc.array(fc.nat(), { minLength: base.length, maxLength: base.length }).map((picks) =>
+    [...base].map((character, index) => {
+      const group = OCR_LOOK_ALIKE_GROUPS.find((members) => members.includes(character));
+      if (group === undefined) return character;
+      return group[(group.indexOf(character) + 1 + (picks[index] % (group.length - 1))) % group.length];
+    }).join(''),
+  );
+}
+
+function editedOnce(base: string): fc.Arbitrary<string> {
+  return fc.record({ kind: fc.constantFrom('insert', 'delete', 'substitute'), at: fc.nat(), character: plateCharacter }).map(({ kind, at, character }) => {
+    const position = at % (base.length + (kind === 'insert' ? 1 : 0));
+    if (kind === 'insert') return base.slice(0, position) + character + base.slice(position);
+    if (kind === 'delete') return base.slice(0, position) + base.slice(position + 1);
+    return base.slice(0, position) + character + base.slice(position + 1);
+  });
+}
+
+/** A plate as a camera might send it for a case whose base plate is `base`. */
+export function arbitraryReadPlate(base: string): fc.Arbitrary<string> {
+  return fc.oneof(
+    { arbitrary: fc.constant(base), weight: 5 },
+    { arbitrary: lookAlikeOf(base), weight: 2 },
+    { arbitrary: editedOnce(base), weight: 1 },
+    { arbitrary: editedOnce(base).chain(editedOnce), weight: 1 },
+    { arbitrary: fc.array(plateCharacter, { minLength: 4, maxLength: 8 }).map((characters) => characters.join('')), weight: 1 },
+  );
+}
+
+export function arbitraryVehicle(): fc.Arbitrary<VehicleText | undefined> {
+  return fc.option(
+    fc.record(
+      {
+        make: fc.constantFrom(...VEHICLE_POOL.make),
+        model: fc.constantFrom(...VEHICLE_POOL.model),
+        color: fc.constantFrom(...VEHICLE_POOL.color),
+        type: fc.constantFrom(...VEHICLE_POOL.type),
+      },
+      { requiredKeys: ['make', 'color'] },
+    ),
+    { nil: undefined, freq: 4 },
+  );
+}
+
+/** Lower case and a separator here and there: what an investigator types, which the search must normalise. */
+function typedBy(plate: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  return fc.record({ plate, lower: fc.boolean(), dashAt: fc.option(fc.nat(), { nil: undefined }) }).map(({ plate: text, lower, dashAt }) => {
+    const cased = lower ? text.toLowerCase() : text;
+    if (dashAt === undefined) return cased;
+    const position = 1 + (dashAt % Math.max(1, cased.length - 1));
+    return `${cased.slice(0, position)}-${cased.slice(position)}`;
+  });
+}
+
+/** Partial patterns keep at least three literal characters (shorter ones are refused as too broad). */
+function partialPatternOf(base: string): fc.Arbitrary<string> {
+  const length = base.length;
+  return fc.oneof(
+    fc.record({ from: fc.nat(), size: fc.integer({ min: 3, max: length }) }).map(({ from, size }) => {
+      const start = from % (length - size + 1);
+      return base.slice(start, start + size);
+    }),
+    fc.integer({ min: 3, max: length }).map((size) => `${base.slice(0, size)}*`),
+    fc.integer({ min: 3, max: length }).map((size) => `*${base.slice(length - size)}`),
+    fc.nat().map((at) => {
+      const position = at % length;
+      return `${base.slice(0, position)}?${base.slice(position + 1)}`;
+    }),
+    fc.constant(`${base.slice(0, 2)}*${base.slice(-2)}`),
+    fc.constant(`${base.slice(0, 3)}?*`),
+  );
+}
+
+/** Criteria of every kind the contract names: exact, partial and fuzzy plates, vehicle only, sometimes cameras. */
+export function arbitraryCriteria(base: string, cameraIds: string[]): fc.Arbitrary<ReferenceCriteria> {
+  const plateCriteria: fc.Arbitrary<ReferenceCriteria> = fc.oneof(
+    { arbitrary: typedBy(fc.constant(base)).map((plate) => ({ plate })), weight: 2 },
+    { arbitrary: typedBy(fc.constant(base)).map((plate) => ({ plate, plateMatch: 'exact' as const })), weight: 1 },
+    { arbitrary: partialPatternOf(base).map((plate) => ({ plate, plateMatch: 'partial' as const })), weight: 3 },
+    { arbitrary: typedBy(arbitraryReadPlate(base)).map((plate) => ({ plate, plateMatch: 'fuzzy' as const })), weight: 3 },
+  );
+  const vehicleOnly: fc.Arbitrary<ReferenceCriteria> = fc
+    .record(
+      {
+        make: fc.constantFrom(...VEHICLE_POOL.make).map((make) => make.toUpperCase()),
+        color: fc.constantFrom(...VEHICLE_POOL.color).map((color) => color.toLowerCase()),
+        type: fc.constantFrom(...VEHICLE_POOL.type),
+      },
+      { requiredKeys: [] },
+    )
+    .filter((vehicle) => Object.keys(vehicle).length > 0)
+    .map((vehicle) => ({ vehicle }));
+  const withCameras = (criteria: fc.Arbitrary<ReferenceCriteria>) =>
+    fc.record({ criteria, cameras: fc.option(fc.subarray(cameraIds, { minLength: 1 }), { nil: undefined, freq: 4 }) }).map(({ criteria: given, cameras }) =>
+      cameras === undefined ? given : { ...given, cameraIds: cameras },
+    );
+  return withCameras(fc.oneof({ arbitrary: plateCriteria, weight: 4 }, { arbitrary: vehicleOnly, weight: 1 }));
+}
+
+export interface ReferenceScenario {
+  world: ReferenceWorld;
+  reads: ReferenceRead[];
+  searches: Array<ReferenceSearch & { limit: number }>;
+  /** the agency whose effective access the case checks */
+  effectiveAccessOwnerId: string;
+}
+
+/**
+ * The clause a case arranges to decide one read, beside everything drawn at random ('none': a visible cross-agency
+ * read; 'lookAlikes': the searcher's own read, found by a fuzzy search only through folding every look-alike group).
+ */
+export const SPOTLIGHTS = [
+  'none',
+  'denyAgencies',
+  'denyCategories',
+  'stateDenyCategories',
+  'deniedPurposes',
+  'stateDeniedPurposes',
+  'stateDenyOutOfState',
+  'stateRetention',
+  'ownerActive',
+  'lookAlikes',
+] as const;
+export type Spotlight = (typeof SPOTLIGHTS)[number];
+
+/**
+ * Arranges, on top of a random case, one more read of the base plate and one more national search for it, such
+ * that exactly the spotlighted clause keeps the read from the searcher (or none does). Random worlds let each
+ * deny rule decide only now and then; this makes every one of them decide in about a tenth of the cases.
+ */
+function withSpotlight(
+  scenario: ReferenceScenario,
+  base: string,
+  spotlight: Spotlight,
+  arranged: { pick: number; purpose: SearchPurpose; limit: number; states: string[]; now: Date },
+): ReferenceScenario {
+  const agencies = scenario.world.agencies.map((agency) => ({ ...agency, sharing: { ...agency.sharing } }));
+  const jurisdictions = scenario.world.jurisdictions.map((rule) => ({ ...rule }));
+  const searcher = agencies[arranged.pick % agencies.length];
+  const owner = spotlight === 'lookAlikes' ? searcher : agencies[(arranged.pick + 1) % agencies.length];
+  const { purpose } = arranged;
+  const without = <T>(list: T[], value: T) => list.filter((entry) => entry !== value);
+  const toggled = <T>(list: T[], value: T, present: boolean) => (present ? [...without(list, value), value] : without(list, value));
+
+  searcher.status = 'active';
+  searcher.sharing.nationalLookup = true;
+  owner.status = spotlight === 'ownerActive' ? 'suspended' : 'active';
+  owner.sharing.nationalLookup = true;
+  owner.retentionDays = 30;
+  owner.sharing.denyAgencies = toggled(owner.sharing.denyAgencies, searcher.id, spotlight === 'denyAgencies');
+  owner.sharing.denyCategories = toggled(owner.sharing.denyCategories, searcher.category, spotlight === 'denyCategories');
+  owner.sharing.deniedPurposes = toggled(owner.sharing.deniedPurposes, purpose, spotlight === 'deniedPurposes');
+  let rule = jurisdictions.find((candidate) => candidate.state === owner.state);
+  if (rule === undefined) {
+    rule = { state: owner.state, denyOutOfState: false, denyCategories: [], deniedPurposes: [], maxRetentionDays: null };
+    jurisdictions.push(rule);
+  }
+  rule.denyCategories = toggled(rule.denyCategories, searcher.category, spotlight === 'stateDenyCategories');
+  rule.deniedPurposes = toggled(rule.deniedPurposes, purpose, spotlight === 'stateDeniedPurposes');
+  if (spotlight === 'stateDenyOutOfState') {
+    rule.denyOutOfState = true;
+    searcher.state = arranged.states.find((state) => state !== owner.state)!;
+  } else if (rule.denyOutOfState) {
+    searcher.state = owner.state;
+  }
+  const ageDays = spotlight === 'stateRetention' ? 3 : 1;
+  if (spotlight === 'stateRetention') rule.maxRetentionDays = 2;
+  else if (rule.maxRetentionDays !== null && rule.maxRetentionDays <= ageDays + 1) rule.maxRetentionDays = ageDays + 2;
+
+  const camera = (scenario.world.cameras ?? []).find((candidate) => candidate.agencyId === owner.id)!;
+  // One character of each look-alike group, read as another member of the same group: six positions differ.
+  const lookAlikePlate = (shift: number) => OCR_LOOK_ALIKE_GROUPS.map((group, index) => group[(arranged.pick + index + shift) % group.length]).join('');
+  const read: ReferenceRead = {
+    agencyId: owner.id,
+    cameraId: camera.id,
+    capturedAt: new Date(arranged.now.getTime() - ageDays * DAY_MS - DAY_MS / 2),
+    plate: spotlight === 'lookAlikes' ? lookAlikePlate(1) : base,
+  };
+  const search: ReferenceSearch & { limit: number } =
+    spotlight === 'lookAlikes'
+      ? { searcherId: searcher.id, purpose, scope: 'local', criteria: { plate: lookAlikePlate(0), plateMatch: 'fuzzy' }, limit: arranged.limit }
+      : { searcherId: searcher.id, purpose, scope: 'national', criteria: { plate: base }, limit: arranged.limit };
+  return {
+    ...scenario,
+    world: { ...scenario.world, agencies, jurisdictions },
+    reads: [...scenario.reads, read],
+    searches: [...scenario.searches, search],
+  };
+}
+
+/** One case of the REST property test: a world, reads of one base plate's family, 2–5 searches of any kind, and a spotlight. */
+export function arbitraryScenario(options: { states: string[]; now: Date; boundaryMarginMs: number }): fc.Arbitrary<ReferenceScenario> {
+  return fc.record({ world: arbitraryWorld({ states: options.states }), base: arbitraryBasePlate }).chain(({ world, base }) => {
+    const agencyIds = world.agencies.map((agency) => agency.id);
+    const cameras = world.cameras ?? [];
+    const read = fc
+      .record({
+        read: arbitraryRead(agencyIds, { now: options.now, boundaryMarginMs: options.boundaryMarginMs }),
+        cameraPick: fc.nat(),
+        plate: arbitraryReadPlate(base),
+        vehicle: arbitraryVehicle(),
+      })
+      .map(({ read: owned, cameraPick, plate, vehicle }) => {
+        const ownCameras = cameras.filter((camera) => camera.agencyId === owned.agencyId);
+        return { ...owned, cameraId: ownCameras[cameraPick % ownCameras.length].id, plate, vehicle };
+      });
+    const search = fc
+      .record({ search: arbitrarySearch(agencyIds, world.purposesInPlay), criteria: arbitraryCriteria(base, cameras.map((camera) => camera.id)), limit: fc.integer({ min: 1, max: 3 }) })
+      .map(({ search: who, criteria, limit }) => ({ ...who, criteria, limit }));
+    return fc
+      .record({
+        scenario: fc.record({
+          world: fc.constant(world),
+          reads: fc.array(read, { minLength: 4, maxLength: 14 }),
+          searches: fc.array(search, { minLength: 2, maxLength: 5 }),
+          effectiveAccessOwnerId: fc.constantFrom(...agencyIds),
+        }),
+        spotlight: fc.constantFrom(...SPOTLIGHTS),
+        pick: fc.nat(),
+        purpose: fc.constantFrom(...(world.purposesInPlay ?? PURPOSES)),
+        limit: fc.integer({ min: 1, max: 3 }),
+      })
+      .map(({ scenario, spotlight, pick, purpose, limit }) =>
+        withSpotlight(scenario, base, spotlight, { pick, purpose, limit, states: options.states, now: options.now }),
+      );
+  });
+}
+
+/** What a case exercised: the counters the property test requires minimums of, so a weak generator fails loudly. */
+export interface ReferenceCoverage {
+  searches: number;
+  searchesWithReads: number;
+  crossAgencyHits: number;
+  /** (search, matching read) pairs that only one failing clause kept from the searcher, by clause */
+  decidedBy: Record<string, number>;
+  byMatchKind: Record<string, number>;
+}
+
+export function emptyCoverage(): ReferenceCoverage {
+  return { searches: 0, searchesWithReads: 0, crossAgencyHits: 0, decidedBy: {}, byMatchKind: {} };
+}
+
+export function addCoverage(coverage: ReferenceCoverage, scenario: ReferenceScenario, now: Date): void {
+  const { world } = scenario;
+  for (const search of scenario.searches) {
+    const searcher = world.agencies.find((agency) => agency.id === search.searcherId)!;
+    if (searcher.status !== 'active') continue;
+    coverage.searches++;
+    const kind = search.criteria?.plate === undefined ? 'vehicle' : search.criteria.plateMatch ?? 'exact';
+    const expected = referenceSearch(world, search, scenario.reads, now);
+    if (expected.length > 0) {
+      coverage.searchesWithReads++;
+      coverage.byMatchKind[kind] = (coverage.byMatchKind[kind] ?? 0) + 1;
+    }
+    coverage.crossAgencyHits += expected.filter((read) => read.agencyId !== search.searcherId).length;
+    if (kind === 'fuzzy') {
+      const wanted = referenceNormalisePlate(search.criteria!.plate!);
+      const foldedOnly = expected.filter((read) => !withinOneEdit(referenceNormalisePlate(read.plate ?? ''), wanted)).length;
+      coverage.byMatchKind.fuzzyLookAlikeOnly = (coverage.byMatchKind.fuzzyLookAlikeOnly ?? 0) + foldedOnly;
+    }
+    for (const read of scenario.reads) {
+      if (!referenceMatchesCriteria(search.criteria, read)) continue;
+      const clauses = referenceClauses(world.agencies, world.jurisdictions, search.searcherId, search.purpose, search.scope, read.agencyId, now.getTime() - read.capturedAt.getTime())!;
+      const failing = referenceFailingClauses(clauses);
+      if (failing.length === 1) coverage.decidedBy[failing[0]] = (coverage.decidedBy[failing[0]] ?? 0) + 1;
+    }
+  }
 }
