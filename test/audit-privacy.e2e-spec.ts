@@ -120,7 +120,7 @@ describe("the search trail shows an agency only the searches that touched its re
       expect(items[0]).toEqual({
         seq: expect.any(String),
         recordedAt: expect.any(String),
-        searchId: null,
+        searchId: searchIds.loud,
         userId: 'det.vance@searcher',
         agencyId: searcher,
         action: 'search.reads',

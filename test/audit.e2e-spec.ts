@@ -115,7 +115,7 @@ describe('accountability on the real engines: every search recorded, reviewed pe
     it("shows Auburn's admin the searches that returned its reads, with how many of its own, as returned_our_data, without their criteria or total", async () => {
       const items = await auditedSearches('auburnAdmin');
       expect(byCaseNumber(items, 'K-1')).toMatchObject({
-        searchId: null, userId: kentDetective, agencyId: kent, action: 'search.reads', purpose: 'stolen_vehicle', caseNumber: 'K-1',
+        searchId: searchIds.kentStolen, userId: kentDetective, agencyId: kent, action: 'search.reads', purpose: 'stolen_vehicle', caseNumber: 'K-1',
         reason: 'stolen vehicle report, plate seen near the scene', scope: null, criteria: null, outcome: 'answered',
         total: null, readsReturnedFromThisAgency: 2, readsWithheldFromThisAgency: 0, withheldFromThisAgency: null, relation: 'returned_our_data',
       });

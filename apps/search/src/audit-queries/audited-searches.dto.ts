@@ -38,7 +38,7 @@ export class AuditedSearchesQueryDto {
 export class AuditedSearchDto {
   @ApiProperty({ description: 'position in the audit trail' }) seq: string;
   @ApiProperty() recordedAt: string;
-  @ApiProperty({ nullable: true, type: String, description: "own users' searches only; null for a refused search" }) searchId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'the search record\'s id; null for a request refused before it was one' }) searchId: string | null;
   @ApiProperty({ description: 'the searching user' }) userId: string;
   @ApiProperty({ description: 'the searching user\'s agency' }) agencyId: string;
   @ApiProperty({ example: 'search.reads' }) action: string;

@@ -98,7 +98,8 @@ function othersSearchTouchingOurReads(row: Record<string, any>): AuditedSearchDt
   const returned = row.reads_returned !== null;
   return {
     ...searcherAndPurpose(row),
-    searchId: null,
+    // The record's identifier reveals nothing of the search; the owner needs it to cite or query that record.
+    searchId: row.search_id ?? null,
     action: row.action,
     scope: null,
     criteria: null,
