@@ -1,0 +1,87 @@
+import { ValidationOptions, registerDecorator } from 'class-validator';
+
+/** NUL, or a UTF-16 surrogate without its partner: neither can be stored in PostgreSQL or sent to Elasticsearch as text. */
+const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export const hasUnstorableText = (text: string): boolean => UNSTORABLE_TEXT.test(text);
+
+/** The text with each NUL or lone surrogate replaced by U+FFFD, so a record of a refused request can always be stored. */
+export const storableText = (text: string): string => text.replace(new RegExp(UNSTORABLE_TEXT.source, 'g'), '\uFFFD');
+
+export const UNSTORABLE_TEXT_MESSAGE = 'must not contain NUL characters or unpaired UTF-16 surrogates';
+
+/**
+ * Every string (and field name) inside `value` that holds unstorable text, named by its path
+ * (`vehicle.make`, `cameraIds[2]`); `path` names `value` itself.
+ */
+export function unstorableTextPaths(value: unknown, path: string, depth = 0): string[] {
+  if (typeof value === 'string') return hasUnstorableText(value) ? [path] : [];
+  if (value === null || typeof value !== 'object' || depth > 32) return [];
+  if (Array.isArray(value)) return value.flatMap((item, index) => unstorableTextPaths(item, `${path}[${index}]`, depth + 1));
+  return Object.entries(value).flatMap(([key, item]) => {
+    const keyPath = path ? `${path}.${key}` : key;
+    if (hasUnstorableText(key)) return [path ? `${path}: a field name` : 'a field name'];
+    return unstorableTextPaths(item, keyPath, depth + 1);
+  });
+}
+
+/** Not empty once surrounding whitespace is removed: `"   "` is no case number. */
+export function IsNotBlank(options?: ValidationOptions): PropertyDecorator {
+  return trimmedAtLeast(1, '$property must not be empty or only whitespace', options);
+}
+
+/** At least `length` characters once surrounding whitespace is removed. */
+export function MinTrimmedLength(length: number, options?: ValidationOptions): PropertyDecorator {
+  return trimmedAtLeast(length, `$property must be at least ${length} characters, not counting surrounding whitespace`, options);
+}
+
+function trimmedAtLeast(length: number, message: string, options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'trimmedAtLeast',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      constraints: [length],
+      options: { message, ...options },
+      validator: {
+        validate: (value: unknown) => (Array.isArray(value) ? value : [value]).every(
+          (item) => typeof item === 'string' && item.trim().length >= length,
+        ),
+      },
+    });
+}
+
+/**
+ * A calendar date (`2026-11-27`) or a date-time with an offset (`2026-11-27T10:00:00Z`, `…+02:00`,
+ * seconds and up to nine fractional digits optional). Week dates, ordinal dates, basic format,
+ * expanded years and impossible dates (`2026-02-30`, hour 24) are refused rather than handed on.
+ */
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2})))?$/;
+
+export function isTimestamp(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const parts = TIMESTAMP.exec(value);
+  if (!parts) return false;
+  const [year, month, day, hour = 0, minute = 0, second = 0, offsetHours = 0, offsetMinutes = 0] = parts
+    .slice(1)
+    .map((part) => (part === undefined ? undefined : Number(part))) as number[];
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day); // Date.UTC would read years below 100 as 19xx
+  const realDay = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return realDay && year >= 1 && hour < 24 && minute < 60 && second < 60 && offsetHours <= 14 && offsetMinutes < 60
+    && !Number.isNaN(Date.parse(value));
+}
+
+export function IsTimestamp(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isTimestamp',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message: '$property must be a date (YYYY-MM-DD) or a date-time with an offset (YYYY-MM-DDTHH:MM[:SS[.fff]]Z or ±HH:MM)',
+        ...options,
+      },
+      validator: { validate: isTimestamp },
+    });
+}
