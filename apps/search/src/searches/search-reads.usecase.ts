@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Client } from '@elastic/elasticsearch';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Client, errors as elasticErrors } from '@elastic/elasticsearch';
 import { randomUUID } from 'node:crypto';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { EnrichedRead } from '@platekeeper/contract';
@@ -16,6 +16,7 @@ import { decodeCursor, encodeCursor } from './search-cursor';
 import { SearchRequestDto, SearchResponseDto, SearchedReadDto } from './search-request.dto';
 
 export const DEFAULT_SEARCH_LIMIT = 50;
+const SEARCH_TRANSPORT_GRACE_MS = 2_000;
 
 export function searchCriteria(request: SearchRequestDto) {
   const { purpose: _purpose, caseNumber: _caseNumber, reason: _reason, scope: _scope, ...criteria } = request;
@@ -25,6 +26,8 @@ export function searchCriteria(request: SearchRequestDto) {
 /** One search: decide visibility from the live policies, query with it inside, record it, answer. */
 @Injectable()
 export class SearchReadsUseCase {
+  private readonly logger = new Logger(SearchReadsUseCase.name);
+
   constructor(
     @Inject(PLATEKEEPER_CONFIG) private readonly config: PlatekeeperConfig,
     @Inject(READS_ELASTIC_CLIENT) private readonly elastic: Client,
@@ -37,23 +40,33 @@ export class SearchReadsUseCase {
     const scope = request.scope ?? 'local';
     const stopTimer = searchMetrics.searchDuration.startTimer({ scope });
     const now = new Date();
-    const searchAfter = request.cursor ? decodeCursor(request.cursor) : undefined;
     const decision = this.sharingWorld.decide(world, user.agencyId, request.purpose, scope);
     const limit = request.limit ?? DEFAULT_SEARCH_LIMIT;
+    const query = buildReadsQuery(request, buildVisibilityFilter(decision, now));
+    const searchAfter = request.cursor ? decodeCursor(request.cursor, query.sort) : undefined;
+    const timeoutMs = this.config.SEARCH_TIMEOUT_MS;
     const response = await this.elastic
-      .search<EnrichedRead>({
-        index: readsIndexPattern(this.config.READS_INDEX_PREFIX),
-        ignore_unavailable: true,
-        allow_no_indices: true,
-        track_total_hits: true,
-        size: limit,
-        ...buildReadsQuery(request, buildVisibilityFilter(decision, now)),
-        ...(searchAfter && { search_after: searchAfter }),
-        _source: ['readId', 'capturedAt', 'plate', 'plateRegion', 'confidence', 'vehicle', 'location', 'cameraId', 'agencyId'],
-      } as never)
-      .catch((error: Error) => {
-        throw new DomainError('ENGINE.UNAVAILABLE', `search is unavailable: ${error.message}`);
+      .search<EnrichedRead>(
+        {
+          index: readsIndexPattern(this.config.READS_INDEX_PREFIX),
+          ignore_unavailable: true,
+          allow_no_indices: true,
+          track_total_hits: true,
+          size: limit,
+          timeout: `${timeoutMs}ms`,
+          ...query,
+          ...(searchAfter && { search_after: searchAfter }),
+          _source: ['readId', 'capturedAt', 'plate', 'plateRegion', 'confidence', 'vehicle', 'location', 'cameraId', 'agencyId'],
+        } as never,
+        // Elasticsearch's own timeout stops shard work; this one bounds the wait if it does not answer at all. No retries: a slow search is not sent twice.
+        { requestTimeout: timeoutMs + SEARCH_TRANSPORT_GRACE_MS, maxRetries: 0 },
+      )
+      .catch((error: unknown) => {
+        throw this.engineFailure(error, timeoutMs);
       });
+    if (response.timed_out) throw this.engineFailure(new elasticErrors.TimeoutError('search timed out on the shards'), timeoutMs);
+    // Partial results would silently under-report what the investigator's search matched.
+    if ((response._shards?.failed ?? 0) > 0) throw this.engineFailure(new Error(`shard failures: ${JSON.stringify(response._shards.failures)}`), timeoutMs);
     const hits = response.hits.hits;
     const items = hits.map((hit) => toSearchedRead(hit._source as EnrichedRead));
     const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
@@ -82,6 +95,22 @@ export class SearchReadsUseCase {
     searchMetrics.searches.inc({ scope });
     return { searchId, items, total, nextCursor: lastSort ? encodeCursor(lastSort as Array<string | number>) : null };
   }
+
+  private engineFailure(error: unknown, timeoutMs: number): DomainError {
+    this.logger.error(`search failed in Elasticsearch: ${error instanceof Error ? error.message : String(error)}`);
+    return searchFailure(error, timeoutMs);
+  }
+}
+
+/** What a client learns of an Elasticsearch failure: a code and a fixed sentence. The engine's own text goes to the log only. */
+function searchFailure(error: unknown, timeoutMs: number): DomainError {
+  if (error instanceof elasticErrors.TimeoutError) {
+    return new DomainError('SEARCH.TIMED_OUT', `the search did not finish within ${timeoutMs} ms; narrow its criteria (plate, time window, area) and try again`);
+  }
+  if (error instanceof elasticErrors.ResponseError && error.statusCode === 400) {
+    return new DomainError('SEARCH.NOT_RUNNABLE', 'the search engine could not run these criteria; check them and try again');
+  }
+  return new DomainError('ENGINE.UNAVAILABLE', 'search is unavailable; try again later');
 }
 
 function toSearchedRead(read: EnrichedRead): SearchedReadDto {
