@@ -29,7 +29,8 @@ export class PlatekeeperTestStack {
   private readonly apps: INestApplication[] = [];
   searchUrls: string[] = [];
 
-  async start(options: { searchInstances?: number } = {}): Promise<this> {
+  /** `env` overrides the run's settings, e.g. the rate limits, which are off unless a suite turns them on. */
+  async start(options: { searchInstances?: number; env?: Record<string, string> } = {}): Promise<this> {
     Object.assign(process.env, {
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
@@ -41,6 +42,9 @@ export class PlatekeeperTestStack {
       INDEXER_GROUP_ID: `${this.runId}-indexer`,
       READS_INDEX_PREFIX: `${this.runId}-reads`,
       JWT_SECRET: 'e2e-secret',
+      SEARCH_RATE_LIMIT_PER_MINUTE: '0',
+      UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: '0',
+      ...options.env,
     });
     this.config = loadConfig();
     await migrateDatabase(this.config);

@@ -8,11 +8,15 @@ import { ErrorShapeFilter } from './errors/error-shape.filter';
 import { HealthController } from './health/health.controller';
 import { PlatformModule } from './platform.module';
 import { RetentionModule } from './retention/retention.module';
+import { searchRateLimitModule } from './searches/search-rate-limit';
 import { SearchReadsUseCase } from './searches/search-reads.usecase';
 import { SearchesController } from './searches/searches.controller';
 
 @Module({
-  imports: [PlatformModule, AdministrationModule, AuditQueriesModule, RetentionModule, platekeeperLoggerModule({ logRequests: true })],
+  imports: [
+    PlatformModule, searchRateLimitModule, AdministrationModule, AuditQueriesModule, RetentionModule,
+    platekeeperLoggerModule({ logRequests: true }),
+  ],
   controllers: [HealthController, SearchesController],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },

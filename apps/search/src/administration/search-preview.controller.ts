@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, LiveWorld, Roles } from '../auth/auth.decorators';
 import type { SharingWorld } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
+import { SearchRateLimitGuard } from '../searches/search-rate-limit';
 import { RefusedSearchFilter } from '../searches/refused-search.filter';
 import { SearchRequestDto } from '../searches/search-request.dto';
 import { PreviewSearchUseCase } from './preview-search.usecase';
@@ -12,6 +13,7 @@ import { SearchPreviewDto } from './search-preview.dto';
 @ApiBearerAuth()
 @Controller('v1/searches')
 @UseFilters(RefusedSearchFilter)
+@UseGuards(SearchRateLimitGuard)
 export class SearchPreviewController {
   constructor(private readonly previewSearch: PreviewSearchUseCase) {}
 

@@ -1,8 +1,9 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators';
 import { UserRole } from './authenticated-user';
-import { InvalidTokenError, JwtVerifier } from './jwt-verifier.service';
+import { JwtVerifier } from './jwt-verifier.service';
+import { authenticateRequest } from './request-authentication';
 import { SharingWorldService } from '../sharing-world/sharing-world.service';
 import { DomainError } from '../errors/domain-error';
 
@@ -19,15 +20,7 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest();
-    const header: unknown = request.headers?.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw new UnauthorizedException('a bearer token is required in the Authorization header');
-    try {
-      request.user = await this.jwtVerifier.verify(match[1]);
-    } catch (error) {
-      if (error instanceof InvalidTokenError) throw new UnauthorizedException(error.message);
-      throw error;
-    }
+    request.user = await authenticateRequest(request, this.jwtVerifier);
     const required = this.reflector.getAllAndOverride<UserRole[]>(REQUIRED_ROLES, targets) ?? [];
     if (required.length > 0 && !required.some((role) => request.user.roles.includes(role))) {
       throw new ForbiddenException(`this action needs the role ${required.join(' or ')}`);

@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, LiveWorld, Roles } from '../auth/auth.decorators';
 import type { SharingWorld } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
+import { SearchRateLimitGuard } from './search-rate-limit';
 import { RefusedSearchFilter } from './refused-search.filter';
 import { SearchReadsUseCase } from './search-reads.usecase';
 import { SearchRequestDto, SearchResponseDto } from './search-request.dto';
@@ -11,6 +12,7 @@ import { SearchRequestDto, SearchResponseDto } from './search-request.dto';
 @ApiBearerAuth()
 @Controller('v1/searches')
 @UseFilters(RefusedSearchFilter)
+@UseGuards(SearchRateLimitGuard)
 export class SearchesController {
   constructor(private readonly searchReads: SearchReadsUseCase) {}
 

@@ -1,0 +1,31 @@
+import { UnauthorizedException } from '@nestjs/common';
+import { AuthenticatedUser } from './authenticated-user';
+import { InvalidTokenError, JwtVerifier } from './jwt-verifier.service';
+
+const AUTHENTICATION = Symbol('platekeeper.authentication');
+
+interface AuthenticatableRequest {
+  headers?: Record<string, unknown>;
+  [AUTHENTICATION]?: Promise<AuthenticatedUser>;
+}
+
+/**
+ * The request's bearer token, verified once per request: the per-client limit on unauthenticated
+ * requests (an onRequest hook) and the AuthGuard share the one answer. No token or a bad one: 401.
+ */
+export function authenticateRequest(request: object, verifier: JwtVerifier): Promise<AuthenticatedUser> {
+  const authenticatable = request as AuthenticatableRequest;
+  authenticatable[AUTHENTICATION] ??= verifyBearer(authenticatable.headers?.authorization, verifier);
+  return authenticatable[AUTHENTICATION];
+}
+
+async function verifyBearer(header: unknown, verifier: JwtVerifier): Promise<AuthenticatedUser> {
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  if (!match) throw new UnauthorizedException('a bearer token is required in the Authorization header');
+  try {
+    return await verifier.verify(match[1]);
+  } catch (error) {
+    if (error instanceof InvalidTokenError) throw new UnauthorizedException(error.message);
+    throw error;
+  }
+}

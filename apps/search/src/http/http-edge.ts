@@ -1,0 +1,40 @@
+import rateLimit from '@fastify/rate-limit';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PlatekeeperConfig } from '@platekeeper/config';
+import { JwtVerifier } from '../auth/jwt-verifier.service';
+import { authenticateRequest } from '../auth/request-authentication';
+
+const ONE_MINUTE_MS = 60_000;
+
+/**
+ * What the search API does before any controller runs, all in Fastify hooks so it stays cheap:
+ * JSON bodies only (anything else 415), security headers on every answer, and a per-client limit
+ * on requests that carry no valid bearer token (429 before guards, filters or audit appends run).
+ */
+export async function configureHttpEdge(app: NestFastifyApplication, config: PlatekeeperConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  // Fastify's built-in JSON parser is the only one left: text/plain (and, with bodyParser off, form bodies) get 415.
+  fastify.removeContentTypeParser('text/plain');
+  // Answers carry plates and audit records: never cached, never sniffed into another type.
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('cache-control', 'no-store');
+    reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
+  if (config.UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE > 0) {
+    const verifier = app.get(JwtVerifier);
+    await app.register(rateLimit, {
+      global: true,
+      max: config.UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,
+      timeWindow: ONE_MINUTE_MS,
+      // Authenticated callers are limited per user where it matters (searches); this limit is for everyone else.
+      allowList: (request) => authenticateRequest(request, verifier).then(() => true, () => false),
+      addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
+      errorResponseBuilder: (_request, context) =>
+        Object.assign(
+          new Error(`too many requests without a valid bearer token from this client; retry in ${context.after}`),
+          { statusCode: context.statusCode },
+        ),
+    });
+  }
+}
