@@ -13,6 +13,7 @@ import { SharingWorldService } from '../sharing-world/sharing-world.service';
 import { READS_ELASTIC_CLIENT } from './elastic-client.provider';
 import { buildReadsQuery } from './reads-query';
 import { decodeCursor, encodeCursor } from './search-cursor';
+import { searchFailure } from './search-failure';
 import { SearchRequestDto, SearchResponseDto, SearchedReadDto } from './search-request.dto';
 
 export const DEFAULT_SEARCH_LIMIT = 50;
@@ -100,17 +101,6 @@ export class SearchReadsUseCase {
     this.logger.error(`search failed in Elasticsearch: ${error instanceof Error ? error.message : String(error)}`);
     return searchFailure(error, timeoutMs);
   }
-}
-
-/** What a client learns of an Elasticsearch failure: a code and a fixed sentence. The engine's own text goes to the log only. */
-function searchFailure(error: unknown, timeoutMs: number): DomainError {
-  if (error instanceof elasticErrors.TimeoutError) {
-    return new DomainError('SEARCH.TIMED_OUT', `the search did not finish within ${timeoutMs} ms; narrow its criteria (plate, time window, area) and try again`);
-  }
-  if (error instanceof elasticErrors.ResponseError && error.statusCode === 400) {
-    return new DomainError('SEARCH.NOT_RUNNABLE', 'the search engine could not run these criteria; check them and try again');
-  }
-  return new DomainError('ENGINE.UNAVAILABLE', 'search is unavailable; try again later');
 }
 
 function toSearchedRead(read: EnrichedRead): SearchedReadDto {

@@ -1,0 +1,34 @@
+import { isTimestamp, storableText, unstorableTextPaths } from './text-rules';
+
+describe('text rules at the edge', () => {
+  it.each([
+    '2026-11-27', '2026-11-27T10:00Z', '2026-11-27T10:00:00Z', '2026-11-27T10:00:00.123456789Z', '2026-11-27T10:00:00+05:30',
+    '2024-02-29', '0001-01-01',
+  ])('accepts the timestamp %s', (value) => {
+    expect(isTimestamp(value)).toBe(true);
+  });
+
+  it.each([
+    '2026-W47', '2026-331', '20261127', '2026-11-27 10:00:00Z', '2026-11-27T10:00:00', '2026-11-27T10Z', '2026-02-30',
+    '2025-02-29', '2026-11-27T24:00:00Z', '2026-11-27T10:60:00Z', '+002026-11-27', '2026-11-27T10:00:00+15:00', '', 12,
+  ])('refuses the timestamp %s', (value) => {
+    expect(isTimestamp(value)).toBe(false);
+  });
+
+  it('names every string, and every field name, holding a NUL or a lone surrogate', () => {
+    const body = {
+      caseNumber: 'A\u0000',
+      reason: 'fine \ud83d\ude97 emoji',
+      vehicle: { make: 'x\ud800', model: 'ok' },
+      cameraIds: ['ok', '\udc00'],
+      ['bad\u0000key']: 1,
+    };
+    expect(unstorableTextPaths(body, '')).toEqual(['caseNumber', 'vehicle.make', 'cameraIds[1]', 'a field name']);
+    expect(unstorableTextPaths('a\u0000', 'id')).toEqual(['id']);
+    expect(unstorableTextPaths({ reason: 'a well-formed pair \ud83d\ude97' }, '')).toEqual([]);
+  });
+
+  it('replaces what PostgreSQL cannot store and keeps well-formed pairs', () => {
+    expect(storableText('a\u0000b\ud800c\ud83d\ude97')).toBe('a\uFFFDb\uFFFDc\ud83d\ude97');
+  });
+});
