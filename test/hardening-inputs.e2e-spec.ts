@@ -123,6 +123,22 @@ describe('hardened input handling of the search API: every malformed input is a 
       await expectRecordedRefusal(userId, expect.anything() as never);
     });
 
+    it('refuses a body nested too deep to validate with 400 naming the field, and records it', async () => {
+      const { userId, token } = await investigator();
+      const deep = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
+      const response = await stack.request('POST', '/v1/searches', {
+        token, headers: { 'content-type': 'application/json' },
+        rawBody: `{"purpose":"other","caseNumber":"DEEP-1","reason":"deeply nested body","plate":"${plate}","vehicle":{"make":${deep}}}`,
+      });
+      expectRefusal(response, 'vehicle.make');
+      expect(response.body.message.join(' ')).toMatch(/nest deeper than/);
+      await expectRecordedRefusal(userId);
+    });
+
+    it.each(['/v1/agencies/%FF', '/v1/agencies/%ED%A0%80/sharing'])('answers a path that is not valid UTF-8 (%s) with a 400 in the one error shape', async (path) => {
+      expectRefusal(await stack.request('GET', path, { token: platformAdmin }), 'path');
+    });
+
     it('refuses the same malformed input on a preview, and records it', async () => {
       const { userId, token } = await investigator();
       expectRefusal(await searchAs(token, { plate, caseNumber: 'CASE\u0000-2' }, '/v1/searches/preview'), 'caseNumber');

@@ -1,23 +1,23 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { loadConfig } from '@platekeeper/config';
-import { configureHttpEdge } from './http/http-edge';
+import { configureHttpEdge, searchHttpAdapter } from './http/http-edge';
 import { SearchModule } from './search.module';
-import { StorableTextPipe } from './validation/storable-text.pipe';
+import { SafeInputPipe } from './validation/safe-input.pipe';
 
 /** Builds a ready-to-listen search instance; main.ts and the end-to-end tests share it. */
 export async function createSearchApp(): Promise<NestFastifyApplication> {
   const config = loadConfig();
-  const adapter = new FastifyAdapter({ bodyLimit: config.API_BODY_LIMIT_BYTES, trustProxy: config.SEARCH_TRUST_PROXY });
+  const adapter = searchHttpAdapter(config);
   // bodyParser off: Nest would otherwise add a form (urlencoded) parser; bodies are JSON only.
   const app = await NestFactory.create<NestFastifyApplication>(SearchModule, adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   await configureHttpEdge(app, config);
   app.useGlobalPipes(
-    new StorableTextPipe(),
+    new SafeInputPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

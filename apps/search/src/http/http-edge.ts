@@ -1,10 +1,32 @@
 import rateLimit from '@fastify/rate-limit';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import { PlatekeeperConfig } from '@platekeeper/config';
 import { JwtVerifier } from '../auth/jwt-verifier.service';
 import { authenticateRequest } from '../auth/request-authentication';
 
 const ONE_MINUTE_MS = 60_000;
+
+const SECURITY_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+
+/**
+ * Fastify for the search API: bodies up to API_BODY_LIMIT_BYTES (413 beyond), the client address from
+ * X-Forwarded-For only when SEARCH_TRUST_PROXY says a proxy sets it, and a path Fastify cannot even
+ * decode (`%FF`, a lone surrogate) answered in the one error shape, as it never reaches Nest.
+ */
+export function searchHttpAdapter(config: PlatekeeperConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: config.API_BODY_LIMIT_BYTES,
+    trustProxy: config.SEARCH_TRUST_PROXY,
+    frameworkErrors: (error: Error & { statusCode?: number }, _request: unknown, reply: FastifyReply) => {
+      const statusCode = error.statusCode ?? 400;
+      void reply.code(statusCode).headers(SECURITY_HEADERS).send({
+        statusCode, error: STATUS_CODES[statusCode] ?? 'Bad Request', message: ['the request path is not valid percent-encoded UTF-8, or a path segment is too long'],
+      });
+    },
+  });
+}
 
 /**
  * What the search API does before any controller runs, all in Fastify hooks so it stays cheap:
@@ -17,8 +39,7 @@ export async function configureHttpEdge(app: NestFastifyApplication, config: Pla
   fastify.removeContentTypeParser('text/plain');
   // Answers carry plates and audit records: never cached, never sniffed into another type.
   fastify.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('cache-control', 'no-store');
-    reply.header('x-content-type-options', 'nosniff');
+    reply.headers(SECURITY_HEADERS);
     return payload;
   });
   if (config.UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE > 0) {

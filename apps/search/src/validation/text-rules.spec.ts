@@ -1,4 +1,4 @@
-import { isTimestamp, storableText, unstorableTextPaths } from './text-rules';
+import { MAX_INPUT_NESTING, isTimestamp, storableText, unsafeInputProblems } from './text-rules';
 
 describe('text rules at the edge', () => {
   it.each([
@@ -23,9 +23,18 @@ describe('text rules at the edge', () => {
       cameraIds: ['ok', '\udc00'],
       ['bad\u0000key']: 1,
     };
-    expect(unstorableTextPaths(body, '')).toEqual(['caseNumber', 'vehicle.make', 'cameraIds[1]', 'a field name']);
-    expect(unstorableTextPaths('a\u0000', 'id')).toEqual(['id']);
-    expect(unstorableTextPaths({ reason: 'a well-formed pair \ud83d\ude97' }, '')).toEqual([]);
+    const named = (problems: string[]) => problems.map((problem) => problem.replace(/ must not contain .*/, ''));
+    expect(named(unsafeInputProblems(body, ''))).toEqual(['caseNumber', 'vehicle.make', 'cameraIds[1]', 'a field name']);
+    expect(named(unsafeInputProblems('a\u0000', 'id'))).toEqual(['id']);
+    expect(unsafeInputProblems({ reason: 'a well-formed pair \ud83d\ude97' }, '')).toEqual([]);
+  });
+
+  it('names a value that nests too deep to validate', () => {
+    let deep: unknown = 'leaf';
+    for (let level = 0; level < 10_000; level++) deep = [deep];
+    expect(unsafeInputProblems({ vehicle: { make: deep } }, '')).toEqual([
+      `vehicle.make${'[0]'.repeat(MAX_INPUT_NESTING - 2)} must not nest deeper than ${MAX_INPUT_NESTING} levels`,
+    ]);
   });
 
   it('replaces what PostgreSQL cannot store and keeps well-formed pairs', () => {

@@ -10,18 +10,23 @@ export const storableText = (text: string): string => text.replace(new RegExp(UN
 
 export const UNSTORABLE_TEXT_MESSAGE = 'must not contain NUL characters or unpaired UTF-16 surrogates';
 
+/** The deepest a request value may nest; the deepest field of any schema here is area.near.lat (3). */
+export const MAX_INPUT_NESTING = 10;
+
 /**
- * Every string (and field name) inside `value` that holds unstorable text, named by its path
- * (`vehicle.make`, `cameraIds[2]`); `path` names `value` itself.
+ * What makes a request value unsafe to hand on, each named by its path (`vehicle.make`, `cameraIds[2]`):
+ * a string or field name holding unstorable text, or nesting deeper than MAX_INPUT_NESTING (which would
+ * overflow the stack of the validators further in). `path` names `value` itself.
  */
-export function unstorableTextPaths(value: unknown, path: string, depth = 0): string[] {
-  if (typeof value === 'string') return hasUnstorableText(value) ? [path] : [];
-  if (value === null || typeof value !== 'object' || depth > 32) return [];
-  if (Array.isArray(value)) return value.flatMap((item, index) => unstorableTextPaths(item, `${path}[${index}]`, depth + 1));
+export function unsafeInputProblems(value: unknown, path: string, depth = 0): string[] {
+  const name = path || 'the body';
+  if (typeof value === 'string') return hasUnstorableText(value) ? [`${name} ${UNSTORABLE_TEXT_MESSAGE}`] : [];
+  if (value === null || typeof value !== 'object') return [];
+  if (depth >= MAX_INPUT_NESTING) return [`${name} must not nest deeper than ${MAX_INPUT_NESTING} levels`];
+  if (Array.isArray(value)) return value.flatMap((item, index) => unsafeInputProblems(item, `${path}[${index}]`, depth + 1));
   return Object.entries(value).flatMap(([key, item]) => {
-    const keyPath = path ? `${path}.${key}` : key;
-    if (hasUnstorableText(key)) return [path ? `${path}: a field name` : 'a field name'];
-    return unstorableTextPaths(item, keyPath, depth + 1);
+    if (hasUnstorableText(key)) return [`${path ? `${path}: a field name` : 'a field name'} ${UNSTORABLE_TEXT_MESSAGE}`];
+    return unsafeInputProblems(item, path ? `${path}.${key}` : key, depth + 1);
   });
 }
 
