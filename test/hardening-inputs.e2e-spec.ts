@@ -139,6 +139,30 @@ describe('hardened input handling of the search API: every malformed input is a 
       expectRefusal(await stack.request('GET', path, { token: platformAdmin }), 'path');
     });
 
+    it.each([
+      ['a search', 'POST', '/v1/searches', { ...search, plate, constructor: [] }, 'investigator'],
+      ['a sharing policy patch', 'PATCH', '/v1/agencies/AGENCY/sharing', { statewide: false, constructor: [] }, 'platform_admin'],
+      ['a new agency', 'POST', '/v1/agencies', { id: 'x-ctor', name: 'x', state: 'WA', category: 'other', sharing: { constructor: '' } }, 'platform_admin'],
+    ])('refuses a constructor field in %s as an unknown field', async (_what, method, path, body, role) => {
+      const token = role === 'investigator' ? (await investigator()).token : platformAdmin;
+      expectRefusal(await stack.request(method, path.replace('AGENCY', agency), { token, body }), 'constructor should not exist');
+    });
+
+    it.each([
+      ['holds a NUL', `${agency}\u0000`],
+      ['is 3,000 characters long', 'a'.repeat(3000)],
+    ])('answers 401, not 503, to a signed token whose agency claim %s', async (_what, agencyClaim) => {
+      const response = await searchAs(await stack.token(agencyClaim, ['investigator'], `investigator-${randomUUID()}`), { plate });
+      expectRefusal(response, 'agency claim', 401);
+    });
+
+    it('takes camera ids of up to 200 characters in the path, and answers a longer one with 414 in the one error shape', async () => {
+      const longId = `${agency}-${'c'.repeat(200 - agency.length - 1)}`;
+      const camera = { agencyId: agency, name: 'long id', lat: 47.3, lon: -122.2 };
+      expect((await stack.request('PUT', `/v1/cameras/${longId}`, { token: platformAdmin, body: camera })).status).toBe(200);
+      expectRefusal(await stack.request('PUT', `/v1/cameras/${'c'.repeat(300)}`, { token: platformAdmin, body: camera }), 'too long', 414);
+    });
+
     it('refuses the same malformed input on a preview, and records it', async () => {
       const { userId, token } = await investigator();
       expectRefusal(await searchAs(token, { plate, caseNumber: 'CASE\u0000-2' }, '/v1/searches/preview'), 'caseNumber');

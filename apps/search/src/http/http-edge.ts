@@ -8,6 +8,9 @@ import { authenticateRequest } from '../auth/request-authentication';
 
 const ONE_MINUTE_MS = 60_000;
 
+/** Camera ids may be 200 characters (Fastify's default cut-off is 100); beyond this a path parameter is a 414. */
+const MAX_PATH_PARAMETER_LENGTH = 256;
+
 const SECURITY_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
 /**
@@ -18,6 +21,7 @@ const SECURITY_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options'
 export function searchHttpAdapter(config: PlatekeeperConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: config.API_BODY_LIMIT_BYTES,
+    maxParamLength: MAX_PATH_PARAMETER_LENGTH,
     trustProxy: config.SEARCH_TRUST_PROXY,
     frameworkErrors: (error: Error & { statusCode?: number }, _request: unknown, reply: FastifyReply) => {
       const statusCode = error.statusCode ?? 400;

@@ -29,6 +29,11 @@ describe('text rules at the edge', () => {
     expect(unsafeInputProblems({ reason: 'a well-formed pair \ud83d\ude97' }, '')).toEqual([]);
   });
 
+  it('names the keys class-validator would take for members of every class', () => {
+    expect(unsafeInputProblems({ statewide: true, constructor: [] }, '')).toEqual(['property constructor should not exist']);
+    expect(unsafeInputProblems({ sharing: { prototype: 1 } }, '')).toEqual(['property sharing.prototype should not exist']);
+  });
+
   it('names a value that nests too deep to validate', () => {
     let deep: unknown = 'leaf';
     for (let level = 0; level < 10_000; level++) deep = [deep];

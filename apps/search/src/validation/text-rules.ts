@@ -10,6 +10,8 @@ export const storableText = (text: string): string => text.replace(new RegExp(UN
 
 export const UNSTORABLE_TEXT_MESSAGE = 'must not contain NUL characters or unpaired UTF-16 surrogates';
 
+const PROTOTYPE_KEYS = new Set(['constructor', '__proto__', 'prototype']);
+
 /** The deepest a request value may nest; the deepest field of any schema here is area.near.lat (3). */
 export const MAX_INPUT_NESTING = 10;
 
@@ -26,6 +28,8 @@ export function unsafeInputProblems(value: unknown, path: string, depth = 0): st
   if (Array.isArray(value)) return value.flatMap((item, index) => unsafeInputProblems(item, `${path}[${index}]`, depth + 1));
   return Object.entries(value).flatMap(([key, item]) => {
     if (hasUnstorableText(key)) return [`${path ? `${path}: a field name` : 'a field name'} ${UNSTORABLE_TEXT_MESSAGE}`];
+    // class-validator's whitelist takes these for known members of every class, so it would let them through.
+    if (PROTOTYPE_KEYS.has(key)) return [`property ${path ? `${path}.${key}` : key} should not exist`];
     return unsafeInputProblems(item, path ? `${path}.${key}` : key, depth + 1);
   });
 }
