@@ -15,15 +15,22 @@ interface AuthenticatableRequest {
  */
 export function authenticateRequest(request: object, verifier: JwtVerifier): Promise<AuthenticatedUser> {
   const authenticatable = request as AuthenticatableRequest;
-  authenticatable[AUTHENTICATION] ??= verifyBearer(authenticatable.headers?.authorization, verifier);
+  authenticatable[AUTHENTICATION] ??= verifyBearer(authenticatable.headers, verifier);
   return authenticatable[AUTHENTICATION];
 }
 
-async function verifyBearer(header: unknown, verifier: JwtVerifier): Promise<AuthenticatedUser> {
+/** The token of an `Authorization: Bearer <token>` header, if there is one. */
+export function bearerTokenOf(headers: { authorization?: unknown } | undefined): string | undefined {
+  const header = headers?.authorization;
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  if (!match) throw new UnauthorizedException('a bearer token is required in the Authorization header');
+  return match?.[1];
+}
+
+async function verifyBearer(headers: { authorization?: unknown } | undefined, verifier: JwtVerifier): Promise<AuthenticatedUser> {
+  const token = bearerTokenOf(headers);
+  if (token === undefined) throw new UnauthorizedException('a bearer token is required in the Authorization header');
   try {
-    return await verifier.verify(match[1]);
+    return await verifier.verify(token);
   } catch (error) {
     if (error instanceof InvalidTokenError) throw new UnauthorizedException(error.message);
     throw error;
