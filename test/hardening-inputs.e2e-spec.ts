@@ -156,6 +156,15 @@ describe('hardened input handling of the search API: every malformed input is a 
       expectRefusal(response, 'agency claim', 401);
     });
 
+    it.each([
+      ['a camera name', 'PUT', '/v1/cameras/CAM', { agencyId: 'AGENCY', name: '  \t ', lat: 47.3, lon: -122.2 }, 'name'],
+      ['an agency rename', 'PATCH', '/v1/agencies/AGENCY', { name: '   ' }, 'name'],
+    ])('refuses %s of only whitespace with 400 naming it', async (_what, method, path, body, field) => {
+      const resolved = JSON.parse(JSON.stringify(body).replace('AGENCY', agency));
+      const response = await stack.request(method, path.replace('AGENCY', agency).replace('CAM', `${agency}-cam`), { token: platformAdmin, body: resolved });
+      expectRefusal(response, field);
+    });
+
     it('takes camera ids of up to 200 characters in the path, and answers a longer one with 414 in the one error shape', async () => {
       const longId = `${agency}-${'c'.repeat(200 - agency.length - 1)}`;
       const camera = { agencyId: agency, name: 'long id', lat: 47.3, lon: -122.2 };
