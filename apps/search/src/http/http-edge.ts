@@ -26,7 +26,9 @@ export function searchHttpAdapter(config: PlatekeeperConfig): FastifyAdapter {
     frameworkErrors: (error: Error & { statusCode?: number }, _request: unknown, reply: FastifyReply) => {
       const statusCode = error.statusCode ?? 400;
       void reply.code(statusCode).headers(SECURITY_HEADERS).send({
-        statusCode, error: STATUS_CODES[statusCode] ?? 'Bad Request', message: ['the request path is not valid percent-encoded UTF-8, or a path segment is too long'],
+        statusCode,
+        error: STATUS_CODES[statusCode] ?? 'Bad Request',
+        message: ['the request path is not valid percent-encoded UTF-8, or a path segment is too long'],
       });
     },
   });
