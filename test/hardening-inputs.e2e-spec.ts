@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EnrichedRead, foldPlateLookAlikes } from '@platekeeper/contract';
+import { createSearchApp } from '../apps/search/src/search-app';
 import { PlatekeeperTestStack } from './support/platekeeper-stack';
 
 jest.setTimeout(240_000);
@@ -177,6 +178,26 @@ describe('hardened input handling of the search API: every malformed input is a 
       expectRefusal(await searchAs(token, { plate, caseNumber: 'CASE\u0000-2' }, '/v1/searches/preview'), 'caseNumber');
       expectRefusal(await searchAs(token, { vehicle: {} }, '/v1/searches/preview'), 'vehicle');
       expect((await recordsOf(userId)).map((record) => record.outcome)).toEqual(['refused', 'refused']);
+    });
+
+    it('answers 503 with a fixed sentence, recorded, when Elasticsearch cannot be reached', async () => {
+      const elasticsearchUrl = process.env.ELASTICSEARCH_URL;
+      process.env.ELASTICSEARCH_URL = 'http://127.0.0.1:9';
+      const unreachable = await createSearchApp();
+      process.env.ELASTICSEARCH_URL = elasticsearchUrl ?? '';
+      if (elasticsearchUrl === undefined) delete process.env.ELASTICSEARCH_URL;
+      try {
+        await unreachable.listen(0, '127.0.0.1');
+        const { userId, token } = await investigator();
+        const response = await stack.request('POST', '/v1/searches', { token, body: { ...search, plate }, baseUrl: await unreachable.getUrl() });
+        expect(response.status).toBe(503);
+        expect(response.body).toEqual({
+          statusCode: 503, error: 'Service Unavailable', message: ['search is unavailable; try again later'], code: 'ENGINE.UNAVAILABLE',
+        });
+        await expectRecordedRefusal(userId, 'ENGINE.UNAVAILABLE');
+      } finally {
+        await unreachable.close();
+      }
     });
 
     it('pages with a cursor it issued, and refuses it for a search sorted another way', async () => {
