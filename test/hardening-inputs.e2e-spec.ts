@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AddressInfo, Socket, createServer } from 'node:net';
 import { EnrichedRead, foldPlateLookAlikes } from '@platekeeper/contract';
 import { createSearchApp } from '../apps/search/src/search-app';
 import { PlatekeeperTestStack } from './support/platekeeper-stack';
@@ -180,14 +181,22 @@ describe('hardened input handling of the search API: every malformed input is a 
       expect((await recordsOf(userId)).map((record) => record.outcome)).toEqual(['refused', 'refused']);
     });
 
-    it('answers 503 with a fixed sentence, recorded, when Elasticsearch cannot be reached', async () => {
-      const elasticsearchUrl = process.env.ELASTICSEARCH_URL;
-      process.env.ELASTICSEARCH_URL = 'http://127.0.0.1:9';
-      const unreachable = await createSearchApp();
-      process.env.ELASTICSEARCH_URL = elasticsearchUrl ?? '';
-      if (elasticsearchUrl === undefined) delete process.env.ELASTICSEARCH_URL;
+    /** A search instance whose Elasticsearch is `url`, built with `settings` on top of the suite's environment. */
+    async function searchInstanceWith(settings: Record<string, string>) {
+      const saved = Object.fromEntries(Object.keys(settings).map((name) => [name, process.env[name]]));
+      Object.assign(process.env, settings);
       try {
-        await unreachable.listen(0, '127.0.0.1');
+        const app = await createSearchApp();
+        await app.listen(0, '127.0.0.1');
+        return app;
+      } finally {
+        for (const [name, value] of Object.entries(saved)) if (value === undefined) delete process.env[name]; else process.env[name] = value;
+      }
+    }
+
+    it('answers 503 with a fixed sentence, recorded, when Elasticsearch cannot be reached', async () => {
+      const unreachable = await searchInstanceWith({ ELASTICSEARCH_URL: 'http://127.0.0.1:9' });
+      try {
         const { userId, token } = await investigator();
         const response = await stack.request('POST', '/v1/searches', { token, body: { ...search, plate }, baseUrl: await unreachable.getUrl() });
         expect(response.status).toBe(503);
@@ -197,6 +206,28 @@ describe('hardened input handling of the search API: every malformed input is a 
         await expectRecordedRefusal(userId, 'ENGINE.UNAVAILABLE');
       } finally {
         await unreachable.close();
+      }
+    });
+
+    it('gives up on a search Elasticsearch does not answer within SEARCH_TIMEOUT_MS (plus grace) with a recorded 503 SEARCH.TIMED_OUT', async () => {
+      const held: Socket[] = [];
+      const silentEngine = createServer((socket) => void held.push(socket)); // accepts, never answers
+      await new Promise<void>((resolve) => silentEngine.listen(0, '127.0.0.1', resolve));
+      const { port } = silentEngine.address() as AddressInfo;
+      const slow = await searchInstanceWith({ ELASTICSEARCH_URL: `http://127.0.0.1:${port}`, SEARCH_TIMEOUT_MS: '300' });
+      try {
+        const { userId, token } = await investigator();
+        const startedAt = Date.now();
+        const response = await stack.request('POST', '/v1/searches', { token, body: { ...search, plate }, baseUrl: await slow.getUrl() });
+        expect(response.status).toBe(503);
+        expect(response.body).toMatchObject({ code: 'SEARCH.TIMED_OUT', message: [expect.stringMatching(/did not finish within 300 ms/)] });
+        expect(response.text).not.toMatch(ENGINE_TEXT);
+        expect(Date.now() - startedAt).toBeLessThan(10_000);
+        await expectRecordedRefusal(userId, 'SEARCH.TIMED_OUT');
+      } finally {
+        await slow.close();
+        for (const socket of held) socket.destroy();
+        await new Promise((resolve) => silentEngine.close(resolve));
       }
     });
 
