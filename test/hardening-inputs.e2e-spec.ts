@@ -252,6 +252,10 @@ describe('hardened input handling of the search API: every malformed input is a 
       expectRefusal(await stack.request('GET', `/v1/audit/searches${query}${reviewed}`, { token: platformAdmin }), field);
     });
 
+    it.each(['0050-01', '2026-13', '2026-1', '2026-W47'])('answers 400 naming month to a usage report for the month %s', async (month) => {
+      expectRefusal(await stack.request('GET', `/v1/agencies/${agency}/usage-report?month=${month}`, { token: platformAdmin }), 'month');
+    });
+
     it.each([
       ['GET', '/v1/agencies/%00'],
       ['GET', '/v1/agencies/a%00b/sharing'],
