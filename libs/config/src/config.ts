@@ -1,6 +1,14 @@
-import { bool, cleanEnv, num, port, str, url } from 'envalid';
+import { EnvError, bool, cleanEnv, makeValidator, num, port, str, url } from 'envalid';
 
 export class ConfigError extends Error {}
+
+/** A whole number of at least `min`: a timeout of -5 or a limit of 2.5 stops the app at boot, not a search later. */
+const integerFrom = (min: number) =>
+  makeValidator<number>((input) => {
+    const value = Number(input);
+    if (!Number.isInteger(value) || value < min) throw new EnvError(`must be a whole number of at least ${min}, got "${input}"`);
+    return value;
+  });
 
 const platekeeperEnv = {
   NODE_ENV: str({ choices: ['development', 'test', 'production'], default: 'development' }),
@@ -27,13 +35,13 @@ const platekeeperEnv = {
   INDEXER_MAX_RETRIES: num({ default: 8 }),
   INDEXER_RETRY_BASE_MS: num({ default: 200 }),
   RETENTION_SWEEP_MINUTES: num({ default: 60 }),
-  SEARCH_TIMEOUT_MS: num({ default: 5000, desc: 'how long Elasticsearch may work on one search before it answers 503 SEARCH.TIMED_OUT' }),
-  SEARCH_RATE_LIMIT_PER_MINUTE: num({ default: 120, desc: 'searches and previews per user per minute before 429; 0 turns the limit off' }),
-  UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: num({
+  SEARCH_TIMEOUT_MS: integerFrom(1)({ default: 5000, desc: 'how long Elasticsearch may work on one search before it answers 503 SEARCH.TIMED_OUT' }),
+  SEARCH_RATE_LIMIT_PER_MINUTE: integerFrom(0)({ default: 120, desc: 'searches and previews per user per minute before 429; 0 turns the limit off' }),
+  UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: integerFrom(0)({
     default: 60, desc: 'requests without a valid bearer token per client IP per minute before 429; 0 turns the limit off',
   }),
   SEARCH_TRUST_PROXY: bool({ default: false, desc: 'behind a reverse proxy: take the client IP from X-Forwarded-For (for the per-client limit)' }),
-  API_BODY_LIMIT_BYTES: num({ default: 256 * 1024, desc: 'largest request body the search API reads; larger ones get 413' }),
+  API_BODY_LIMIT_BYTES: integerFrom(1024)({ default: 256 * 1024, desc: 'largest request body the search API reads; larger ones get 413' }),
   READS_REFRESH_ON_WRITE: bool({ default: false, desc: 'refresh indices after each bulk (tests only)' }),
 };
 
