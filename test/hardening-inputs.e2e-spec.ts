@@ -137,6 +137,19 @@ describe('hardened input handling of the search API: every malformed input is a 
       await expectRecordedRefusal(userId);
     });
 
+    it.each(['/v1/searches', '/v1/searches/preview'])('refuses a purpose nested thousands deep on %s with a recorded 400, not a 503 from its record', async (path) => {
+      const { userId, token } = await investigator();
+      const deep = `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`;
+      const response = await stack.request('POST', path, {
+        token, headers: { 'content-type': 'application/json' },
+        rawBody: `{"purpose":${deep},"caseNumber":"DEEP-2","reason":"deeply nested purpose","plate":"${plate}"}`,
+      });
+      expectRefusal(response, 'purpose');
+      await expectRecordedRefusal(userId);
+      const verified = await stack.request('GET', '/v1/audit/verify', { token: platformAdmin });
+      expect(verified.status).toBe(200);
+    });
+
     it.each(['/v1/agencies/%FF', '/v1/agencies/%ED%A0%80/sharing'])('answers a path that is not valid UTF-8 (%s) with a 400 in the one error shape', async (path) => {
       expectRefusal(await stack.request('GET', path, { token: platformAdmin }), 'path');
     });

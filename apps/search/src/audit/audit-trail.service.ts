@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../errors/domain-error';
-import { storableText } from '../validation/text-rules';
+import { storableRecordValue } from '../validation/text-rules';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const AUDIT_CHAIN_LOCK = 727275;
@@ -68,10 +68,8 @@ export class AuditTrail {
     const [last] = await manager.query('SELECT hash FROM audit_records ORDER BY seq DESC LIMIT 1');
     const prevHash: string = last?.hash ?? GENESIS_HASH;
     const recordedAt = new Date().toISOString();
-    // A refused request is recorded with what it sent; NUL or a lone surrogate would make PostgreSQL refuse the record.
-    const payload = JSON.parse(
-      JSON.stringify(entry.payload, (_key, value: unknown) => (typeof value === 'string' ? storableText(value) : value)),
-    );
+    // A refused request is recorded with what it sent: NUL, lone surrogates or deep nesting must not make the record unwritable.
+    const payload = JSON.parse(JSON.stringify(storableRecordValue(entry.payload)));
     const hash = auditRecordHash(prevHash, { ...entry, payload, recordedAt });
     const [{ seq }] = await manager.query(
       `INSERT INTO audit_records (recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash)

@@ -1,4 +1,4 @@
-import { MAX_INPUT_NESTING, isTimestamp, storableText, unsafeInputProblems } from './text-rules';
+import { MAX_INPUT_NESTING, MAX_RECORD_NESTING, isTimestamp, storableRecordValue, storableText, unsafeInputProblems } from './text-rules';
 
 describe('text rules at the edge', () => {
   it.each([
@@ -44,5 +44,17 @@ describe('text rules at the edge', () => {
 
   it('replaces what PostgreSQL cannot store and keeps well-formed pairs', () => {
     expect(storableText('a\u0000b\ud800c\ud83d\ude97')).toBe('a\uFFFDb\uFFFDc\ud83d\ude97');
+  });
+
+  it('copies a value for the record with storable text and a marker where it nests too deep', () => {
+    let deep: unknown = 'leaf';
+    for (let level = 0; level < 50_000; level++) deep = { a: deep };
+    const recorded = storableRecordValue({ purpose: deep, ['k\u0000']: ['x\ud800'], total: 3 }) as Record<string, any>;
+    expect(recorded.total).toBe(3);
+    expect(recorded['k\uFFFD']).toEqual(['x\uFFFD']);
+    let cursor = recorded.purpose;
+    for (let level = 1; level < MAX_RECORD_NESTING; level++) cursor = cursor.a;
+    expect(cursor).toBe(`[nested deeper than ${MAX_RECORD_NESTING} levels]`);
+    expect(() => JSON.stringify(recorded)).not.toThrow();
   });
 });

@@ -8,6 +8,23 @@ export const hasUnstorableText = (text: string): boolean => UNSTORABLE_TEXT.test
 /** The text with each NUL or lone surrogate replaced by U+FFFD, so a record of a refused request can always be stored. */
 export const storableText = (text: string): string => text.replace(new RegExp(UNSTORABLE_TEXT.source, 'g'), '\uFFFD');
 
+/** Deeper than this, a recorded value is replaced by a marker: hashing and verifying the chain recurse over it. */
+export const MAX_RECORD_NESTING = 16;
+
+/**
+ * A copy of `value` that PostgreSQL can store and the hash chain can always recompute: text made storable,
+ * anything nested deeper than MAX_RECORD_NESTING replaced by a marker (a hostile body can nest thousands deep).
+ */
+export function storableRecordValue(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return storableText(value);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (depth >= MAX_RECORD_NESTING) return `[nested deeper than ${MAX_RECORD_NESTING} levels]`;
+  if (Array.isArray(value)) return value.map((item) => storableRecordValue(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [storableText(key), storableRecordValue(item, depth + 1)]),
+  );
+}
+
 export const UNSTORABLE_TEXT_MESSAGE = 'must not contain NUL characters or unpaired UTF-16 surrogates';
 
 const PROTOTYPE_KEYS = new Set(['constructor', '__proto__', 'prototype']);
