@@ -63,6 +63,8 @@ function benchConfig(): PlatekeeperConfig {
     SEARCH_HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     RETENTION_SWEEP_MINUTES: '0',
+    SEARCH_RATE_LIMIT_PER_MINUTE: '0',
+    UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: '0',
   });
   return loadConfig();
 }

@@ -30,7 +30,8 @@ export class PlatekeeperTestStack {
   private readonly apps: INestApplication[] = [];
   searchUrls: string[] = [];
 
-  async start(options: { searchInstances?: number } = {}): Promise<this> {
+  /** `env` overrides the run's settings, e.g. the rate limits, which are off unless a suite turns them on. */
+  async start(options: { searchInstances?: number; env?: Record<string, string> } = {}): Promise<this> {
     // The production names as prefixes, so the run's topics and groups fall under the stack's Kafka ACLs.
     const production = loadConfig({ ...process.env, NODE_ENV: 'test' });
     Object.assign(process.env, {
@@ -44,6 +45,9 @@ export class PlatekeeperTestStack {
       INDEXER_GROUP_ID: `${production.INDEXER_GROUP_ID}.${this.runId}`,
       READS_INDEX_PREFIX: `${this.runId}-reads`,
       JWT_SECRET: 'e2e-secret',
+      SEARCH_RATE_LIMIT_PER_MINUTE: '0',
+      UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: '0',
+      ...options.env,
     });
     this.config = loadConfig();
     await migrateDatabase(this.config);

@@ -1,19 +1,23 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { loadConfig } from '@platekeeper/config';
+import { configureHttpEdge, searchHttpAdapter } from './http/http-edge';
 import { SearchModule } from './search.module';
+import { SafeInputPipe } from './validation/safe-input.pipe';
 
 /** Builds a ready-to-listen search instance; main.ts and the end-to-end tests share it. */
 export async function createSearchApp(): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(SearchModule, new FastifyAdapter({ bodyLimit: 1024 * 1024 }), {
-    bufferLogs: true,
-  });
+  const config = loadConfig();
+  const adapter = searchHttpAdapter(config);
+  // bodyParser off: Nest would otherwise add a form (urlencoded) parser; bodies are JSON only.
+  const app = await NestFactory.create<NestFastifyApplication>(SearchModule, adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
-  // Bodies are JSON only: a text/plain body gets 415 instead of being validated as if it were empty.
-  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  await configureHttpEdge(app, config);
   app.useGlobalPipes(
+    new SafeInputPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

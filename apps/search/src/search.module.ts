@@ -8,12 +8,16 @@ import { HealthController } from './health/health.controller';
 import { PlatformModule } from './platform.module';
 import { RetentionModule } from './retention/retention.module';
 import { RefusedSearchFilter } from './searches/refused-search.filter';
+import { searchRateLimitModule } from './searches/search-rate-limit';
 import { SearchReadsUseCase } from './searches/search-reads.usecase';
 import { SearchesController } from './searches/searches.controller';
 import { WithheldMatchingReads } from './searches/withheld-matching-reads';
 
 @Module({
-  imports: [PlatformModule, AdministrationModule, AuditQueriesModule, RetentionModule, platekeeperLoggerModule({ logRequests: true })],
+  imports: [
+    PlatformModule, searchRateLimitModule, AdministrationModule, AuditQueriesModule, RetentionModule,
+    platekeeperLoggerModule({ logRequests: true }),
+  ],
   controllers: [HealthController, SearchesController],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },

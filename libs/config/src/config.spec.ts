@@ -14,6 +14,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SEARCH_PORT: 'eighty' })).toThrow(/SEARCH_PORT/);
   });
 
+  it('names a search timeout, rate limit or body limit that is not a whole number in range', () => {
+    expect(() => loadConfig({ SEARCH_TIMEOUT_MS: '0' })).toThrow(/SEARCH_TIMEOUT_MS/);
+    expect(() => loadConfig({ SEARCH_RATE_LIMIT_PER_MINUTE: '-1' })).toThrow(/SEARCH_RATE_LIMIT_PER_MINUTE/);
+    expect(() => loadConfig({ UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: '2.5' })).toThrow(/UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE/);
+    expect(() => loadConfig({ API_BODY_LIMIT_BYTES: 'lots' })).toThrow(/API_BODY_LIMIT_BYTES/);
+    expect(loadConfig({ SEARCH_RATE_LIMIT_PER_MINUTE: '0' }).SEARCH_RATE_LIMIT_PER_MINUTE).toBe(0);
+  });
+
+
   it('bounds the age of accepted reads at ten years unless configured, and refuses a floor that is not a positive whole number', () => {
     expect(loadConfig({}).READS_MAX_AGE_DAYS).toBe(3650);
     expect(loadConfig({ READS_MAX_AGE_DAYS: '400' }).READS_MAX_AGE_DAYS).toBe(400);

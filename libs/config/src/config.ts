@@ -2,11 +2,13 @@ import { EnvError, bool, cleanEnv, makeValidator, num, port, str, url } from 'en
 
 export class ConfigError extends Error {}
 
-const positiveInteger = makeValidator<number>((input) => {
-  const value = Number(input);
-  if (!Number.isInteger(value) || value <= 0) throw new EnvError(`must be a positive whole number, got "${input}"`);
-  return value;
-});
+/** A whole number of at least `min`: a timeout of -5 or a limit of 2.5 stops the app at boot, not a search later. */
+const integerFrom = (min: number) =>
+  makeValidator<number>((input) => {
+    const value = Number(input);
+    if (!Number.isInteger(value) || value < min) throw new EnvError(`must be a whole number of at least ${min}, got "${input}"`);
+    return value;
+  });
 
 /** Who talks to Kafka: each is its own SASL user with its own ACLs (docs/kafka-security.md). */
 export const KAFKA_PRINCIPALS = ['admin', 'ingest', 'indexer', 'camera'] as const;
@@ -65,10 +67,17 @@ const platekeeperEnv = {
   INDEXER_MAX_RETRIES: num({ default: 8 }),
   INDEXER_RETRY_BASE_MS: num({ default: 200 }),
   RETENTION_SWEEP_MINUTES: num({ default: 60 }),
-  READS_MAX_AGE_DAYS: positiveInteger({
+  READS_MAX_AGE_DAYS: integerFrom(1)({
     default: 3650,
     desc: 'reads captured longer ago are dead-lettered (READ.TOO_OLD) by ingest and indexer; bounds the monthly indices that can exist',
   }),
+  SEARCH_TIMEOUT_MS: integerFrom(1)({ default: 5000, desc: 'how long Elasticsearch may work on one search before it answers 503 SEARCH.TIMED_OUT' }),
+  SEARCH_RATE_LIMIT_PER_MINUTE: integerFrom(0)({ default: 120, desc: 'searches and previews per user per minute before 429; 0 turns the limit off' }),
+  UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: integerFrom(0)({
+    default: 60, desc: 'requests without a valid bearer token per client IP per minute before 429; 0 turns the limit off',
+  }),
+  SEARCH_TRUST_PROXY: bool({ default: false, desc: 'behind a reverse proxy: take the client IP from X-Forwarded-For (for the per-client limit)' }),
+  API_BODY_LIMIT_BYTES: integerFrom(1024)({ default: 256 * 1024, desc: 'largest request body the search API reads; larger ones get 413' }),
   READS_REFRESH_ON_WRITE: bool({ default: false, desc: 'refresh indices after each bulk (tests only)' }),
 };
 

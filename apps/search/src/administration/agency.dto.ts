@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsObject, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { AGENCY_CATEGORIES, AGENCY_STATUSES, AgencyCategory, AgencyProfile, AgencyStatus } from '@platekeeper/sharing';
 import {
   AGENCY_ID_PATTERN, DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, OptionalNotNull, STATE_CODE_PATTERN,
 } from './administration-fields';
+import { IsNotBlank } from '../validation/text-rules';
 import { SharingPolicyDto, SharingPolicyPatchDto } from './sharing-policy.dto';
 
 export const AGENCY_PATCH_FIELDS = ['name', 'category', 'status', 'retentionDays'] as const satisfies ReadonlyArray<keyof AgencyProfile>;
@@ -14,7 +15,7 @@ export class CreateAgencyDto {
   @Matches(AGENCY_ID_PATTERN, { message: 'id must be a lower-case slug: a-z, 0-9 and -, 2 to 100 characters' })
   id: string;
 
-  @ApiProperty({ maxLength: 200 }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
+  @ApiProperty({ maxLength: 200 }) @IsString() @IsNotBlank() @MaxLength(200) name: string;
 
   @ApiProperty({ pattern: STATE_CODE_PATTERN.source, example: 'WA' })
   @Matches(STATE_CODE_PATTERN, { message: 'state must be a two-letter upper-case state code' })
@@ -35,7 +36,7 @@ export class CreateAgencyDto {
 
 /** Fields left out keep their value; id and state never change. */
 export class UpdateAgencyDto {
-  @ApiPropertyOptional({ maxLength: 200 }) @OptionalNotNull() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @OptionalNotNull() @IsString() @IsNotBlank() @MaxLength(200) name?: string;
   @ApiPropertyOptional({ enum: AGENCY_CATEGORIES }) @OptionalNotNull() @IsIn(AGENCY_CATEGORIES) category?: AgencyCategory;
   @ApiPropertyOptional({ enum: AGENCY_STATUSES }) @OptionalNotNull() @IsIn(AGENCY_STATUSES) status?: AgencyStatus;
 

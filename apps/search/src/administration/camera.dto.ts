@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsLatitude, IsLongitude, IsNotEmpty, IsNumber, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsLatitude, IsLongitude, IsNumber, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { AGENCY_ID_PATTERN } from './administration-fields';
+import { IsNotBlank } from '../validation/text-rules';
 
 export interface RegisteredCamera {
   id: string;
@@ -11,7 +12,7 @@ export interface RegisteredCamera {
 }
 
 export class CameraPathDto {
-  @ApiProperty({ description: 'camera id, as the camera sends it in cameraId' }) @IsString() @Length(1, 200) id: string;
+  @ApiProperty({ description: 'camera id, as the camera sends it in cameraId' }) @IsString() @IsNotBlank() @Length(1, 200) id: string;
 }
 
 export class PutCameraDto {
@@ -19,7 +20,7 @@ export class PutCameraDto {
   @Matches(AGENCY_ID_PATTERN, { message: 'agencyId must be an agency id (lower-case slug)' })
   agencyId: string;
 
-  @ApiProperty({ maxLength: 200 }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
+  @ApiProperty({ maxLength: 200 }) @IsString() @IsNotBlank() @MaxLength(200) name: string;
   @ApiProperty({ minimum: -90, maximum: 90 }) @IsNumber() @IsLatitude() lat: number;
   @ApiProperty({ minimum: -180, maximum: 180 }) @IsNumber() @IsLongitude() lon: number;
 }

@@ -1,9 +1,10 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, LiveWorld, Roles } from '../auth/auth.decorators';
 import type { SharingWorld } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { RecordedSearch } from '../searches/refused-search.filter';
+import { SearchRateLimitGuard } from '../searches/search-rate-limit';
 import { SearchRequestDto } from '../searches/search-request.dto';
 import { PreviewSearchUseCase } from './preview-search.usecase';
 import { SearchPreviewDto } from './search-preview.dto';
@@ -11,6 +12,7 @@ import { SearchPreviewDto } from './search-preview.dto';
 @ApiTags('searches')
 @ApiBearerAuth()
 @Controller('v1/searches')
+@UseGuards(SearchRateLimitGuard)
 export class SearchPreviewController {
   constructor(private readonly previewSearch: PreviewSearchUseCase) {}
 

@@ -11,6 +11,7 @@ describe('audited search cursor', () => {
     ['a seq that is not a number', Buffer.from(JSON.stringify({ beforeSeq: '1 OR 1=1' })).toString('base64url')],
     ['a numeric seq', Buffer.from(JSON.stringify({ beforeSeq: 12 })).toString('base64url')],
     ['null', Buffer.from('null').toString('base64url')],
+    ['a seq beyond PostgreSQL bigint', Buffer.from(JSON.stringify({ beforeSeq: '9999999999999999999' })).toString('base64url')],
   ])('refuses %s with AUDIT.INVALID_CURSOR', (_what, cursor) => {
     expect(() => decodeAuditCursor(cursor)).toThrow(DomainError);
     try {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsISO8601, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsTimestamp } from '../validation/text-rules';
+import { IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 
 export const DEFAULT_AUDIT_PAGE_SIZE = 100;
 export const DEFAULT_AUDIT_WINDOW_DAYS = 30;
@@ -10,12 +11,12 @@ export type SearchRelation = (typeof SEARCH_RELATIONS)[number];
 
 /** Query of GET /v1/audit/searches; unknown parameters are refused by the global ValidationPipe. */
 export class AuditedSearchesQueryDto {
-  @ApiPropertyOptional({ description: 'ISO-8601, inclusive; default: 30 days before `to`' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @ApiPropertyOptional({ description: 'YYYY-MM-DD or a date-time with Z or an offset, inclusive; default: 30 days before `to`' })
+  @IsOptional() @IsTimestamp()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'ISO-8601, inclusive; default: now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @ApiPropertyOptional({ description: 'YYYY-MM-DD or a date-time with Z or an offset, inclusive; default: now' })
+  @IsOptional() @IsTimestamp()
   to?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: DEFAULT_AUDIT_PAGE_SIZE })

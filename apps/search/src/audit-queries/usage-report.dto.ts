@@ -6,7 +6,8 @@ export type UsageReportFormat = (typeof USAGE_REPORT_FORMATS)[number];
 
 export class UsageReportQueryDto {
   @ApiProperty({ example: '2026-03', description: 'calendar month, boundaries in UTC' })
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be a calendar month as YYYY-MM, e.g. 2026-03' })
+  // From 1970: Date.UTC would read a year below 100 as 19xx and report on the wrong month.
+  @Matches(/^(19[7-9]\d|[2-9]\d{3})-(0[1-9]|1[0-2])$/, { message: 'month must be a calendar month from 1970 on as YYYY-MM, e.g. 2026-03' })
   month: string;
 
   @ApiPropertyOptional({ enum: USAGE_REPORT_FORMATS, default: 'json' })

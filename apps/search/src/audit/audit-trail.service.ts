@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../errors/domain-error';
+import { storableRecordValue } from '../validation/text-rules';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const AUDIT_CHAIN_LOCK = 727275;
@@ -67,7 +68,8 @@ export class AuditTrail {
     const [last] = await manager.query('SELECT hash FROM audit_records ORDER BY seq DESC LIMIT 1');
     const prevHash: string = last?.hash ?? GENESIS_HASH;
     const recordedAt = new Date().toISOString();
-    const payload = JSON.parse(JSON.stringify(entry.payload));
+    // A refused request is recorded with what it sent: NUL, lone surrogates or deep nesting must not make the record unwritable.
+    const payload = JSON.parse(JSON.stringify(storableRecordValue(entry.payload)));
     const hash = auditRecordHash(prevHash, { ...entry, payload, recordedAt });
     const [{ seq }] = await manager.query(
       `INSERT INTO audit_records (recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash)

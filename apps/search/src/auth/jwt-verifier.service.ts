@@ -1,9 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JWTPayload, JWTVerifyGetKey, createRemoteJWKSet, jwtVerify } from 'jose';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
+import { hasUnstorableText } from '../validation/text-rules';
 import { AuthenticatedUser, USER_ROLES, UserRole } from './authenticated-user';
 
 export class InvalidTokenError extends Error {}
+
+const MAX_SUB_LENGTH = 200;
+const MAX_AGENCY_LENGTH = 100;
 
 /** HS256 with the configured secret by default; RS256 against a JWKS when JWT_JWKS_URL is set. */
 @Injectable()
@@ -41,6 +45,13 @@ export class JwtVerifier {
     const { sub, agency, roles } = payload as JWTPayload & { agency?: unknown; roles?: unknown };
     if (typeof sub !== 'string' || sub.length === 0) throw new InvalidTokenError('bearer token has no sub claim');
     if (typeof agency !== 'string' || agency.length === 0) throw new InvalidTokenError('bearer token has no agency claim');
+    // Both end up in audit records (actor_user_id varchar(200), actor_agency_id varchar(100)); a claim that cannot is no identity.
+    if (sub.length > MAX_SUB_LENGTH || hasUnstorableText(sub)) {
+      throw new InvalidTokenError(`bearer token sub claim must be at most ${MAX_SUB_LENGTH} characters without NUL or unpaired surrogates`);
+    }
+    if (agency.length > MAX_AGENCY_LENGTH || hasUnstorableText(agency)) {
+      throw new InvalidTokenError(`bearer token agency claim must be at most ${MAX_AGENCY_LENGTH} characters without NUL or unpaired surrogates`);
+    }
     if (!Array.isArray(roles) || !roles.every((role) => USER_ROLES.includes(role))) {
       throw new InvalidTokenError(`bearer token roles must be a subset of ${USER_ROLES.join(', ')}`);
     }

@@ -31,6 +31,14 @@ describe('JwtVerifier', () => {
       await expect(verifier.verify(await sign('other-secret'))).rejects.toThrow(InvalidTokenError);
       await expect(verifier.verify(await sign('unit-secret', { ...claims, roles: ['superuser'] }))).rejects.toThrow(/roles/);
     });
+
+    it('rejects a signed token whose agency or subject could not be recorded in the audit trail', async () => {
+      await expect(verifier.verify(await sign('unit-secret', { ...claims, agency: 'wa-auburn-pd\u0000' }))).rejects.toThrow(/agency claim/);
+      await expect(verifier.verify(await sign('unit-secret', { ...claims, agency: 'a'.repeat(6000) }))).rejects.toThrow(/agency claim/);
+      const loneSurrogateSubject = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u\ud800')
+        .setExpirationTime('1h').sign(new TextEncoder().encode('unit-secret'));
+      await expect(verifier.verify(loneSurrogateSubject)).rejects.toThrow(/sub claim/);
+    });
   });
 
   describe('with an issuer and an audience configured', () => {

@@ -3,7 +3,7 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { SEARCH_ACTIONS, SearchAction, refusedSearchRecord } from '../audit/search-record';
-import { bearerTokenOf } from '../auth/auth.guard';
+import { authenticateRequest } from '../auth/request-authentication';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { JwtVerifier } from '../auth/jwt-verifier.service';
 import { DomainError } from '../errors/domain-error';
@@ -51,8 +51,7 @@ export class RefusedSearchFilter extends ErrorShapeFilter {
   /** The guard's verdict when it ran; before it (a body Fastify could not parse), the bearer token if it verifies. */
   private async callerOf(request: SearchRouteRequest): Promise<AuthenticatedUser | undefined> {
     if (request.user !== undefined) return request.user;
-    const token = bearerTokenOf(request.headers);
-    return token === undefined ? undefined : this.jwtVerifier.verify(token).catch(() => undefined);
+    return authenticateRequest(request, this.jwtVerifier).catch(() => undefined);
   }
 }
 

@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Client } from '@elastic/elasticsearch';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Client, errors as elasticErrors } from '@elastic/elasticsearch';
 import { randomUUID } from 'node:crypto';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { EnrichedRead } from '@platekeeper/contract';
@@ -14,14 +14,18 @@ import { SharingWorldService } from '../sharing-world/sharing-world.service';
 import { READS_ELASTIC_CLIENT } from './elastic-client.provider';
 import { buildReadsQuery } from './reads-query';
 import { decodeCursor, encodeCursor } from './search-cursor';
+import { searchFailure } from './search-failure';
 import { SearchRequestDto, SearchResponseDto, SearchedReadDto } from './search-request.dto';
 import { WithheldMatchingReads } from './withheld-matching-reads';
 
 export const DEFAULT_SEARCH_LIMIT = 50;
+const SEARCH_TRANSPORT_GRACE_MS = 2_000;
 
 /** One search: decide visibility from the live policies, query with it inside, record it, answer. */
 @Injectable()
 export class SearchReadsUseCase {
+  private readonly logger = new Logger(SearchReadsUseCase.name);
+
   constructor(
     @Inject(PLATEKEEPER_CONFIG) private readonly config: PlatekeeperConfig,
     @Inject(READS_ELASTIC_CLIENT) private readonly elastic: Client,
@@ -35,29 +39,35 @@ export class SearchReadsUseCase {
     const scope = request.scope ?? 'local';
     const stopTimer = searchMetrics.searchDuration.startTimer({ scope });
     const now = new Date();
-    const searchAfter = request.cursor ? decodeCursor(request.cursor) : undefined;
     const decision = this.sharingWorld.decide(world, user.agencyId, request.purpose, scope);
     const limit = request.limit ?? DEFAULT_SEARCH_LIMIT;
     const query = buildReadsQuery(request, buildVisibilityFilter(decision, now));
-    if (searchAfter && searchAfter.length !== query.sort.length) {
-      throw new DomainError('SEARCH.INVALID_CURSOR', 'cursor is not a cursor this service issued for this search');
-    }
+    const searchAfter = request.cursor ? decodeCursor(request.cursor, query.sort) : undefined;
+    const timeoutMs = this.config.SEARCH_TIMEOUT_MS;
     const searching = this.elastic
-      .search<EnrichedRead>({
-        index: readsIndexPattern(this.config.READS_INDEX_PREFIX),
-        ignore_unavailable: true,
-        allow_no_indices: true,
-        track_total_hits: true,
-        size: limit,
-        ...query,
-        ...(searchAfter && { search_after: searchAfter }),
-        _source: ['readId', 'capturedAt', 'plate', 'plateRegion', 'confidence', 'vehicle', 'location', 'cameraId', 'agencyId'],
-      } as never)
-      .catch((error: Error) => {
-        throw new DomainError('ENGINE.UNAVAILABLE', `search is unavailable: ${error.message}`);
+      .search<EnrichedRead>(
+        {
+          index: readsIndexPattern(this.config.READS_INDEX_PREFIX),
+          ignore_unavailable: true,
+          allow_no_indices: true,
+          track_total_hits: true,
+          size: limit,
+          timeout: `${timeoutMs}ms`,
+          ...query,
+          ...(searchAfter && { search_after: searchAfter }),
+          _source: ['readId', 'capturedAt', 'plate', 'plateRegion', 'confidence', 'vehicle', 'location', 'cameraId', 'agencyId'],
+        } as never,
+        // Elasticsearch's own timeout stops shard work; this one bounds the wait if it does not answer at all. No retries: a slow search is not sent twice.
+        { requestTimeout: timeoutMs + SEARCH_TRANSPORT_GRACE_MS, maxRetries: 0 },
+      )
+      .catch((error: unknown) => {
+        throw this.engineFailure(error, timeoutMs);
       });
     // Side by side with the search: which withheld owners held matching reads, for the record only.
     const [response, withheldByOwner] = await Promise.all([searching, this.withheldReads.countByOwner(request, decision, world, now)]);
+    if (response.timed_out) throw this.engineFailure(new elasticErrors.TimeoutError('search timed out on the shards'), timeoutMs);
+    // Partial results would silently under-report what the investigator's search matched.
+    if ((response._shards?.failed ?? 0) > 0) throw this.engineFailure(new Error(`shard failures: ${JSON.stringify(response._shards.failures)}`), timeoutMs);
     const hits = response.hits.hits;
     const items = hits.map((hit) => toSearchedRead(hit._source as EnrichedRead));
     const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
@@ -70,6 +80,11 @@ export class SearchReadsUseCase {
     stopTimer();
     searchMetrics.searches.inc({ scope });
     return { searchId, items, total, nextCursor: lastSort ? encodeCursor(lastSort as Array<string | number>) : null };
+  }
+
+  private engineFailure(error: unknown, timeoutMs: number): DomainError {
+    this.logger.error(`search failed in Elasticsearch: ${error instanceof Error ? error.message : String(error)}`);
+    return searchFailure(error, timeoutMs);
   }
 }
 

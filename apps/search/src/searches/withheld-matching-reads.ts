@@ -34,7 +34,8 @@ export class WithheldMatchingReads {
         query,
         // Every withheld owner fits in one bucket list, so each count is exact.
         aggs: { owners: { terms: { field: 'agencyId', size: decision.withheldOwners.length } } },
-      } as never)
+        timeout: `${this.config.SEARCH_TIMEOUT_MS}ms`,
+      } as never, { requestTimeout: this.config.SEARCH_TIMEOUT_MS + 2_000, maxRetries: 0 })
       .catch(() => {
         throw new DomainError('ENGINE.UNAVAILABLE', 'search is unavailable; try again later');
       });
