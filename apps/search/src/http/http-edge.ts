@@ -21,7 +21,7 @@ const SECURITY_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options'
 export function searchHttpAdapter(config: PlatekeeperConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: config.API_BODY_LIMIT_BYTES,
-    maxParamLength: MAX_PATH_PARAMETER_LENGTH,
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     trustProxy: config.SEARCH_TRUST_PROXY,
     frameworkErrors: (error: Error & { statusCode?: number }, _request: unknown, reply: FastifyReply) => {
       const statusCode = error.statusCode ?? 400;
