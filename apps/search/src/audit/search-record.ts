@@ -65,9 +65,10 @@ function searchRecord(action: SearchAction, actor: AuthenticatedUser | undefined
   };
 }
 
-function validatedCriteria(request: SearchRequestDto): SearchCriteria {
-  const { purpose: _purpose, caseNumber: _caseNumber, reason: _reason, scope: _scope, ...criteria } = request;
-  return criteria;
+/** What a validated search asked: its purpose, case, reason, scope, and every other field as its criteria. */
+function validatedRequest(request: SearchRequestDto) {
+  const { purpose, caseNumber, reason, scope, ...criteria } = request;
+  return { purpose, caseNumber, reason, scope: scope ?? 'local', criteria: criteria as SearchCriteria };
 }
 
 /** A search that ran: what it asked, what it returned per owner, and which withheld owners held matching reads. */
@@ -84,11 +85,7 @@ export function answeredSearchRecord(
 ): AuditEntry {
   return searchRecord('search.reads', user, {
     searchId: outcome.searchId,
-    purpose: request.purpose,
-    caseNumber: request.caseNumber,
-    reason: request.reason,
-    scope: request.scope ?? 'local',
-    criteria: validatedCriteria(request),
+    ...validatedRequest(request),
     outcome: 'answered',
     total: outcome.total,
     returnedByOwner: outcome.returnedByOwner,
@@ -105,11 +102,7 @@ export function previewedSearchRecord(
 ): AuditEntry {
   return searchRecord('search.preview', user, {
     searchId: outcome.searchId,
-    purpose: request.purpose,
-    caseNumber: request.caseNumber,
-    reason: request.reason,
-    scope: request.scope ?? 'local',
-    criteria: validatedCriteria(request),
+    ...validatedRequest(request),
     outcome: 'previewed',
     total: 0,
     returnedByOwner: {},
