@@ -1,7 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { ConfigModule, PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
-import { dataSourceOptions } from '@platekeeper/persistence';
+import { ConfigModule } from '@platekeeper/config';
+import { PersistenceModule } from '@platekeeper/persistence';
 import { AuditTrail } from './audit/audit-trail.service';
 import { JwtVerifier } from './auth/jwt-verifier.service';
 import { readsElasticClientProvider } from './searches/elastic-client.provider';
@@ -12,10 +11,7 @@ import { SharingWorldService } from './sharing-world/sharing-world.service';
 @Module({
   imports: [
     ConfigModule,
-    TypeOrmModule.forRootAsync({
-      inject: [PLATEKEEPER_CONFIG],
-      useFactory: (config: PlatekeeperConfig) => dataSourceOptions(config),
-    }),
+    PersistenceModule.forRoot(),
   ],
   providers: [JwtVerifier, SharingWorldService, AuditTrail, readsElasticClientProvider],
   exports: [JwtVerifier, SharingWorldService, AuditTrail, readsElasticClientProvider],

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { JurisdictionStore } from '@platekeeper/persistence';
 import { JurisdictionRule } from '@platekeeper/sharing';
-import { findJurisdiction, noExtraLimits } from './jurisdiction-rows';
+import { noExtraLimits } from './jurisdiction-rows';
 
 @Injectable()
 export class GetJurisdictionUseCase {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly jurisdictions: JurisdictionStore) {}
 
   async execute(state: string): Promise<JurisdictionRule> {
-    return (await findJurisdiction(this.dataSource, state)) ?? noExtraLimits(state);
+    return (await this.jurisdictions.find(state)) ?? noExtraLimits(state);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { CameraStore } from '@platekeeper/persistence';
 import { SharingWorld, reachableOwnerIds } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { previewedSearchRecord } from '../audit/search-record';
@@ -16,7 +16,7 @@ import { SearchPreviewDto } from './search-preview.dto';
 @Injectable()
 export class PreviewSearchUseCase {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly cameras: CameraStore,
     private readonly sharingWorld: SharingWorldService,
     private readonly auditTrail: AuditTrail,
   ) {}
@@ -25,12 +25,7 @@ export class PreviewSearchUseCase {
     const scope = request.scope ?? 'local';
     const decision = this.sharingWorld.decide(world, user.agencyId, request.purpose, scope);
     const reachable = reachableOwnerIds(decision);
-    const counted: Array<{ agency_id: string; cameras: number }> = await this.dataSource.query(
-      `SELECT agency_id, count(*)::int AS cameras FROM cameras
-       WHERE agency_id = ANY($1) AND ($2::text[] IS NULL OR id = ANY($2)) GROUP BY agency_id`,
-      [reachable, request.cameraIds ?? null],
-    );
-    const camerasByOwner = new Map(counted.map((row) => [row.agency_id, row.cameras]));
+    const camerasByOwner = await this.cameras.countByOwner(reachable, request.cameraIds ?? null);
     const agencyIds = request.cameraIds === undefined ? reachable : reachable.filter((ownerId) => camerasByOwner.has(ownerId));
     const cameras = [...camerasByOwner.values()].reduce((sum, count) => sum + count, 0);
     await this.auditTrail.append(previewedSearchRecord(user, request, { searchId: randomUUID(), withheldOwners: decision.withheldOwners }));

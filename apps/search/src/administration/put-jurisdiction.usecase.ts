@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { Database, JurisdictionStore, Transaction } from '@platekeeper/persistence';
 import { JurisdictionRule } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { distinct } from './administration-fields';
-import { changeRecord } from './change-record';
+import { changeRecord } from '../audit/change-record';
 import { PutJurisdictionDto } from './jurisdiction.dto';
-import { findJurisdiction } from './jurisdiction-rows';
 
 /** Replaces a state's rule, which every owner in the state is held to; recorded in the same transaction. */
 @Injectable()
 export class PutJurisdictionUseCase {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: Database,
+    private readonly jurisdictions: JurisdictionStore,
     private readonly auditTrail: AuditTrail,
   ) {}
 
@@ -24,33 +24,23 @@ export class PutJurisdictionUseCase {
       deniedPurposes: distinct(request.deniedPurposes ?? []),
       maxRetentionDays: request.maxRetentionDays ?? null,
     };
-    return this.dataSource.transaction(async (manager) => {
-      const before = await this.write(manager, after);
-      await this.auditTrail.append(changeRecord(user, 'jurisdiction.put', { type: 'jurisdiction', id: state }, before, after), manager);
+    return this.database.transaction(async (tx) => {
+      const before = await this.write(tx, after);
+      await this.auditTrail.append(changeRecord(user, 'jurisdiction.put', { type: 'jurisdiction', id: state }, before, after), tx);
       return after;
     });
   }
 
   /** Writes the rule and answers the one it replaced (null if the state had none). */
-  private async write(manager: EntityManager, after: JurisdictionRule): Promise<JurisdictionRule | null> {
-    const values = [after.state, after.denyOutOfState, after.denyCategories, after.deniedPurposes, after.maxRetentionDays];
+  private async write(tx: Transaction, after: JurisdictionRule): Promise<JurisdictionRule | null> {
     // Two rounds at most: an insert can only lose to a concurrent insert of the same state, which the second round then updates.
     for (let round = 0; round < 2; round++) {
-      const before = await findJurisdiction(manager, after.state, { forUpdate: true });
+      const before = await this.jurisdictions.findForUpdate(tx, after.state);
       if (before !== undefined) {
-        await manager.query(
-          `UPDATE jurisdictions SET deny_out_of_state = $2, deny_categories = $3, denied_purposes = $4, max_retention_days = $5,
-           updated_at = now() WHERE state = $1`,
-          values,
-        );
+        await this.jurisdictions.update(tx, after);
         return before;
       }
-      const inserted = await manager.query(
-        `INSERT INTO jurisdictions (state, deny_out_of_state, deny_categories, denied_purposes, max_retention_days)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (state) DO NOTHING RETURNING state`,
-        values,
-      );
-      if (inserted.length > 0) return null;
+      if (await this.jurisdictions.insert(tx, after)) return null;
     }
     throw new Error(`jurisdiction ${after.state} could not be written`);
   }
