@@ -3,7 +3,7 @@ import { ConfigModule } from '@platekeeper/config';
 import { PersistenceModule } from '@platekeeper/persistence';
 import { AuditTrail } from './audit/audit-trail.service';
 import { JwtVerifier } from './auth/jwt-verifier.service';
-import { readsElasticClientProvider } from './searches/elastic-client.provider';
+import { readsElasticClientProvider } from './elastic-client.provider';
 import { SharingWorldService } from './sharing-world/sharing-world.service';
 
 /** What every feature module of the search service stands on: config, PostgreSQL, Elasticsearch, the live sharing world, the audit trail. */

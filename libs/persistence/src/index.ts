@@ -1,5 +1,3 @@
-export * from './data-source';
-export * from './rows';
 export * from './sql';
 export * from './advisory-locks';
 export * from './database';
@@ -9,3 +7,5 @@ export * from './jurisdiction-store';
 export * from './audit-record-store';
 export * from './registry-snapshots';
 export * from './persistence.module';
+export * from './data-source';
+export * from './rows';

@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { METRICS_CONTENT_TYPE, renderMetrics } from '@platekeeper/metrics';
 import { Database } from '@platekeeper/persistence';
 import { Public } from '../auth/auth.decorators';
-import { READS_ELASTIC_CLIENT } from '../searches/elastic-client.provider';
+import { READS_ELASTIC_CLIENT } from '../elastic-client.provider';
 
 @ApiTags('health')
 @Controller()

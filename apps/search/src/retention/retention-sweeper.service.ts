@@ -6,7 +6,7 @@ import { ADVISORY_LOCKS, Database } from '@platekeeper/persistence';
 import { SharingWorld, effectiveRetentionDays, retentionCutoff } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { ChangeActor, SCHEDULED_ACTOR, changeRecord } from '../audit/change-record';
-import { READS_ELASTIC_CLIENT } from '../searches/elastic-client.provider';
+import { READS_ELASTIC_CLIENT } from '../elastic-client.provider';
 import { SharingWorldService } from '../sharing-world/sharing-world.service';
 
 const DELETE_PAGE = 5_000;

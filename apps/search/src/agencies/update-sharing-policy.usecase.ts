@@ -3,7 +3,7 @@ import { AgencyStore, Database } from '@platekeeper/persistence';
 import { SharingPolicy } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { AuthenticatedUser } from '../auth/authenticated-user';
-import { sentFields } from './administration-fields';
+import { sentFields } from '../validation/administration-fields';
 import { assertAdministers } from '../auth/agency-access';
 import { completeSharingPolicy, requireAgency } from './agency-rows';
 import { changeRecord } from '../audit/change-record';

@@ -4,7 +4,7 @@ import { AgencyProfile } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { DomainError } from '../errors/domain-error';
-import { DEFAULT_RETENTION_DAYS, sentFields } from './administration-fields';
+import { DEFAULT_RETENTION_DAYS, sentFields } from '../validation/administration-fields';
 import { CreateAgencyDto } from './agency.dto';
 import { completeSharingPolicy } from './agency-rows';
 import { changeRecord } from '../audit/change-record';

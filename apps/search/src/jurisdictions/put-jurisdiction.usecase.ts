@@ -3,7 +3,7 @@ import { Database, JurisdictionStore, Transaction } from '@platekeeper/persisten
 import { JurisdictionRule } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { AuthenticatedUser } from '../auth/authenticated-user';
-import { distinct } from './administration-fields';
+import { distinct } from '../validation/administration-fields';
 import { changeRecord } from '../audit/change-record';
 import { PutJurisdictionDto } from './jurisdiction.dto';
 

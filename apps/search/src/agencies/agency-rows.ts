@@ -1,7 +1,7 @@
 import { AgencyProfile, DEFAULT_SHARING_POLICY, SharingPolicy } from '@platekeeper/sharing';
 import { AgencyStore, Transaction } from '@platekeeper/persistence';
 import { DomainError } from '../errors/domain-error';
-import { distinct } from './administration-fields';
+import { distinct } from '../validation/administration-fields';
 
 /** A whole policy from a partial one: lists copied and de-duplicated, so the stored jsonb is always complete. */
 export function completeSharingPolicy(policy: Partial<SharingPolicy>): SharingPolicy {

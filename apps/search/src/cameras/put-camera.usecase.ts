@@ -4,7 +4,7 @@ import { AuditTrail } from '../audit/audit-trail.service';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { DomainError } from '../errors/domain-error';
 import { assertAdministers, isPlatformAdmin } from '../auth/agency-access';
-import { requireAgency } from './agency-rows';
+import { requireAgency } from '../agencies/agency-rows';
 import { PutCameraDto, RegisteredCamera } from './camera.dto';
 import { changeRecord } from '../audit/change-record';
 

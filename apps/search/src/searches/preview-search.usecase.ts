@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CameraStore } from '@platekeeper/persistence';
-import { SharingWorld, reachableOwnerIds } from '@platekeeper/sharing';
+import { reachableOwnerIds } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { previewedSearchRecord } from '../audit/search-record';
-import { AuthenticatedUser } from '../auth/authenticated-user';
-import { SharingWorldService } from '../sharing-world/sharing-world.service';
-import { SearchRequestDto } from '../searches/search-request.dto';
+import { RequestContext } from '../auth/request-context';
+import { SearchRequestDto } from './search-request.dto';
 import { SearchPreviewDto } from './search-preview.dto';
 
 /**
@@ -17,13 +16,12 @@ import { SearchPreviewDto } from './search-preview.dto';
 export class PreviewSearchUseCase {
   constructor(
     private readonly cameras: CameraStore,
-    private readonly sharingWorld: SharingWorldService,
     private readonly auditTrail: AuditTrail,
   ) {}
 
-  async execute(user: AuthenticatedUser, request: SearchRequestDto, world: SharingWorld): Promise<SearchPreviewDto> {
+  async execute({ user, world }: RequestContext, request: SearchRequestDto): Promise<SearchPreviewDto> {
     const scope = request.scope ?? 'local';
-    const decision = this.sharingWorld.decide(world, user.agencyId, request.purpose, scope);
+    const decision = world.decide(user.agencyId, request.purpose, scope);
     const reachable = reachableOwnerIds(decision);
     const camerasByOwner = await this.cameras.countByOwner(reachable, request.cameraIds ?? null);
     const agencyIds = request.cameraIds === undefined ? reachable : reachable.filter((ownerId) => camerasByOwner.has(ownerId));

@@ -3,7 +3,7 @@ import { AgencyStore, Database } from '@platekeeper/persistence';
 import { AgencyProfile } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { AuthenticatedUser } from '../auth/authenticated-user';
-import { sentFields } from './administration-fields';
+import { sentFields } from '../validation/administration-fields';
 import { AGENCY_PATCH_FIELDS, UpdateAgencyDto } from './agency.dto';
 import { requireAgency } from './agency-rows';
 import { changeRecord } from '../audit/change-record';
