@@ -190,3 +190,46 @@ describe('the retention sweep', () => {
     expect(refused.status).toBe(403);
   });
 });
+
+describe('the scheduled retention sweep', () => {
+  const stack = new PlatekeeperTestStack();
+  const shortLived = stack.id('wa-sched-pd');
+  const plate = `SCH${stack.runId.slice(-6).toUpperCase()}`;
+  const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000 - 3_600_000).toISOString();
+  let startedAt: Date;
+
+  beforeAll(async () => {
+    startedAt = new Date();
+    // A sweep every 1.2 s, so the test sees scheduled rounds without anyone asking for one.
+    await stack.start({ env: { RETENTION_SWEEP_MINUTES: '0.02' } });
+    await stack.registerAgency({ id: shortLived, state: 'WA', cameras: [] });
+    await stack.dataSource.query(`UPDATE agencies SET retention_days = 3 WHERE id = $1`, [shortLived]);
+    await stack.indexReads([{
+      readId: randomUUID(), cameraId: `${shortLived}-cam`, agencyId: shortLived, agencyState: 'WA', capturedAt: daysAgo(5), plate,
+      plateFolded: plate, plateRaw: plate, location: { lat: 47.3, lon: -122.2 }, ingestedAt: new Date().toISOString(),
+    }]);
+  });
+
+  afterAll(() => stack.stop());
+
+  it('is recorded in the audit trail like a manual one, with the service as its actor and what it deleted', async () => {
+    const deadline = Date.now() + 60_000;
+    let recorded: Array<{ actor_user_id: string; actor_agency_id: string; payload: any }> = [];
+    while (Date.now() < deadline) {
+      recorded = await stack.dataSource.query(
+        `SELECT actor_user_id, actor_agency_id, payload FROM audit_records
+          WHERE action = 'retention.sweep' AND actor_user_id = '(scheduled)' AND recorded_at >= $1
+            AND (payload->'after'->>'deletedReads')::int >= 1`,
+        [startedAt],
+      );
+      if (recorded.length > 0 && (await stack.countStoredReads(plate)) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(await stack.countStoredReads(plate)).toBe(0);
+    expect(recorded.length).toBeGreaterThanOrEqual(1);
+    expect(recorded[0]).toMatchObject({
+      actor_user_id: '(scheduled)', actor_agency_id: '(system)',
+      payload: { subject: { type: 'reads', id: 'expired' }, before: null, after: { deletedReads: 1 } },
+    });
+  });
+});

@@ -1,15 +1,15 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { DataSource } from 'typeorm';
+import { Database } from '@platekeeper/persistence';
 import { IngestConsumer } from './ingest-consumer.service';
 
 @Controller('health')
 export class HealthController {
-  constructor(private readonly ingestConsumer: IngestConsumer, private readonly dataSource: DataSource) {}
+  constructor(private readonly ingestConsumer: IngestConsumer, private readonly database: Database) {}
 
   @Get()
   async health(@Res() reply: FastifyReply) {
-    const postgres = await this.dataSource.query('SELECT 1').then(() => 'up', () => 'down');
+    const postgres = await this.database.ping();
     const kafka = this.ingestConsumer.health.report();
     const healthy = postgres === 'up' && this.ingestConsumer.health.healthy;
     reply.status(healthy ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { ConfigModule, PLATEKEEPER_CONFIG, PlatekeeperConfig, platekeeperLoggerModule } from '@platekeeper/config';
+import { ConfigModule, platekeeperLoggerModule } from '@platekeeper/config';
 import { MetricsModule } from '@platekeeper/metrics';
-import { dataSourceOptions } from '@platekeeper/persistence';
+import { PersistenceModule } from '@platekeeper/persistence';
 import { CameraRegistry } from './camera-registry.service';
 import { HealthController } from './health.controller';
 import { IngestConsumer } from './ingest-consumer.service';
@@ -12,10 +11,7 @@ import { IngestConsumer } from './ingest-consumer.service';
     ConfigModule,
     MetricsModule,
     platekeeperLoggerModule({ logRequests: false }),
-    TypeOrmModule.forRootAsync({
-      inject: [PLATEKEEPER_CONFIG],
-      useFactory: (config: PlatekeeperConfig) => dataSourceOptions(config),
-    }),
+    PersistenceModule.forRoot(),
   ],
   controllers: [HealthController],
   providers: [CameraRegistry, IngestConsumer],

@@ -1,29 +1,34 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { platekeeperLoggerModule } from '@platekeeper/config';
-import { AdministrationModule } from './administration/administration.module';
+import { AgenciesModule } from './agencies/agencies.module';
 import { AuditQueriesModule } from './audit-queries/audit-queries.module';
 import { AuthGuard } from './auth/auth.guard';
+import { CamerasModule } from './cameras/cameras.module';
 import { HealthController } from './health/health.controller';
+import { JurisdictionsModule } from './jurisdictions/jurisdictions.module';
 import { PlatformModule } from './platform.module';
 import { RetentionModule } from './retention/retention.module';
+import { PreviewSearchUseCase } from './searches/preview-search.usecase';
 import { RefusedSearchFilter } from './searches/refused-search.filter';
 import { searchRateLimitModule } from './searches/search-rate-limit';
 import { SearchReadsUseCase } from './searches/search-reads.usecase';
+import { SearchPreviewController } from './searches/search-preview.controller';
 import { SearchesController } from './searches/searches.controller';
 import { WithheldMatchingReads } from './searches/withheld-matching-reads';
 
 @Module({
   imports: [
-    PlatformModule, searchRateLimitModule, AdministrationModule, AuditQueriesModule, RetentionModule,
+    PlatformModule, searchRateLimitModule, AgenciesModule, CamerasModule, JurisdictionsModule, AuditQueriesModule, RetentionModule,
     platekeeperLoggerModule({ logRequests: true }),
   ],
-  controllers: [HealthController, SearchesController],
+  controllers: [HealthController, SearchesController, SearchPreviewController],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     // Records refusals on search routes, then gives every error the one shape.
     { provide: APP_FILTER, useClass: RefusedSearchFilter },
     SearchReadsUseCase,
+    PreviewSearchUseCase,
     WithheldMatchingReads,
   ],
 })

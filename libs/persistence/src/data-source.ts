@@ -1,6 +1,6 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { PlatekeeperConfig } from '@platekeeper/config';
-import { PERSISTED_ENTITIES } from './entities';
+import { ADVISORY_LOCKS } from './advisory-locks';
 import { InitialSchema1764200000000 } from './migrations/1764200000000-initial-schema';
 import { AuditReturnedOwnerIndex1764300000000 } from './migrations/1764300000000-audit-returned-owner-index';
 import { CameraHistory1764400000000 } from './migrations/1764400000000-camera-history';
@@ -17,7 +17,8 @@ export function dataSourceOptions(config: PlatekeeperConfig): DataSourceOptions 
   return {
     type: 'postgres',
     url: config.DATABASE_URL,
-    entities: PERSISTED_ENTITIES,
+    // No entities: the schema is the migrations', and every query is SQL in this library's stores.
+    entities: [],
     migrations: MIGRATIONS,
     synchronize: false,
     migrationsRun: false,
@@ -31,12 +32,12 @@ export async function migrateDatabase(config: PlatekeeperConfig): Promise<string
   try {
     const lockHolder = dataSource.createQueryRunner();
     await lockHolder.connect();
-    await lockHolder.query('SELECT pg_advisory_lock(727274)');
+    await lockHolder.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.migrations]);
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
       return applied.map((migration) => migration.name);
     } finally {
-      await lockHolder.query('SELECT pg_advisory_unlock(727274)');
+      await lockHolder.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS.migrations]);
       await lockHolder.release();
     }
   } finally {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { AuditRecordStore } from '@platekeeper/persistence';
 import { DomainError } from '../errors/domain-error';
 import { decodeAuditCursor, encodeAuditCursor } from './audited-search-cursor';
 import {
@@ -14,41 +14,15 @@ export interface AuditedSearchesCommand {
   cursor?: string;
 }
 
-/**
- * The agency's side of the search trail, filtered in PostgreSQL: its own users' searches (actor index), and
- * others' searches that returned its reads (`?` on payload->'returnedByOwner') or that a deny rule withheld its
- * matching reads from (`?` on payload->'withheldByOwner'), each key test answered by its expression GIN index.
- * Previews and refusals of others carry neither key, so they never appear.
- */
-const AUDITED_SEARCHES_SQL = `
-  SELECT seq::text AS seq_text, recorded_at, actor_user_id, actor_agency_id, action,
-         payload->'searchId' AS search_id, payload->'purpose' AS purpose, payload->'caseNumber' AS case_number,
-         payload->'reason' AS reason, payload->'scope' AS scope, payload->'criteria' AS criteria,
-         payload->'outcome' AS outcome, payload->'refusal' AS refusal, payload->'total' AS total,
-         payload->'returnedByOwner'->$1::text AS reads_returned,
-         payload->'withheldByOwner'->$1::text AS reads_withheld,
-         (SELECT owner->'reasons'
-            FROM jsonb_array_elements(CASE jsonb_typeof(payload->'withheldOwners') WHEN 'array' THEN payload->'withheldOwners' ELSE '[]'::jsonb END) owner
-           WHERE owner->>'agencyId' = $1::text LIMIT 1) AS withheld_reasons
-    FROM audit_records
-   WHERE kind = 'search'
-     AND recorded_at >= $2::timestamptz AND recorded_at <= $3::timestamptz
-     AND ($4::bigint IS NULL OR seq < $4::bigint)
-     AND (actor_agency_id = $1::text OR payload->'returnedByOwner' ? $1::text OR payload->'withheldByOwner' ? $1::text)
-   ORDER BY audit_records.seq DESC
-   LIMIT $5`;
-
 @Injectable()
 export class ListAuditedSearchesUseCase {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly auditRecords: AuditRecordStore) {}
 
   async execute(command: AuditedSearchesCommand): Promise<AuditedSearchesPageDto> {
     const { from, to } = auditWindow(command.from, command.to);
     const limit = command.limit ?? DEFAULT_AUDIT_PAGE_SIZE;
     const beforeSeq = command.cursor ? decodeAuditCursor(command.cursor) : null;
-    const rows: Array<Record<string, any>> = await this.dataSource.query(AUDITED_SEARCHES_SQL, [
-      command.agencyId, from, to, beforeSeq, limit + 1,
-    ]);
+    const rows = await this.auditRecords.searchesConcerning(command.agencyId, { from, to }, beforeSeq, limit + 1);
     const page = rows.slice(0, limit);
     return {
       agencyId: command.agencyId,

@@ -2,11 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import { DataSource, EntityManager } from 'typeorm';
+import { ADVISORY_LOCKS } from '@platekeeper/persistence';
 import { DomainError } from '../errors/domain-error';
 import { storableRecordValue } from '../validation/text-rules';
 
 export const GENESIS_HASH = '0'.repeat(64);
-const AUDIT_CHAIN_LOCK = 727275;
+const AUDIT_CHAIN_LOCK = ADVISORY_LOCKS.auditChain;
 
 export interface AuditEntry {
   kind: 'search' | 'change';

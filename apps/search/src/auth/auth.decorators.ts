@@ -1,5 +1,4 @@
 import { ExecutionContext, SetMetadata, createParamDecorator } from '@nestjs/common';
-import type { SharingWorld } from '@platekeeper/sharing';
 import { AuthenticatedUser, UserRole } from './authenticated-user';
 
 export const PUBLIC_ROUTE = 'platekeeper:public';
@@ -12,9 +11,4 @@ export const Roles = (...roles: UserRole[]) => SetMetadata(REQUIRED_ROLES, roles
 
 export const CurrentUser = createParamDecorator(
   (_data: unknown, context: ExecutionContext): AuthenticatedUser => context.switchToHttp().getRequest().user,
-);
-
-/** The live sharing world the guard read for this request, so a search asks PostgreSQL for its version once. */
-export const LiveWorld = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): SharingWorld => context.switchToHttp().getRequest().sharingWorld,
 );

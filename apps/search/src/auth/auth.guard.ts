@@ -5,6 +5,7 @@ import { UserRole } from './authenticated-user';
 import { JwtVerifier } from './jwt-verifier.service';
 import { authenticateRequest } from './request-authentication';
 import { SharingWorldService } from '../sharing-world/sharing-world.service';
+import { attachRequestContext } from './request-context';
 import { DomainError } from '../errors/domain-error';
 
 /** No token or a bad one: 401. A valid token without the role, or from an agency that is not active: 403. */
@@ -20,17 +21,19 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest();
-    request.user = await authenticateRequest(request, this.jwtVerifier);
+    // The verdict stays on the request for the rate limit and the refused-search filter, which also run without a context.
+    const user = (request.user = await authenticateRequest(request, this.jwtVerifier));
     const required = this.reflector.getAllAndOverride<UserRole[]>(REQUIRED_ROLES, targets) ?? [];
-    if (required.length > 0 && !required.some((role) => request.user.roles.includes(role))) {
+    if (required.length > 0 && !required.some((role) => user.roles.includes(role))) {
       throw new ForbiddenException(`this action needs the role ${required.join(' or ')}`);
     }
-    // The one read of the live world for this request; the search reuses it (see @LiveWorld).
-    const world = (request.sharingWorld = await this.sharingWorld.current());
-    const agency = world.agencies.get(request.user.agencyId);
-    if (agency?.status !== 'active' && !request.user.roles.includes('platform_admin')) {
-      throw new DomainError('AUTH.AGENCY_NOT_ACTIVE', `agency ${request.user.agencyId} is not active`);
+    // The one read of the live world for this request; handlers take it from the context (@InRequest).
+    const world = await this.sharingWorld.current();
+    const agency = world.agencies.get(user.agencyId);
+    if (agency?.status !== 'active' && !user.roles.includes('platform_admin')) {
+      throw new DomainError('AUTH.AGENCY_NOT_ACTIVE', `agency ${user.agencyId} is not active`);
     }
+    attachRequestContext(request, { user, agency, world });
     return true;
   }
 }

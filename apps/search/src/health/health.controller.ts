@@ -2,15 +2,15 @@ import { Controller, Get, Header, HttpStatus, Inject, Res } from '@nestjs/common
 import { ApiTags } from '@nestjs/swagger';
 import { Client } from '@elastic/elasticsearch';
 import type { FastifyReply } from 'fastify';
-import { DataSource } from 'typeorm';
 import { METRICS_CONTENT_TYPE, renderMetrics } from '@platekeeper/metrics';
+import { Database } from '@platekeeper/persistence';
 import { Public } from '../auth/auth.decorators';
-import { READS_ELASTIC_CLIENT } from '../searches/elastic-client.provider';
+import { READS_ELASTIC_CLIENT } from '../elastic-client.provider';
 
 @ApiTags('health')
 @Controller()
 export class HealthController {
-  constructor(private readonly dataSource: DataSource, @Inject(READS_ELASTIC_CLIENT) private readonly elastic: Client) {}
+  constructor(private readonly database: Database, @Inject(READS_ELASTIC_CLIENT) private readonly elastic: Client) {}
 
   @Get('metrics')
   @Public()
@@ -23,7 +23,7 @@ export class HealthController {
   @Public()
   async health(@Res() reply: FastifyReply) {
     const [postgres, elasticsearch] = await Promise.all([
-      this.dataSource.query('SELECT 1').then(() => 'up', () => 'down'),
+      this.database.ping(),
       this.elastic.cluster.health({ timeout: '2s' }).then((cluster) => cluster.status, () => 'down'),
     ]);
     const healthy = postgres === 'up' && elasticsearch !== 'down' && elasticsearch !== 'red';

@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Client } from '@elastic/elasticsearch';
-import { DataSource } from 'typeorm';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { readsIndexMonth, readsIndexPattern } from '@platekeeper/elastic';
+import { ADVISORY_LOCKS, Database } from '@platekeeper/persistence';
 import { SharingWorld, effectiveRetentionDays, retentionCutoff } from '@platekeeper/sharing';
-import { READS_ELASTIC_CLIENT } from '../searches/elastic-client.provider';
+import { AuditTrail } from '../audit/audit-trail.service';
+import { ChangeActor, SCHEDULED_ACTOR, changeRecord } from '../audit/change-record';
+import { READS_ELASTIC_CLIENT } from '../elastic-client.provider';
 import { SharingWorldService } from '../sharing-world/sharing-world.service';
 
-const SWEEP_LOCK = 727276;
 const DELETE_PAGE = 5_000;
 
 export interface SweepOutcome {
@@ -29,13 +30,14 @@ export class RetentionSweeper implements OnApplicationBootstrap, OnApplicationSh
     @Inject(PLATEKEEPER_CONFIG) private readonly config: PlatekeeperConfig,
     @Inject(READS_ELASTIC_CLIENT) private readonly elastic: Client,
     private readonly sharingWorld: SharingWorldService,
-    private readonly dataSource: DataSource,
+    private readonly database: Database,
+    private readonly auditTrail: AuditTrail,
   ) {}
 
   onApplicationBootstrap(): void {
     if (this.config.RETENTION_SWEEP_MINUTES <= 0) return;
     this.timer = setInterval(() => {
-      this.sweep(new Date()).catch((error: Error) => this.logger.error(`retention sweep failed: ${error.message}`));
+      this.sweep(new Date(), SCHEDULED_ACTOR, { recordSkipped: false }).catch((error: Error) => this.logger.error(`retention sweep failed: ${error.message}`));
     }, this.config.RETENTION_SWEEP_MINUTES * 60_000);
     this.timer.unref();
   }
@@ -44,27 +46,29 @@ export class RetentionSweeper implements OnApplicationBootstrap, OnApplicationSh
     if (this.timer) clearInterval(this.timer);
   }
 
+  /**
+   * One sweep, recorded with its outcome as a `retention.sweep` change by `actor` (the user who asked, or
+   * SCHEDULED_ACTOR). A skipped scheduled round is not recorded: the instance that swept records its round.
+   */
+  async sweep(now: Date, actor: ChangeActor, options: { recordSkipped: boolean } = { recordSkipped: true }): Promise<SweepOutcome | { skipped: true }> {
+    const outcome = await this.sweepOnce(now);
+    if ('skipped' in outcome && !options.recordSkipped) return outcome;
+    await this.auditTrail.append(changeRecord(actor, 'retention.sweep', { type: 'reads', id: 'expired' }, null, outcome));
+    return outcome;
+  }
+
   /** One instance sweeps at a time (advisory lock); the others skip this round. */
-  async sweep(now: Date): Promise<SweepOutcome | { skipped: true }> {
-    const lockHolder = this.dataSource.createQueryRunner();
-    await lockHolder.connect();
-    try {
-      const [{ locked }] = await lockHolder.query('SELECT pg_try_advisory_lock($1) AS locked', [SWEEP_LOCK]);
-      if (!locked) return { skipped: true };
-      try {
-        const world = await this.sharingWorld.current();
-        const deletedIndices = await this.deleteExpiredIndices(world, now);
-        const deletedReads = await this.deleteExpiredReads(world, now);
-        if (deletedIndices.length > 0 || deletedReads > 0) {
-          this.logger.log(`retention: deleted ${deletedIndices.length} indices and ${deletedReads} reads`);
-        }
-        return { deletedIndices, deletedReads };
-      } finally {
-        await lockHolder.query('SELECT pg_advisory_unlock($1)', [SWEEP_LOCK]);
+  private async sweepOnce(now: Date): Promise<SweepOutcome | { skipped: true }> {
+    const swept = await this.database.ifLockFree(ADVISORY_LOCKS.retentionSweep, async () => {
+      const world = await this.sharingWorld.current();
+      const deletedIndices = await this.deleteExpiredIndices(world, now);
+      const deletedReads = await this.deleteExpiredReads(world, now);
+      if (deletedIndices.length > 0 || deletedReads > 0) {
+        this.logger.log(`retention: deleted ${deletedIndices.length} indices and ${deletedReads} reads`);
       }
-    } finally {
-      await lockHolder.release();
-    }
+      return { deletedIndices, deletedReads };
+    });
+    return swept.locked ? swept.value : { skipped: true };
   }
 
   private retentionByOwner(world: SharingWorld): Map<string, number> {

@@ -11,7 +11,7 @@ import { AuditTrail } from '../audit/audit-trail.service';
 import { answeredSearchRecord } from '../audit/search-record';
 import { DomainError } from '../errors/domain-error';
 import { SharingWorldService } from '../sharing-world/sharing-world.service';
-import { READS_ELASTIC_CLIENT } from './elastic-client.provider';
+import { READS_ELASTIC_CLIENT } from '../elastic-client.provider';
 import { buildReadsQuery } from './reads-query';
 import { decodeCursor, encodeCursor } from './search-cursor';
 import { searchFailure } from './search-failure';

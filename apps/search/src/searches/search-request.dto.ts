@@ -5,7 +5,7 @@ import {
   IsString, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested,
 } from 'class-validator';
 import { SEARCH_PURPOSES, SEARCH_SCOPES, SearchPurpose, SearchScope } from '@platekeeper/sharing';
-import { OptionalNotNull } from '../administration/administration-fields';
+import { OptionalNotNull } from '../validation/administration-fields';
 import { IsNotBlank, IsTimestamp, MinTrimmedLength } from '../validation/text-rules';
 import {
   IsBoundingBox, IsSpecificEnoughPlate, MIN_PARTIAL_PLATE_CHARACTERS, NamesAtLeastOneOf, NamesExactlyOneOf,

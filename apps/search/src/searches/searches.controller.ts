@@ -1,8 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, LiveWorld, Roles } from '../auth/auth.decorators';
-import type { SharingWorld } from '@platekeeper/sharing';
-import { AuthenticatedUser } from '../auth/authenticated-user';
+import { Roles } from '../auth/auth.decorators';
+import { InRequest, RequestContext } from '../auth/request-context';
 import { RecordedSearch } from './refused-search.filter';
 import { SearchRateLimitGuard } from './search-rate-limit';
 import { SearchReadsUseCase } from './search-reads.usecase';
@@ -21,7 +20,7 @@ export class SearchesController {
   @Roles('investigator')
   @ApiOperation({ summary: 'Search plate reads the caller may see; the search is recorded before it answers' })
   @ApiOkResponse({ type: SearchResponseDto })
-  search(@CurrentUser() user: AuthenticatedUser, @Body() request: SearchRequestDto, @LiveWorld() world: SharingWorld): Promise<SearchResponseDto> {
-    return this.searchReads.execute(user, request, world);
+  search(@InRequest() context: RequestContext, @Body() request: SearchRequestDto): Promise<SearchResponseDto> {
+    return this.searchReads.execute(context.user, request, context.world);
   }
 }

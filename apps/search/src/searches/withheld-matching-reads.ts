@@ -4,7 +4,7 @@ import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { readsIndexPattern } from '@platekeeper/elastic';
 import { SharingWorld, VisibilityDecision, buildWithheldReadsFilter } from '@platekeeper/sharing';
 import { DomainError } from '../errors/domain-error';
-import { READS_ELASTIC_CLIENT } from './elastic-client.provider';
+import { READS_ELASTIC_CLIENT } from '../elastic-client.provider';
 import { buildReadsQuery } from './reads-query';
 import { SearchRequestDto } from './search-request.dto';
 

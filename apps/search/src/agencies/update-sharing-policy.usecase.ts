@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { AgencyStore, Database } from '@platekeeper/persistence';
 import { SharingPolicy } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { AuthenticatedUser } from '../auth/authenticated-user';
-import { sentFields } from './administration-fields';
+import { sentFields } from '../validation/administration-fields';
 import { assertAdministers } from '../auth/agency-access';
 import { completeSharingPolicy, requireAgency } from './agency-rows';
-import { changeRecord } from './change-record';
+import { changeRecord } from '../audit/change-record';
 import { SHARING_POLICY_FIELDS, SharingPolicyPatchDto } from './sharing-policy.dto';
 
 /**
@@ -16,17 +16,18 @@ import { SHARING_POLICY_FIELDS, SharingPolicyPatchDto } from './sharing-policy.d
 @Injectable()
 export class UpdateSharingPolicyUseCase {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: Database,
+    private readonly agencies: AgencyStore,
     private readonly auditTrail: AuditTrail,
   ) {}
 
   async execute(user: AuthenticatedUser, agencyId: string, patch: SharingPolicyPatchDto): Promise<SharingPolicy> {
     assertAdministers(user, agencyId);
-    return this.dataSource.transaction(async (manager) => {
-      const before = (await requireAgency(manager, agencyId, { forUpdate: true })).sharing;
+    return this.database.transaction(async (tx) => {
+      const before = (await requireAgency(this.agencies, agencyId, { tx, forUpdate: true })).sharing;
       const after = completeSharingPolicy({ ...before, ...sentFields(patch, SHARING_POLICY_FIELDS) });
-      await manager.query(`UPDATE agencies SET sharing = $2, updated_at = now() WHERE id = $1`, [agencyId, after]);
-      await this.auditTrail.append(changeRecord(user, 'sharing.update', { type: 'agency', id: agencyId }, before, after), manager);
+      await this.agencies.updateSharing(tx, agencyId, after);
+      await this.auditTrail.append(changeRecord(user, 'sharing.update', { type: 'agency', id: agencyId }, before, after), tx);
       return after;
     });
   }

@@ -1,20 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { AgencyStore, Database } from '@platekeeper/persistence';
 import { AgencyProfile } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { DomainError } from '../errors/domain-error';
-import { DEFAULT_RETENTION_DAYS, sentFields } from './administration-fields';
+import { DEFAULT_RETENTION_DAYS, sentFields } from '../validation/administration-fields';
 import { CreateAgencyDto } from './agency.dto';
 import { completeSharingPolicy } from './agency-rows';
-import { changeRecord } from './change-record';
+import { changeRecord } from '../audit/change-record';
 import { SHARING_POLICY_FIELDS } from './sharing-policy.dto';
 
 /** Registers an agency; it and its audit record commit together or not at all. */
 @Injectable()
 export class CreateAgencyUseCase {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: Database,
+    private readonly agencies: AgencyStore,
     private readonly auditTrail: AuditTrail,
   ) {}
 
@@ -28,14 +29,9 @@ export class CreateAgencyUseCase {
       retentionDays: request.retentionDays ?? DEFAULT_RETENTION_DAYS,
       sharing: completeSharingPolicy(request.sharing ? sentFields(request.sharing, SHARING_POLICY_FIELDS) : {}),
     };
-    return this.dataSource.transaction(async (manager) => {
-      const inserted = await manager.query(
-        `INSERT INTO agencies (id, name, state, category, status, retention_days, sharing)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [agency.id, agency.name, agency.state, agency.category, agency.status, agency.retentionDays, agency.sharing],
-      );
-      if (inserted.length === 0) throw new DomainError('AGENCY.ALREADY_EXISTS', `agency ${agency.id} already exists`);
-      await this.auditTrail.append(changeRecord(user, 'agency.create', { type: 'agency', id: agency.id }, null, agency), manager);
+    return this.database.transaction(async (tx) => {
+      if (!(await this.agencies.insert(tx, agency))) throw new DomainError('AGENCY.ALREADY_EXISTS', `agency ${agency.id} already exists`);
+      await this.auditTrail.append(changeRecord(user, 'agency.create', { type: 'agency', id: agency.id }, null, agency), tx);
       return agency;
     });
   }

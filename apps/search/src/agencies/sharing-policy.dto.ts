@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, Matches } from 'class-validator';
 import { AGENCY_CATEGORIES, AgencyCategory, SEARCH_PURPOSES, SearchPurpose, SharingPolicy } from '@platekeeper/sharing';
-import { AGENCY_ID_PATTERN, MAX_POLICY_LIST_SIZE, OptionalNotNull } from './administration-fields';
+import { AGENCY_ID_PATTERN, MAX_POLICY_LIST_SIZE, OptionalNotNull } from '../validation/administration-fields';
 
 export const SHARING_POLICY_FIELDS = [
   'statewide',

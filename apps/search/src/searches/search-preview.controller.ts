@@ -1,11 +1,10 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, LiveWorld, Roles } from '../auth/auth.decorators';
-import type { SharingWorld } from '@platekeeper/sharing';
-import { AuthenticatedUser } from '../auth/authenticated-user';
-import { RecordedSearch } from '../searches/refused-search.filter';
-import { SearchRateLimitGuard } from '../searches/search-rate-limit';
-import { SearchRequestDto } from '../searches/search-request.dto';
+import { Roles } from '../auth/auth.decorators';
+import { InRequest, RequestContext } from '../auth/request-context';
+import { RecordedSearch } from './refused-search.filter';
+import { SearchRateLimitGuard } from './search-rate-limit';
+import { SearchRequestDto } from './search-request.dto';
 import { PreviewSearchUseCase } from './preview-search.usecase';
 import { SearchPreviewDto } from './search-preview.dto';
 
@@ -22,7 +21,7 @@ export class SearchPreviewController {
   @Roles('investigator')
   @ApiOperation({ summary: 'How many agencies and cameras a search would reach, without reading any read; recorded like a search' })
   @ApiOkResponse({ type: SearchPreviewDto })
-  preview(@CurrentUser() user: AuthenticatedUser, @Body() request: SearchRequestDto, @LiveWorld() world: SharingWorld): Promise<SearchPreviewDto> {
-    return this.previewSearch.execute(user, request, world);
+  preview(@InRequest() context: RequestContext, @Body() request: SearchRequestDto): Promise<SearchPreviewDto> {
+    return this.previewSearch.execute(context, request);
   }
 }

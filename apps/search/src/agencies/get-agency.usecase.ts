@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { AgencyStore } from '@platekeeper/persistence';
 import { AgencyProfile } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { assertAdministers } from '../auth/agency-access';
@@ -7,10 +7,10 @@ import { requireAgency } from './agency-rows';
 
 @Injectable()
 export class GetAgencyUseCase {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly agencies: AgencyStore) {}
 
   async execute(user: AuthenticatedUser, agencyId: string): Promise<AgencyProfile> {
     assertAdministers(user, agencyId);
-    return requireAgency(this.dataSource, agencyId);
+    return requireAgency(this.agencies, agencyId);
   }
 }

@@ -4,7 +4,7 @@ import { IsIn, IsInt, IsObject, IsString, Matches, Max, MaxLength, Min, Validate
 import { AGENCY_CATEGORIES, AGENCY_STATUSES, AgencyCategory, AgencyProfile, AgencyStatus } from '@platekeeper/sharing';
 import {
   AGENCY_ID_PATTERN, DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, OptionalNotNull, STATE_CODE_PATTERN,
-} from './administration-fields';
+} from '../validation/administration-fields';
 import { IsNotBlank } from '../validation/text-rules';
 import { SharingPolicyDto, SharingPolicyPatchDto } from './sharing-policy.dto';
 

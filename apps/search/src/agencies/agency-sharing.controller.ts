@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { AuthenticatedUser } from '../auth/authenticated-user';
-import { requireSomeField } from './administration-fields';
+import { requireSomeField } from '../validation/administration-fields';
 import { GetSharingPolicyUseCase } from './get-sharing-policy.usecase';
 import { SHARING_POLICY_FIELDS, SharingPolicyDto, SharingPolicyPatchDto } from './sharing-policy.dto';
 import { UpdateSharingPolicyUseCase } from './update-sharing-policy.usecase';

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { SharingWorld, reachableOwnerIds } from '@platekeeper/sharing';
+import { CameraStore } from '@platekeeper/persistence';
+import { reachableOwnerIds } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { previewedSearchRecord } from '../audit/search-record';
-import { AuthenticatedUser } from '../auth/authenticated-user';
-import { SharingWorldService } from '../sharing-world/sharing-world.service';
-import { SearchRequestDto } from '../searches/search-request.dto';
+import { RequestContext } from '../auth/request-context';
+import { SearchRequestDto } from './search-request.dto';
 import { SearchPreviewDto } from './search-preview.dto';
 
 /**
@@ -16,21 +15,15 @@ import { SearchPreviewDto } from './search-preview.dto';
 @Injectable()
 export class PreviewSearchUseCase {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly sharingWorld: SharingWorldService,
+    private readonly cameras: CameraStore,
     private readonly auditTrail: AuditTrail,
   ) {}
 
-  async execute(user: AuthenticatedUser, request: SearchRequestDto, world: SharingWorld): Promise<SearchPreviewDto> {
+  async execute({ user, world }: RequestContext, request: SearchRequestDto): Promise<SearchPreviewDto> {
     const scope = request.scope ?? 'local';
-    const decision = this.sharingWorld.decide(world, user.agencyId, request.purpose, scope);
+    const decision = world.decide(user.agencyId, request.purpose, scope);
     const reachable = reachableOwnerIds(decision);
-    const counted: Array<{ agency_id: string; cameras: number }> = await this.dataSource.query(
-      `SELECT agency_id, count(*)::int AS cameras FROM cameras
-       WHERE agency_id = ANY($1) AND ($2::text[] IS NULL OR id = ANY($2)) GROUP BY agency_id`,
-      [reachable, request.cameraIds ?? null],
-    );
-    const camerasByOwner = new Map(counted.map((row) => [row.agency_id, row.cameras]));
+    const camerasByOwner = await this.cameras.countByOwner(reachable, request.cameraIds ?? null);
     const agencyIds = request.cameraIds === undefined ? reachable : reachable.filter((ownerId) => camerasByOwner.has(ownerId));
     const cameras = [...camerasByOwner.values()].reduce((sum, count) => sum + count, 0);
     await this.auditTrail.append(previewedSearchRecord(user, request, { searchId: randomUUID(), withheldOwners: decision.withheldOwners }));

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { AGENCY_CATEGORIES, AgencyCategory, JurisdictionRule, SEARCH_PURPOSES, SearchPurpose } from '@platekeeper/sharing';
-import { MAX_POLICY_LIST_SIZE, MAX_RETENTION_DAYS, OptionalNotNull, STATE_CODE_PATTERN } from './administration-fields';
+import { MAX_POLICY_LIST_SIZE, MAX_RETENTION_DAYS, OptionalNotNull, STATE_CODE_PATTERN } from '../validation/administration-fields';
 
 export class StatePathDto {
   @ApiProperty({ pattern: STATE_CODE_PATTERN.source, example: 'WA' })

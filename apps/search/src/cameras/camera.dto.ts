@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsLatitude, IsLongitude, IsNumber, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { AGENCY_ID_PATTERN } from './administration-fields';
+import { AGENCY_ID_PATTERN } from '../validation/administration-fields';
 import { IsNotBlank } from '../validation/text-rules';
 
 export interface RegisteredCamera {

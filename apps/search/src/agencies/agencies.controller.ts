@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { AuthenticatedUser } from '../auth/authenticated-user';
-import { requireSomeField } from './administration-fields';
+import { requireSomeField } from '../validation/administration-fields';
 import { AGENCY_PATCH_FIELDS, AgencyDto, CreateAgencyDto, UpdateAgencyDto } from './agency.dto';
 import { CreateAgencyUseCase } from './create-agency.usecase';
 import { EffectiveAccessDto } from './effective-access.dto';

@@ -1,0 +1,13 @@
+/**
+ * Every PostgreSQL advisory lock id the services take, in one place so no two concerns share one by accident.
+ * - migrations: one process migrates at a time (session lock, `migrateDatabase`).
+ * - auditChain: appends serialise, so each record links to the one truly before it (transaction lock, AuditTrail).
+ * - retentionSweep: one instance sweeps at a time; the others skip the round (session try-lock, `Database.ifLockFree`).
+ */
+export const ADVISORY_LOCKS = {
+  migrations: 727274,
+  auditChain: 727275,
+  retentionSweep: 727276,
+} as const;
+
+export type AdvisoryLockId = (typeof ADVISORY_LOCKS)[keyof typeof ADVISORY_LOCKS];

@@ -1,0 +1,88 @@
+import { DataSource } from 'typeorm';
+
+/**
+ * The agency's side of the search trail, filtered in PostgreSQL: its own users' searches (actor index), and
+ * others' searches that returned its reads (`?` on payload->'returnedByOwner') or that a deny rule withheld its
+ * matching reads from (`?` on payload->'withheldByOwner'), each key test answered by its expression GIN index.
+ * Previews and refusals of others carry neither key, so they never appear.
+ */
+const AUDITED_SEARCHES_SQL = `
+  SELECT seq::text AS seq_text, recorded_at, actor_user_id, actor_agency_id, action,
+         payload->'searchId' AS search_id, payload->'purpose' AS purpose, payload->'caseNumber' AS case_number,
+         payload->'reason' AS reason, payload->'scope' AS scope, payload->'criteria' AS criteria,
+         payload->'outcome' AS outcome, payload->'refusal' AS refusal, payload->'total' AS total,
+         payload->'returnedByOwner'->$1::text AS reads_returned,
+         payload->'withheldByOwner'->$1::text AS reads_withheld,
+         (SELECT owner->'reasons'
+            FROM jsonb_array_elements(CASE jsonb_typeof(payload->'withheldOwners') WHEN 'array' THEN payload->'withheldOwners' ELSE '[]'::jsonb END) owner
+           WHERE owner->>'agencyId' = $1::text LIMIT 1) AS withheld_reasons
+    FROM audit_records
+   WHERE kind = 'search'
+     AND recorded_at >= $2::timestamptz AND recorded_at <= $3::timestamptz
+     AND ($4::bigint IS NULL OR seq < $4::bigint)
+     AND (actor_agency_id = $1::text OR payload->'returnedByOwner' ? $1::text OR payload->'withheldByOwner' ? $1::text)
+   ORDER BY audit_records.seq DESC
+   LIMIT $5`;
+
+/**
+ * Per other agency, over one UTC month of answered searches (`search.reads`; previews and refusals touch no
+ * read): searches and reads that returned the reviewed agency's data, their purposes, and the attempts its
+ * deny rules withheld its matching reads from (`withheldByOwner`: an attempt counts only where the agency held
+ * reads matching the criteria). One pass in PostgreSQL over the month's related records.
+ */
+const USAGE_REPORT_SQL = `
+  WITH related AS (
+    SELECT seq, actor_agency_id, payload
+      FROM audit_records
+     WHERE kind = 'search' AND action = 'search.reads'
+       AND recorded_at >= $2::timestamptz AND recorded_at < $3::timestamptz
+       AND actor_agency_id <> $1::text
+       AND (payload->'returnedByOwner' ? $1::text OR payload->'withheldByOwner' ? $1::text)
+  ),
+  returned AS (
+    SELECT actor_agency_id AS searcher,
+           count(*)::int AS searches,
+           sum((payload->'returnedByOwner'->>$1::text)::bigint)::bigint AS reads,
+           array_agg(DISTINCT payload->>'purpose' ORDER BY payload->>'purpose') FILTER (WHERE payload->>'purpose' IS NOT NULL) AS purposes
+      FROM related
+     WHERE payload->'returnedByOwner' ? $1::text
+     GROUP BY actor_agency_id
+  ),
+  withheld AS (
+    SELECT related.actor_agency_id AS searcher,
+           count(DISTINCT related.seq)::int AS attempts,
+           array_agg(DISTINCT deny.reason ORDER BY deny.reason) FILTER (WHERE deny.reason IS NOT NULL) AS reasons
+      FROM related
+     CROSS JOIN LATERAL jsonb_array_elements(related.payload->'withheldOwners') AS owner
+      LEFT JOIN LATERAL jsonb_array_elements_text(owner->'reasons') AS deny(reason) ON true
+     WHERE related.payload->'withheldByOwner' ? $1::text AND owner->>'agencyId' = $1::text
+     GROUP BY related.actor_agency_id
+  )
+  SELECT COALESCE(returned.searcher, withheld.searcher) AS searcher,
+         COALESCE(returned.searches, 0) AS searches,
+         COALESCE(returned.reads, 0)::text AS reads,
+         COALESCE(returned.purposes, '{}') AS purposes,
+         COALESCE(withheld.attempts, 0) AS attempts,
+         COALESCE(withheld.reasons, '{}') AS reasons
+    FROM returned FULL JOIN withheld ON withheld.searcher = returned.searcher
+   ORDER BY COALESCE(returned.searcher, withheld.searcher) COLLATE "C"`;
+
+/**
+ * Reading the `audit_records` table for an agency's review. Appending and verifying the chain stay in the search
+ * app's AuditTrail for now (its append is being reworked); the lock id it takes is ADVISORY_LOCKS.auditChain.
+ */
+export class AuditRecordStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** One page of search records concerning `agencyId` in [from, to], newest first, below `beforeSeq` when given. */
+  searchesConcerning(
+    agencyId: string, window: { from: Date; to: Date }, beforeSeq: string | null, limit: number,
+  ): Promise<Array<Record<string, any>>> {
+    return this.dataSource.query(AUDITED_SEARCHES_SQL, [agencyId, window.from, window.to, beforeSeq, limit]);
+  }
+
+  /** One row per other agency whose answered searches in [start, end) returned or were denied `agencyId`'s reads. */
+  usageByOthers(agencyId: string, start: Date, end: Date): Promise<Array<Record<string, any>>> {
+    return this.dataSource.query(USAGE_REPORT_SQL, [agencyId, start, end]);
+  }
+}
