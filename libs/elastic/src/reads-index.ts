@@ -1,5 +1,6 @@
 import { Client } from '@elastic/elasticsearch';
 import { PlatekeeperConfig } from '@platekeeper/config';
+import { EnrichedRead, ReadVehicle } from '@platekeeper/contract';
 
 export function createElasticClient(config: PlatekeeperConfig): Client {
   return new Client({ node: config.ELASTICSEARCH_URL, maxRetries: 3, requestTimeout: 30_000 });
@@ -39,6 +40,36 @@ export function readsIndexMonth(prefix: string, indexName: string): { start: Dat
 const caseInsensitiveKeyword = { type: 'keyword', normalizer: 'lowercase' } as const;
 
 /**
+ * How each field of the read document (`EnrichedRead`, libs/contract) is stored: exactly its fields, checked by the
+ * compiler, so a field added to the document cannot be forgotten here (the strict mapping would reject it).
+ */
+export const READ_DOCUMENT_MAPPING = {
+  readId: { type: 'keyword' },
+  cameraId: { type: 'keyword' },
+  agencyId: { type: 'keyword' },
+  agencyState: { type: 'keyword' },
+  capturedAt: { type: 'date' },
+  ingestedAt: { type: 'date' },
+  plate: { type: 'keyword' },
+  plateFolded: { type: 'keyword' },
+  plateRaw: { type: 'keyword', index: false },
+  plateRegion: caseInsensitiveKeyword,
+  confidence: { type: 'float' },
+  vehicle: {
+    properties: {
+      make: caseInsensitiveKeyword,
+      model: caseInsensitiveKeyword,
+      color: caseInsensitiveKeyword,
+      type: caseInsensitiveKeyword,
+    } satisfies Record<keyof ReadVehicle, FieldMapping>,
+  },
+  location: { type: 'geo_point' },
+  imageRef: { type: 'keyword', index: false },
+} as const satisfies Record<keyof EnrichedRead, FieldMapping>;
+
+type FieldMapping = { type: string; index?: boolean; normalizer?: string } | { properties: Record<string, FieldMapping> };
+
+/**
  * Explicit mappings, strict so a malformed document is rejected rather than silently mapped.
  * `plate` (normalised) serves exact and wildcard/substring matching, `plateFolded` OCR-fuzzy matching.
  */
@@ -54,29 +85,7 @@ export function readsIndexTemplate(prefix: string) {
       },
       mappings: {
         dynamic: 'strict',
-        properties: {
-          readId: { type: 'keyword' },
-          cameraId: { type: 'keyword' },
-          agencyId: { type: 'keyword' },
-          agencyState: { type: 'keyword' },
-          capturedAt: { type: 'date' },
-          ingestedAt: { type: 'date' },
-          plate: { type: 'keyword' },
-          plateFolded: { type: 'keyword' },
-          plateRaw: { type: 'keyword', index: false },
-          plateRegion: caseInsensitiveKeyword,
-          confidence: { type: 'float' },
-          vehicle: {
-            properties: {
-              make: caseInsensitiveKeyword,
-              model: caseInsensitiveKeyword,
-              color: caseInsensitiveKeyword,
-              type: caseInsensitiveKeyword,
-            },
-          },
-          location: { type: 'geo_point' },
-          imageRef: { type: 'keyword', index: false },
-        },
+        properties: READ_DOCUMENT_MAPPING,
       },
     },
   } as const;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Client, errors as elasticErrors } from '@elastic/elasticsearch';
 import { randomUUID } from 'node:crypto';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
-import { EnrichedRead } from '@platekeeper/contract';
+import { SEARCHED_READ_FIELDS, SearchedRead, toSearchedRead } from '@platekeeper/contract';
 import { readsIndexPattern } from '@platekeeper/elastic';
 import { searchMetrics } from '@platekeeper/metrics';
 import { SharingWorld, buildVisibilityFilter } from '@platekeeper/sharing';
@@ -45,7 +45,7 @@ export class SearchReadsUseCase {
     const searchAfter = request.cursor ? decodeCursor(request.cursor, query.sort) : undefined;
     const timeoutMs = this.config.SEARCH_TIMEOUT_MS;
     const searching = this.elastic
-      .search<EnrichedRead>(
+      .search<SearchedRead>(
         {
           index: readsIndexPattern(this.config.READS_INDEX_PREFIX),
           ignore_unavailable: true,
@@ -55,7 +55,7 @@ export class SearchReadsUseCase {
           timeout: `${timeoutMs}ms`,
           ...query,
           ...(searchAfter && { search_after: searchAfter }),
-          _source: ['readId', 'capturedAt', 'plate', 'plateRegion', 'confidence', 'vehicle', 'location', 'cameraId', 'agencyId'],
+          _source: SEARCHED_READ_FIELDS,
         } as never,
         // Elasticsearch's own timeout stops shard work; this one bounds the wait if it does not answer at all. No retries: a slow search is not sent twice.
         { requestTimeout: timeoutMs + SEARCH_TRANSPORT_GRACE_MS, maxRetries: 0 },
@@ -69,7 +69,7 @@ export class SearchReadsUseCase {
     // Partial results would silently under-report what the investigator's search matched.
     if ((response._shards?.failed ?? 0) > 0) throw this.engineFailure(new Error(`shard failures: ${JSON.stringify(response._shards.failures)}`), timeoutMs);
     const hits = response.hits.hits;
-    const items = hits.map((hit) => toSearchedRead(hit._source as EnrichedRead));
+    const items = hits.map((hit): SearchedReadDto => toSearchedRead(hit._source!));
     const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
     const lastSort = hits.length === limit ? hits[hits.length - 1].sort : undefined;
     const returnedByOwner: Record<string, number> = {};
@@ -86,18 +86,4 @@ export class SearchReadsUseCase {
     this.logger.error(`search failed in Elasticsearch: ${error instanceof Error ? error.message : String(error)}`);
     return searchFailure(error, timeoutMs);
   }
-}
-
-function toSearchedRead(read: EnrichedRead): SearchedReadDto {
-  return {
-    readId: read.readId,
-    capturedAt: read.capturedAt,
-    plate: read.plate,
-    plateRegion: read.plateRegion,
-    confidence: read.confidence,
-    vehicle: read.vehicle,
-    location: read.location,
-    cameraId: read.cameraId,
-    agencyId: read.agencyId,
-  };
 }

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsLatitude, IsLongitude, IsNumber, IsObject, IsOptional, IsPositive,
   IsString, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested,
 } from 'class-validator';
+import { SearchedRead } from '@platekeeper/contract';
 import { SEARCH_PURPOSES, SEARCH_SCOPES, SearchPurpose, SearchScope } from '@platekeeper/sharing';
 import { OptionalNotNull } from '../validation/administration-fields';
 import { IsNotBlank, IsTimestamp, MinTrimmedLength } from '../validation/text-rules';
@@ -94,7 +95,8 @@ export class SearchRequestDto {
   cursor?: string;
 }
 
-export class SearchedReadDto {
+/** `SearchedRead` (libs/contract `SEARCH_RETURNS`) with its OpenAPI description; the check below keeps the two equal. */
+export class SearchedReadDto implements SearchedRead {
   @ApiProperty() readId: string;
   @ApiProperty() capturedAt: string;
   @ApiProperty() plate: string;
@@ -105,6 +107,10 @@ export class SearchedReadDto {
   @ApiProperty() cameraId: string;
   @ApiProperty() agencyId: string;
 }
+// Fails to compile when searches return a field this response does not describe, or the reverse.
+const searchedReadDtoDescribesEveryField: SameKeys<SearchedReadDto, SearchedRead> = true;
+void searchedReadDtoDescribesEveryField;
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
 
 export class SearchResponseDto {
   @ApiProperty() searchId: string;

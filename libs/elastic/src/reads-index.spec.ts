@@ -1,0 +1,44 @@
+import { SEARCHED_READ_FIELDS, SEARCH_RETURNS, checkRawRead, enrichRead, toSearchedRead } from '@platekeeper/contract';
+import { READ_DOCUMENT_MAPPING, readsIndexTemplate } from './reads-index';
+
+/** A read using every optional field, enriched as ingest does: the whole document the indexer stores. */
+function fullyPopulatedDocument() {
+  const check = checkRawRead({
+    cameraId: 'cam-auburn-1',
+    capturedAt: '2026-05-01T12:00:00Z',
+    plate: 'abc-123',
+    plateRegion: 'wa',
+    confidence: 0.93,
+    vehicle: { make: 'Toyota', model: 'Corolla', color: 'Blue', type: 'sedan' },
+    location: { lat: 47.3, lon: -122.2 },
+    imageRef: 'images/cam-auburn-1/1.jpg',
+  });
+  if (!check.ok) throw new Error(JSON.stringify(check.violations));
+  const camera = { cameraId: 'cam-auburn-1', ownerAgencyId: 'wa-auburn-pd', ownerState: 'WA', lat: 47.3, lon: -122.2 };
+  return enrichRead(check.read, camera, new Date('2026-05-01T12:00:01Z'));
+}
+
+describe('the read document', () => {
+  it('is mapped field for field by the strict index template: nothing ingest writes is left for Elasticsearch to reject', () => {
+    const document = fullyPopulatedDocument();
+    const properties = readsIndexTemplate('alpr-reads').template.mappings.properties;
+    expect(Object.keys(properties).sort()).toEqual(Object.keys(document).sort());
+    expect(Object.keys(properties.vehicle.properties).sort()).toEqual(Object.keys(document.vehicle!).sort());
+    expect(readsIndexTemplate('alpr-reads').template.mappings.dynamic).toBe('strict');
+  });
+
+  it('decides for every stored field whether searches return it', () => {
+    expect(Object.keys(SEARCH_RETURNS).sort()).toEqual(Object.keys(READ_DOCUMENT_MAPPING).sort());
+    expect(SEARCHED_READ_FIELDS).toEqual(['readId', 'cameraId', 'agencyId', 'capturedAt', 'plate', 'plateRegion', 'confidence', 'vehicle', 'location']);
+  });
+
+  it('answers a search with the returned fields only, never the raw plate, image or ingest time', () => {
+    const document = fullyPopulatedDocument();
+    const searched = toSearchedRead(document);
+    expect(Object.keys(searched)).toEqual(SEARCHED_READ_FIELDS);
+    expect(searched).toEqual({
+      readId: document.readId, cameraId: 'cam-auburn-1', agencyId: 'wa-auburn-pd', capturedAt: '2026-05-01T12:00:00.000Z', plate: 'ABC123',
+      plateRegion: 'WA', confidence: 0.93, vehicle: { make: 'Toyota', model: 'Corolla', color: 'Blue', type: 'sedan' }, location: { lat: 47.3, lon: -122.2 },
+    });
+  });
+});
