@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AddressInfo, Socket, createServer } from 'node:net';
+import { loadConfig } from '@platekeeper/config';
 import { EnrichedRead, foldPlateLookAlikes } from '@platekeeper/contract';
 import { createSearchApp } from '../apps/search/src/search-app';
 import { PlatekeeperTestStack } from './support/platekeeper-stack';
@@ -196,15 +197,9 @@ describe('hardened input handling of the search API: every malformed input is a 
 
     /** A search instance whose Elasticsearch is `url`, built with `settings` on top of the suite's environment. */
     async function searchInstanceWith(settings: Record<string, string>) {
-      const saved = Object.fromEntries(Object.keys(settings).map((name) => [name, process.env[name]]));
-      Object.assign(process.env, settings);
-      try {
-        const app = await createSearchApp();
-        await app.listen(0, '127.0.0.1');
-        return app;
-      } finally {
-        for (const [name, value] of Object.entries(saved)) if (value === undefined) delete process.env[name]; else process.env[name] = value;
-      }
+      const app = await createSearchApp(loadConfig({ ...process.env, ...settings }));
+      await app.listen(0, '127.0.0.1');
+      return app;
     }
 
     it('answers 503 with a fixed sentence, recorded, when Elasticsearch cannot be reached', async () => {

@@ -98,7 +98,7 @@ export async function runSearchBench(options: SearchBenchOptions): Promise<void>
   const nationalDecision = decideVisibility(sharingWorld, searcher.id, 'criminal_investigation', 'national');
   const decisionMs = timeDecisions(sharingWorld, searcher.id);
 
-  const search = await createSearchApp();
+  const search = await createSearchApp(config);
   await search.listen(config.SEARCH_PORT, '127.0.0.1');
   const searchUrl = `http://127.0.0.1:${config.SEARCH_PORT}/v1/searches`;
   const token = await mintDevelopmentToken(config, { agencyId: searcher.id, roles: ['investigator'], userId: 'bench@platekeeper' });

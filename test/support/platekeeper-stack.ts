@@ -61,7 +61,7 @@ export class PlatekeeperTestStack {
     await this.enrichedProducer.connect();
     await this.startPipeline();
     for (let instance = 0; instance < (options.searchInstances ?? 1); instance++) {
-      const search = await createSearchApp();
+      const search = await createSearchApp(this.config);
       await search.listen(0, '127.0.0.1');
       this.apps.push(search);
       this.searchUrls.push(await search.getUrl());
@@ -85,7 +85,7 @@ export class PlatekeeperTestStack {
   /** Starts ingest and indexer; their consumer groups come from the run's configuration, so a restart rejoins them. */
   async startPipeline(): Promise<void> {
     if (this.pipelineApps.length > 0) throw new Error('the pipeline is already running');
-    for (const module of [IngestModule, IndexerModule]) {
+    for (const module of [IngestModule.withConfig(this.config), IndexerModule.withConfig(this.config)]) {
       const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), { logger: ['error'] });
       await app.listen(0, '127.0.0.1');
       this.pipelineApps.push(app);

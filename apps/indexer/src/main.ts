@@ -7,10 +7,10 @@ import { IndexerModule } from './indexer.module';
 
 async function bootstrap() {
   const config = loadConfig();
-  const app = await NestFactory.create<NestFastifyApplication>(IndexerModule, new FastifyAdapter(), { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(IndexerModule.withConfig(config), new FastifyAdapter(), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  await app.listen(config.INDEXER_HEALTH_PORT, config.SEARCH_HOST);
+  await app.listen(config.INDEXER_HEALTH_PORT, config.HEALTH_HOST);
 }
 
 bootOrExit(bootstrap);

@@ -1,5 +1,5 @@
-import { Module } from '@nestjs/common';
-import { ConfigModule, platekeeperLoggerModule } from '@platekeeper/config';
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, PlatekeeperConfig, platekeeperLoggerModule } from '@platekeeper/config';
 import { MetricsModule } from '@platekeeper/metrics';
 import { PersistenceModule } from '@platekeeper/persistence';
 import { CameraRegistry } from './camera-registry.service';
@@ -8,7 +8,6 @@ import { IngestConsumer } from './ingest-consumer.service';
 
 @Module({
   imports: [
-    ConfigModule,
     MetricsModule,
     platekeeperLoggerModule({ logRequests: false }),
     PersistenceModule.forRoot(),
@@ -16,4 +15,9 @@ import { IngestConsumer } from './ingest-consumer.service';
   controllers: [HealthController],
   providers: [CameraRegistry, IngestConsumer],
 })
-export class IngestModule {}
+export class IngestModule {
+  /** Ingest with the configuration its entry point loaded. */
+  static withConfig(config: PlatekeeperConfig): DynamicModule {
+    return { module: IngestModule, imports: [ConfigModule.forRoot(config)] };
+  }
+}

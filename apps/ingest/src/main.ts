@@ -7,10 +7,10 @@ import { IngestModule } from './ingest.module';
 
 async function bootstrap() {
   const config = loadConfig();
-  const app = await NestFactory.create<NestFastifyApplication>(IngestModule, new FastifyAdapter(), { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(IngestModule.withConfig(config), new FastifyAdapter(), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  await app.listen(config.INGEST_HEALTH_PORT, config.SEARCH_HOST);
+  await app.listen(config.INGEST_HEALTH_PORT, config.HEALTH_HOST);
 }
 
 bootOrExit(bootstrap);

@@ -4,7 +4,7 @@ import { createSearchApp } from './search-app';
 
 async function bootstrap() {
   const config = loadConfig();
-  const app = await createSearchApp();
+  const app = await createSearchApp(config);
   await app.listen(config.SEARCH_PORT, config.SEARCH_HOST);
 }
 

@@ -1,16 +1,14 @@
 import { Global, Module } from '@nestjs/common';
-import { ConfigModule } from '@platekeeper/config';
 import { PersistenceModule } from '@platekeeper/persistence';
 import { AuditTrail } from './audit/audit-trail.service';
 import { JwtVerifier } from './auth/jwt-verifier.service';
 import { readsElasticClientProvider } from './elastic-client.provider';
 import { SharingWorldService } from './sharing-world/sharing-world.service';
 
-/** What every feature module of the search service stands on: config, PostgreSQL, Elasticsearch, the live sharing world, the audit trail. */
+/** What every feature module of the search service stands on: PostgreSQL, Elasticsearch, the live sharing world, the audit trail. */
 @Global()
 @Module({
   imports: [
-    ConfigModule,
     PersistenceModule.forRoot(),
   ],
   providers: [JwtVerifier, SharingWorldService, AuditTrail, readsElasticClientProvider],

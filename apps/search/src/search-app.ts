@@ -3,17 +3,16 @@ import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { loadConfig } from '@platekeeper/config';
+import { PlatekeeperConfig } from '@platekeeper/config';
 import { configureHttpEdge, searchHttpAdapter } from './http/http-edge';
 import { SearchModule } from './search.module';
 import { SafeInputPipe } from './validation/safe-input.pipe';
 
 /** Builds a ready-to-listen search instance; main.ts and the end-to-end tests share it. */
-export async function createSearchApp(): Promise<NestFastifyApplication> {
-  const config = loadConfig();
+export async function createSearchApp(config: PlatekeeperConfig): Promise<NestFastifyApplication> {
   const adapter = searchHttpAdapter(config);
   // bodyParser off: Nest would otherwise add a form (urlencoded) parser; bodies are JSON only.
-  const app = await NestFactory.create<NestFastifyApplication>(SearchModule, adapter, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(SearchModule.withConfig(config), adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   await configureHttpEdge(app, config);
   app.useGlobalPipes(

@@ -1,6 +1,6 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { platekeeperLoggerModule } from '@platekeeper/config';
+import { ConfigModule, PlatekeeperConfig, platekeeperLoggerModule } from '@platekeeper/config';
 import { AgenciesModule } from './agencies/agencies.module';
 import { AuditQueriesModule } from './audit-queries/audit-queries.module';
 import { AuthGuard } from './auth/auth.guard';
@@ -32,4 +32,9 @@ import { WithheldMatchingReads } from './searches/withheld-matching-reads';
     WithheldMatchingReads,
   ],
 })
-export class SearchModule {}
+export class SearchModule {
+  /** The search service with the configuration its entry point loaded. */
+  static withConfig(config: PlatekeeperConfig): DynamicModule {
+    return { module: SearchModule, imports: [ConfigModule.forRoot(config)] };
+  }
+}

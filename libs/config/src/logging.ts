@@ -1,13 +1,15 @@
 import { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { loadConfig } from './config';
+import { PlatekeeperConfig } from './config';
+import { PLATEKEEPER_CONFIG } from './config.module';
 
 /** Structured JSON logs (pino) for every app; request logs only where requests are the product. */
 export function platekeeperLoggerModule(options: { logRequests: boolean }): DynamicModule {
   return LoggerModule.forRootAsync({
-    useFactory: () => ({
+    inject: [PLATEKEEPER_CONFIG],
+    useFactory: (config: PlatekeeperConfig) => ({
       pinoHttp: {
-        level: loadConfig().LOG_LEVEL,
+        level: config.LOG_LEVEL,
         autoLogging: options.logRequests,
         redact: ['req.headers.authorization'],
       },

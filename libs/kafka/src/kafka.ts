@@ -49,7 +49,7 @@ export async function ensureReadTopics(kafka: Kafka, config: PlatekeeperConfig):
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: config.TOPIC_PARTITIONS, replicationFactor: 1 })),
+        topics: missing.map((topic) => ({ topic, numPartitions: config.TOPIC_PARTITIONS, replicationFactor: config.TOPIC_REPLICATION_FACTOR })),
       });
     }
   } finally {

@@ -1,7 +1,7 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ConfigModule, PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
+import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { AgencyStore } from './agency-store';
 import { AuditRecordStore } from './audit-record-store';
 import { CameraStore } from './camera-store';
@@ -30,7 +30,6 @@ export class PersistenceModule {
       global: true,
       imports: [
         TypeOrmModule.forRootAsync({
-          imports: [ConfigModule],
           inject: [PLATEKEEPER_CONFIG],
           useFactory: (config: PlatekeeperConfig) => dataSourceOptions(config),
         }),

@@ -1,6 +1,6 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
-import { ConfigModule, PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
+import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 
 const ONE_MINUTE_MS = 60_000;
@@ -11,7 +11,6 @@ const ONE_MINUTE_MS = 60_000;
  * RefusedSearchFilter records it like any other refused search.
  */
 export const searchRateLimitModule = ThrottlerModule.forRootAsync({
-  imports: [ConfigModule],
   inject: [PLATEKEEPER_CONFIG],
   useFactory: (config: PlatekeeperConfig) => ({
     throttlers: [{ ttl: ONE_MINUTE_MS, limit: config.SEARCH_RATE_LIMIT_PER_MINUTE }],
