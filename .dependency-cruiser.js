@@ -29,6 +29,27 @@ module.exports = {
       from: { path: '^apps/', pathNot: '^apps/search/src/audit/audit-trail\\.service\\.ts$' },
       to: { path: 'node_modules/(typeorm|pg|@nestjs/typeorm)/' },
     },
+    {
+      name: 'read-contract-stays-at-the-bottom',
+      comment: 'the read document and its rules are defined once, in libs/contract, which depends on no other lib and no engine',
+      severity: 'error',
+      from: { path: '^libs/contract/' },
+      to: { path: ['^libs/(?!contract/)', '^apps/', 'node_modules/(@elastic|kafkajs|pg|typeorm|@nestjs)'] },
+    },
+    {
+      name: 'configuration-validated-in-one-place',
+      comment: 'only libs/config reads and validates the environment (envalid); apps get the loaded config injected',
+      severity: 'error',
+      from: { pathNot: '^libs/config/' },
+      to: { path: 'node_modules/envalid' },
+    },
+    {
+      name: 'consumer-lifecycle-in-libs-kafka',
+      comment: 'ingest and indexer run their consumers through libs/kafka (BatchConsumer); they use kafkajs for types only',
+      severity: 'error',
+      from: { path: '^apps/(ingest|indexer)/' },
+      to: { path: 'node_modules/kafkajs', dependencyTypesNot: ['type-only', 'pre-compilation-only'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

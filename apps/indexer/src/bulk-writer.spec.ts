@@ -1,6 +1,6 @@
 import { Client } from '@elastic/elasticsearch';
 import { EnrichedRead } from '@platekeeper/contract';
-import { BulkRetriesExhausted, acceptedCaptureWindow, parseEnrichedMessage, writeReads } from './bulk-writer';
+import { BulkRetriesExhausted, acceptedCaptureWindow, classifyBulkItem, parseEnrichedMessage, writeReads } from './bulk-writer';
 
 const read = (readId: string, agencyId = 'wa-auburn-pd'): EnrichedRead => ({
   readId, cameraId: 'cam-1', agencyId, agencyState: 'WA', capturedAt: '2026-05-01T12:00:00.000Z',
@@ -8,14 +8,18 @@ const read = (readId: string, agencyId = 'wa-auburn-pd'): EnrichedRead => ({
 });
 
 /** An Elasticsearch stand-in that answers each bulk call with the next scripted list of item statuses. */
-function scriptedElasticsearch(answers: Array<number[] | Error>) {
+function scriptedElasticsearch(answers: Array<Array<number | { status: number; type: string }> | Error>) {
   const requests: Array<Array<{ create?: { _id: string; _index: string } }>> = [];
   const client = {
     bulk: async ({ operations }: { operations: Array<{ create?: { _id: string; _index: string } }> }) => {
       requests.push(operations.filter((operation) => operation.create));
       const answer = answers.shift();
       if (answer instanceof Error) throw answer;
-      return { errors: true, items: answer!.map((status) => ({ create: { status, error: status >= 300 ? { type: `status_${status}` } : undefined } })) };
+      const item = (entry: number | { status: number; type: string }) =>
+        typeof entry === 'number'
+          ? { status: entry, error: entry >= 300 ? { type: `status_${entry}` } : undefined }
+          : { status: entry.status, error: { type: entry.type, reason: `${entry.type} reason` } };
+      return { errors: true, items: answer!.map((entry) => ({ create: item(entry) })) };
     },
   };
   return { client: client as unknown as Client, requests };
@@ -58,6 +62,56 @@ describe('writeReads', () => {
   it('gives up after the configured retries without claiming the reads were written', async () => {
     const elastic = scriptedElasticsearch([[429], [429], [429], [429]]);
     await expect(writeReads(elastic.client, 'alpr-reads', [{ position: 0, read: read('r-3') }], fastRetry)).rejects.toThrow(BulkRetriesExhausted);
+  });
+});
+
+describe('bulk failures judged by error type', () => {
+  const fastRetry = { maxRetries: 3, baseDelayMs: 1 };
+  const writeBlocked = { status: 403, type: 'cluster_block_exception' };
+
+  it('waits out an index blocked for writes instead of dead-lettering its reads, pausing the partition meanwhile', async () => {
+    const elastic = scriptedElasticsearch([[writeBlocked, 201], [writeBlocked], [201]]);
+    const retries: number[] = [];
+    const outcome = await writeReads(
+      elastic.client, 'alpr-reads', [{ position: 0, read: read('blocked') }, { position: 1, read: read('fine') }],
+      { ...fastRetry, onRetry: (attempt) => void retries.push(attempt) },
+    );
+    expect(outcome).toEqual({ rejected: [], alreadyIndexed: 0 });
+    expect(retries).toEqual([1, 2]);
+    expect(elastic.requests.map((request) => request.map((operation) => operation.create!._id.split(':')[1]))).toEqual([['blocked', 'fine'], ['blocked'], ['blocked']]);
+  });
+
+  it('dead-letters a document the strict mapping refuses, at once and without retrying it', async () => {
+    const elastic = scriptedElasticsearch([[{ status: 400, type: 'strict_dynamic_mapping_exception' }, { status: 400, type: 'document_parsing_exception' }, 201]]);
+    const outcome = await writeReads(elastic.client, 'alpr-reads', ['x', 'y', 'z'].map((id, position) => ({ position, read: read(id) })), fastRetry);
+    expect(outcome.rejected.map((rejection) => [rejection.position, rejection.status, JSON.parse(rejection.detail).type])).toEqual([
+      [0, 400, 'strict_dynamic_mapping_exception'],
+      [1, 400, 'document_parsing_exception'],
+    ]);
+    expect(elastic.requests).toHaveLength(1);
+  });
+
+  it('gives up on an index that stays blocked, naming the block, without dead-lettering anything', async () => {
+    const elastic = scriptedElasticsearch([[writeBlocked], [writeBlocked], [writeBlocked], [writeBlocked]]);
+    await expect(writeReads(elastic.client, 'alpr-reads', [{ position: 0, read: read('stuck') }], fastRetry)).rejects.toThrow(
+      /1 reads still unacknowledged after 3 retries; last: status 403 cluster_block_exception/,
+    );
+  });
+
+  it.each([
+    [{ status: 201 }, 'created'],
+    [{ status: 409, error: { type: 'version_conflict_engine_exception' } }, 'already-indexed'],
+    [{ status: 403, error: { type: 'cluster_block_exception' } }, 'retry'],
+    [{ status: 429, error: { type: 'cluster_block_exception' } }, 'retry'],
+    [{ status: 400, error: { type: 'index_closed_exception' } }, 'retry'],
+    [{ status: 404, error: { type: 'index_not_found_exception' } }, 'retry'],
+    [{ status: 429, error: { type: 'es_rejected_execution_exception' } }, 'retry'],
+    [{ status: 503, error: { type: 'unavailable_shards_exception' } }, 'retry'],
+    [{ status: 500, error: { type: 'something_new' } }, 'retry'],
+    [{ status: 400, error: { type: 'mapper_parsing_exception' } }, 'reject'],
+    [{ status: 400, error: { type: 'illegal_argument_exception' } }, 'reject'],
+  ])('judges %j as %s', (item, verdict) => {
+    expect(classifyBulkItem(item)).toBe(verdict);
   });
 });
 

@@ -68,7 +68,37 @@ export function parseEnrichedMessage(
   return { ok: true, read: document as EnrichedRead };
 }
 
-const RETRYABLE = (status: number) => status === 429 || status >= 500;
+/**
+ * Refusals that say the index cannot take writes now (blocked, closed, missing, shards unavailable, overloaded),
+ * whatever status code carries them: the document is fine, so it waits and is retried, never dead-lettered.
+ */
+const INDEX_UNAVAILABLE_ERRORS = new Set([
+  'cluster_block_exception',
+  'index_closed_exception',
+  'index_not_found_exception',
+  'unavailable_shards_exception',
+  'no_shard_available_action_exception',
+  'primary_missing_action_exception',
+  'es_rejected_execution_exception',
+  'circuit_breaking_exception',
+  'process_cluster_event_timeout_exception',
+  'node_not_connected_exception',
+  'node_closed_exception',
+]);
+
+const ALREADY_INDEXED_ERRORS = new Set(['version_conflict_engine_exception']);
+
+/** What happens to one document after a bulk `create`: kept, already there, tried again later, or dead-lettered. */
+export type BulkItemVerdict = 'created' | 'already-indexed' | 'retry' | 'reject';
+
+/** Judges a bulk item by the type of its error first (a blocked index is not a malformed document), then its status. */
+export function classifyBulkItem(item: { status: number; error?: { type?: string } | null }): BulkItemVerdict {
+  if (item.status < 300) return 'created';
+  const type = item.error?.type ?? '';
+  if (ALREADY_INDEXED_ERRORS.has(type) || item.status === 409) return 'already-indexed';
+  if (INDEX_UNAVAILABLE_ERRORS.has(type) || item.status === 429 || item.status >= 500) return 'retry';
+  return 'reject';
+}
 
 export class BulkRetriesExhausted extends Error {}
 
@@ -82,8 +112,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Creates each read under its owner-scoped id (`readDocumentId`) with the bulk `create` op, so an indexed read is
  * never rewritten: a replay, a redelivery with other content or another owner's readId cannot touch it, and the 409
- * Elasticsearch answers means "already indexed". Retries 429/5xx and transport failures with jittered backoff
- * until every document is acknowledged, already there, or rejected.
+ * Elasticsearch answers means "already indexed". Retries an index that cannot take writes now (`classifyBulkItem`)
+ * and transport failures with jittered backoff until every document is acknowledged, already there, or rejected;
+ * after `maxRetries` it gives up (`BulkRetriesExhausted`) without claiming anything pending was written.
  */
 export async function writeReads(
   client: Client,
@@ -95,10 +126,11 @@ export async function writeReads(
   const rejected: IndexOutcome['rejected'] = [];
   let alreadyIndexed = 0;
   let pending = reads;
+  let lastPushBack = '';
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt > 0) {
       if (attempt > retry.maxRetries) {
-        throw new BulkRetriesExhausted(`${pending.length} reads still unacknowledged after ${retry.maxRetries} retries`);
+        throw new BulkRetriesExhausted(`${pending.length} reads still unacknowledged after ${retry.maxRetries} retries; last: ${lastPushBack}`);
       }
       const delayMs = jitteredBackoff(attempt, retry.baseDelayMs);
       await retry.onRetry?.(attempt, pending.length, delayMs);
@@ -110,18 +142,23 @@ export async function writeReads(
     ]);
     let items;
     try {
-      ({ items } = await client.bulk({ operations, refresh }));
-    } catch {
+      // No retries inside the client: this loop is the one retry policy (INDEXER_MAX_RETRIES), with back-pressure.
+      ({ items } = await client.bulk({ operations, refresh }, { maxRetries: 0 }));
+    } catch (error) {
+      lastPushBack = error instanceof Error ? error.message : String(error);
       continue;
     }
     const stillPending: typeof pending = [];
     items.forEach((item, itemPosition) => {
       const result = item.create!;
       const entry = pending[itemPosition];
-      if (result.status < 300) return;
-      if (result.status === 409) alreadyIndexed++;
-      else if (RETRYABLE(result.status)) stillPending.push(entry);
-      else rejected.push({ position: entry.position, status: result.status, detail: JSON.stringify(result.error) });
+      const verdict = classifyBulkItem(result);
+      if (verdict === 'already-indexed') alreadyIndexed++;
+      else if (verdict === 'retry') {
+        stillPending.push(entry);
+        lastPushBack = `status ${result.status} ${result.error?.type ?? ''}: ${result.error?.reason ?? ''}`;
+      }
+      else if (verdict === 'reject') rejected.push({ position: entry.position, status: result.status, detail: JSON.stringify(result.error) });
     });
     pending = stillPending;
   }

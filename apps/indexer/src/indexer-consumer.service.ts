@@ -1,17 +1,18 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Client } from '@elastic/elasticsearch';
-import { Consumer, EachBatchPayload, Message, Producer } from 'kafkajs';
+import type { Batch, Message } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { EnrichedRead } from '@platekeeper/contract';
 import { createElasticClient, ensureReadsIndexTemplate } from '@platekeeper/elastic';
-import { ConsumerHealth, createKafka, createProducer, deadLetterMessage, produceAll, readTopics, requireTopics } from '@platekeeper/kafka';
+import { BatchConsumer, BatchContext, DownstreamGaveUp, createKafka, deadLetterMessage, produceAll, readTopics, requireTopics } from '@platekeeper/kafka';
 import { pipelineMetrics } from '@platekeeper/metrics';
-import { acceptedCaptureWindow, parseEnrichedMessage, writeReads } from './bulk-writer';
+import { BulkRetriesExhausted, acceptedCaptureWindow, parseEnrichedMessage, writeReads } from './bulk-writer';
 
 /**
  * enriched topic → Elasticsearch. A batch's offset is committed only after Elasticsearch acknowledged
  * (or permanently rejected and we dead-lettered) every document in it; while Elasticsearch pushes
- * back, the partition is paused instead of buffering more.
+ * back, the partition is paused instead of buffering more. When it keeps pushing back past the retries,
+ * the indexer gives up on the batch for a while (health `gave-up`) and tries it again, instead of crashing.
  */
 @Injectable()
 export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -19,37 +20,39 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
   private readonly kafka;
   private readonly topics;
   readonly elastic: Client;
-  private consumer: Consumer;
-  private producer: Producer;
-  readonly health = new ConsumerHealth();
+  private readonly consumer: BatchConsumer;
 
   constructor(@Inject(PLATEKEEPER_CONFIG) private readonly config: PlatekeeperConfig) {
     this.kafka = createKafka(config, 'indexer');
     this.topics = readTopics(config);
     this.elastic = createElasticClient(config);
+    this.consumer = new BatchConsumer(this.kafka, {
+      groupId: config.INDEXER_GROUP_ID,
+      topic: this.topics.enriched,
+      maxBytesPerPartition: config.INDEXER_FETCH_MAX_BYTES_PER_PARTITION,
+      giveUpPauseMs: config.INDEXER_GIVE_UP_PAUSE_MS,
+      handleBatch: (batch, context) => this.indexBatch(batch, context),
+      onGaveUp: (error) => this.logger.error(`gave up on a batch, trying it again in ${config.INDEXER_GIVE_UP_PAUSE_MS} ms: ${error.message}`),
+    });
+  }
+
+  get health() {
+    return this.consumer.health;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await requireTopics(this.kafka, [this.topics.enriched, this.topics.deadLetter]);
     await ensureReadsIndexTemplate(this.elastic, this.config.READS_INDEX_PREFIX);
-    this.producer = createProducer(this.kafka);
-    await this.producer.connect();
-    this.consumer = this.kafka.consumer({ groupId: this.config.INDEXER_GROUP_ID, maxBytesPerPartition: 8 * 1024 * 1024 });
-    this.health.watch(this.consumer);
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.topics.enriched, fromBeginning: true });
-    await this.consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.indexBatch(payload) });
+    await this.consumer.start();
     this.logger.log(`indexing ${this.topics.enriched} into ${this.config.READS_INDEX_PREFIX}-*`);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.consumer?.disconnect();
-    await this.producer?.disconnect();
+    await this.consumer.stop();
     await this.elastic.close();
   }
 
-  private async indexBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, pause }: EachBatchPayload) {
-    if (batch.messages.length === 0) return;
+  private async indexBatch(batch: Batch, { producer, heartbeat, pause }: BatchContext): Promise<void> {
     const source = (offset: string) => ({ topic: batch.topic, partition: batch.partition, offset });
     const deadLetters: Message[] = [];
     const reads: Array<{ position: number; read: EnrichedRead }> = [];
@@ -75,20 +78,21 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
         },
       },
       this.config.READS_REFRESH_ON_WRITE,
-    ).finally(() => resumePartition?.());
+    )
+      .catch((error: unknown) => {
+        throw error instanceof BulkRetriesExhausted ? new DownstreamGaveUp(`Elasticsearch: ${error.message}`) : error;
+      })
+      .finally(() => resumePartition?.());
     for (const rejection of outcome.rejected) {
       const message = batch.messages[rejection.position];
       const reason = { code: 'READ.INDEX_REJECTED' as const, detail: `status ${rejection.status}: ${rejection.detail}` };
       deadLetters.push(deadLetterMessage(message, source(message.offset), reason, 'indexer'));
     }
     if (deadLetters.length > 0) {
-      await produceAll(this.producer, [{ topic: this.topics.deadLetter, messages: deadLetters }]);
+      await produceAll(producer, [{ topic: this.topics.deadLetter, messages: deadLetters }]);
     }
     pipelineMetrics.readsIndexed.inc({ outcome: 'indexed' }, reads.length - outcome.rejected.length - outcome.alreadyIndexed);
     pipelineMetrics.readsIndexed.inc({ outcome: 'already_indexed' }, outcome.alreadyIndexed);
     pipelineMetrics.readsIndexed.inc({ outcome: 'dead_lettered' }, deadLetters.length);
-    resolveOffset(batch.lastOffset());
-    await heartbeat();
-    await commitOffsetsIfNecessary();
   }
 }

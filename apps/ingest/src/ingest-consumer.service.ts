@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Consumer, EachBatchPayload, Message, Producer } from 'kafkajs';
+import type { Batch, Message } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
-import { ConsumerHealth, createKafka, createProducer, deadLetterMessage, produceAll, readTopics, requireTopics } from '@platekeeper/kafka';
+import { BatchConsumer, BatchContext, createKafka, deadLetterMessage, produceAll, readTopics, requireTopics } from '@platekeeper/kafka';
 import { pipelineMetrics } from '@platekeeper/metrics';
 import { CameraRegistry } from './camera-registry.service';
 import { enrichFromRegistry, parseRawMessage } from './read-triage';
@@ -12,9 +12,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
   private readonly logger = new Logger(IngestConsumer.name);
   private readonly kafka;
   private readonly topics;
-  private consumer: Consumer;
-  private producer: Producer;
-  readonly health = new ConsumerHealth();
+  private readonly consumer: BatchConsumer;
 
   constructor(
     @Inject(PLATEKEEPER_CONFIG) private readonly config: PlatekeeperConfig,
@@ -22,28 +20,30 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
   ) {
     this.kafka = createKafka(config, 'ingest');
     this.topics = readTopics(config);
+    this.consumer = new BatchConsumer(this.kafka, {
+      groupId: config.INGEST_GROUP_ID,
+      topic: this.topics.raw,
+      maxBytesPerPartition: config.INGEST_FETCH_MAX_BYTES_PER_PARTITION,
+      handleBatch: (batch, context) => this.ingestBatch(batch, context),
+    });
+  }
+
+  get health() {
+    return this.consumer.health;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await requireTopics(this.kafka, [this.topics.raw, this.topics.enriched, this.topics.deadLetter]);
     await this.cameraRegistry.current();
-    this.producer = createProducer(this.kafka);
-    await this.producer.connect();
-    this.consumer = this.kafka.consumer({ groupId: this.config.INGEST_GROUP_ID, maxBytesPerPartition: 4 * 1024 * 1024 });
-    this.health.watch(this.consumer);
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.topics.raw, fromBeginning: true });
-    await this.consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.ingestBatch(payload) });
+    await this.consumer.start();
     this.logger.log(`consuming ${this.topics.raw} → ${this.topics.enriched} (DLQ ${this.topics.deadLetter})`);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.consumer?.disconnect();
-    await this.producer?.disconnect();
+    await this.consumer.stop();
   }
 
-  private async ingestBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }: EachBatchPayload) {
-    if (batch.messages.length === 0) return;
+  private async ingestBatch(batch: Batch, { producer }: BatchContext): Promise<void> {
     const parsed = batch.messages.map((message) => ({ message, parsed: parseRawMessage(message.value) }));
     const cameras = await this.cameraRegistry.current();
     const ingestedAt = new Date();
@@ -64,11 +64,8 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
       { topic: this.topics.enriched, messages: enriched },
       { topic: this.topics.deadLetter, messages: deadLetters },
     ].filter((entry) => entry.messages.length > 0);
-    await produceAll(this.producer, topicMessages);
+    await produceAll(producer, topicMessages);
     pipelineMetrics.readsIngested.inc({ outcome: 'enriched', reason: '' }, enriched.length);
     for (const reason of deadLetterReasons) pipelineMetrics.readsIngested.inc({ outcome: 'dead_lettered', reason });
-    resolveOffset(batch.lastOffset());
-    await heartbeat();
-    await commitOffsetsIfNecessary();
   }
 }

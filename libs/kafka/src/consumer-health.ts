@@ -1,6 +1,7 @@
 import { Consumer } from 'kafkajs';
 
-export type ConsumerState = 'starting' | 'running' | 'crashed' | 'stopped';
+/** `gave-up`: the consumer runs, but its downstream did not acknowledge a batch within its retries; it will try again. */
+export type ConsumerState = 'starting' | 'running' | 'gave-up' | 'crashed' | 'stopped';
 
 /** Follows a consumer's lifecycle events so a health endpoint can report it without asking Kafka. */
 export class ConsumerHealth {
@@ -14,6 +15,17 @@ export class ConsumerHealth {
       this.lastError = String(event.payload.error?.message ?? event.payload.error);
     });
     consumer.on(consumer.events.STOP, () => (this.state = 'stopped'));
+  }
+
+  /** A batch's downstream gave up: unhealthy until a batch goes through again. */
+  gaveUp(reason: string): void {
+    this.state = 'gave-up';
+    this.lastError = reason;
+  }
+
+  /** A batch went through: a consumer that had given up is running again. */
+  recovered(): void {
+    if (this.state === 'gave-up') this.state = 'running';
   }
 
   report(): { state: ConsumerState; lastError?: string } {

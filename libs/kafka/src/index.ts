@@ -2,3 +2,4 @@ export * from './kafka';
 export * from './dead-letter';
 export * from './consumer-health';
 export * from './produce-in-chunks';
+export * from './batch-consumer';
