@@ -76,7 +76,9 @@ type EveryField<T> = { [K in keyof Required<T>]: T[K] };
 
 /**
  * Which fields a search returns, decided per field: a field added to `EnrichedRead` fails to compile until it is
- * listed here. The search service derives its `_source` list and its response type from this.
+ * listed here. `true` returns the field whole, `false` keeps it stored only, and a list of sub-fields returns just
+ * those of an object field (or of each element of a list of objects), e.g. `candidates: ['plate', 'confidence']`.
+ * The search service derives its `_source` list, its projection and its response type from this.
  */
 export const SEARCH_RETURNS = {
   readId: true,
@@ -93,18 +95,49 @@ export const SEARCH_RETURNS = {
   location: true,
   imageRef: false,
   ingestedAt: false,
-} as const satisfies Record<keyof EnrichedRead, boolean>;
+} as const satisfies ReturnedFields<EnrichedRead>;
 
-export type SearchedReadField = { [K in keyof typeof SEARCH_RETURNS]: (typeof SEARCH_RETURNS)[K] extends true ? K : never }[keyof typeof SEARCH_RETURNS];
+type Element<T> = T extends readonly (infer E)[] ? E : T;
+/** Per field of T: returned whole, not at all, or only the listed sub-fields. */
+export type ReturnedFields<T> = { [K in keyof Required<T>]: boolean | ReadonlyArray<keyof Element<NonNullable<T[K]>>> };
+
+type Projected<T, S> = T extends undefined
+  ? undefined
+  : S extends ReadonlyArray<infer P>
+    ? T extends readonly (infer E)[] ? Array<Pick<E, P & keyof E>> : Pick<T, P & keyof T>
+    : T;
+type ReturnedKeys<T, R extends ReturnedFields<T>> = { [K in keyof R]: R[K] extends false ? never : K }[keyof R] & keyof T;
+/** The part of a T that `returns` lets out. */
+export type ProjectedDocument<T, R extends ReturnedFields<T>> = { [K in keyof Pick<T, ReturnedKeys<T, R>>]: Projected<T[K], R[K]> };
+
+export type SearchedReadField = ReturnedKeys<EnrichedRead, typeof SEARCH_RETURNS>;
 
 /** What a search answers for each read. */
-export type SearchedRead = Pick<EnrichedRead, SearchedReadField>;
+export type SearchedRead = ProjectedDocument<EnrichedRead, typeof SEARCH_RETURNS>;
 
-export const SEARCHED_READ_FIELDS = (Object.keys(SEARCH_RETURNS) as Array<keyof typeof SEARCH_RETURNS>).filter(
-  (field): field is SearchedReadField => SEARCH_RETURNS[field],
-);
+/** Elasticsearch `_source` paths for `returns`: a whole field by name, listed sub-fields as `field.sub`. */
+export function sourcePaths<T>(returns: ReturnedFields<T>): string[] {
+  return Object.entries(returns as Record<string, boolean | readonly string[]>).flatMap(([field, returned]) =>
+    returned === true ? [field] : returned === false ? [] : returned.map((sub) => `${field}.${sub}`),
+  );
+}
+
+/** The part of `document` that `returns` lets out, and nothing else (also when the source held more). */
+export function projectDocument<T, R extends ReturnedFields<T>>(document: T, returns: R): ProjectedDocument<T, R> {
+  const pick = (value: Record<string, unknown>, keys: readonly string[]) => Object.fromEntries(keys.map((key) => [key, value[key]]));
+  const projected: Record<string, unknown> = {};
+  for (const [field, returned] of Object.entries(returns as Record<string, boolean | readonly string[]>)) {
+    const value = (document as Record<string, unknown>)[field];
+    if (returned === false) continue;
+    if (returned === true || value === undefined || value === null) projected[field] = value;
+    else projected[field] = Array.isArray(value) ? value.map((element) => pick(element, returned)) : pick(value as Record<string, unknown>, returned);
+  }
+  return projected as ProjectedDocument<T, R>;
+}
+
+export const SEARCHED_READ_FIELDS = sourcePaths<EnrichedRead>(SEARCH_RETURNS);
 
 /** The searched part of a stored read, and nothing else. */
-export function toSearchedRead(read: SearchedRead): SearchedRead {
-  return Object.fromEntries(SEARCHED_READ_FIELDS.map((field) => [field, read[field]])) as SearchedRead;
+export function toSearchedRead(source: SearchedRead): SearchedRead {
+  return projectDocument(source, SEARCH_RETURNS);
 }

@@ -1,4 +1,4 @@
-import { SEARCHED_READ_FIELDS, SEARCH_RETURNS, checkRawRead, enrichRead, toSearchedRead } from '@platekeeper/contract';
+import { ReturnedFields, SEARCHED_READ_FIELDS, SEARCH_RETURNS, checkRawRead, enrichRead, projectDocument, sourcePaths, toSearchedRead } from '@platekeeper/contract';
 import { READ_DOCUMENT_MAPPING, readsIndexTemplate } from './reads-index';
 
 /** A read using every optional field, enriched as ingest does: the whole document the indexer stores. */
@@ -40,5 +40,14 @@ describe('the read document', () => {
       readId: document.readId, cameraId: 'cam-auburn-1', agencyId: 'wa-auburn-pd', capturedAt: '2026-05-01T12:00:00.000Z', plate: 'ABC123',
       plateRegion: 'WA', confidence: 0.93, vehicle: { make: 'Toyota', model: 'Corolla', color: 'Blue', type: 'sedan' }, location: { lat: 47.3, lon: -122.2 },
     });
+  });
+
+  it('can return only some sub-fields of an object or of each element of a list, in the _source paths and the answer alike', () => {
+    interface Stored { id: string; secret: string; candidates?: Array<{ plate: string; folded: string; score: number }>; camera: { id: string; key: string } }
+    const returns = { id: true, secret: false, candidates: ['plate', 'score'], camera: ['id'] } as const satisfies ReturnedFields<Stored>;
+    expect(sourcePaths<Stored>(returns)).toEqual(['id', 'candidates.plate', 'candidates.score', 'camera.id']);
+    const stored: Stored = { id: 'r1', secret: 's', candidates: [{ plate: 'ABC123', folded: 'A8C123', score: 0.9 }], camera: { id: 'c1', key: 'k' } };
+    expect(projectDocument(stored, returns)).toEqual({ id: 'r1', candidates: [{ plate: 'ABC123', score: 0.9 }], camera: { id: 'c1' } });
+    expect(projectDocument({ ...stored, candidates: undefined }, returns)).toEqual({ id: 'r1', candidates: undefined, camera: { id: 'c1' } });
   });
 });
