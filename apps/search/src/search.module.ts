@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { platekeeperLoggerModule } from '@platekeeper/config';
 import { AdministrationModule } from './administration/administration.module';
+import { CameraKeysModule } from './camera-keys/camera-keys.module';
 import { AuditQueriesModule } from './audit-queries/audit-queries.module';
 import { AuthGuard } from './auth/auth.guard';
 import { HealthController } from './health/health.controller';
@@ -15,7 +16,7 @@ import { WithheldMatchingReads } from './searches/withheld-matching-reads';
 
 @Module({
   imports: [
-    PlatformModule, searchRateLimitModule, AdministrationModule, AuditQueriesModule, RetentionModule,
+    PlatformModule, searchRateLimitModule, AdministrationModule, CameraKeysModule, AuditQueriesModule, RetentionModule,
     platekeeperLoggerModule({ logRequests: true }),
   ],
   controllers: [HealthController, SearchesController],
