@@ -2,6 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DLQ_HEADERS } from '@platekeeper/contract';
+import { createElasticClient, ensureReadsIndexTemplate, readsIndexTemplate } from '@platekeeper/elastic';
 import { createGatewayApp } from '../apps/gateway/src/gateway-app';
 import { PlatekeeperTestStack, eventually } from './support/platekeeper-stack';
 
@@ -270,6 +271,24 @@ describe('the camera gateway on the real engines: vendor webhook → gateway →
       await impatient.close();
       process.env.GATEWAY_PRODUCE_TIMEOUT_MS = previous ?? '';
       if (previous === undefined) delete process.env.GATEWAY_PRODUCE_TIMEOUT_MS;
+    }
+  });
+
+  it('gives a monthly index created before candidates and direction existed the new fields, so such reads are not rejected as strict', async () => {
+    const elastic = createElasticClient(stack.config);
+    const prefix = `${stack.runId}-old`;
+    const index = `${prefix}-2026.01`;
+    try {
+      const template = readsIndexTemplate(prefix);
+      const { candidates: _candidates, direction: _direction, ...before } = template.template.mappings.properties;
+      await elastic.indices.create({ index, settings: template.template.settings, mappings: { dynamic: 'strict', properties: before } as never });
+      await ensureReadsIndexTemplate(elastic, prefix);
+      const written = await elastic.index({ index, document: { readId: 'r1', plate: 'OLD1', candidates: [{ plate: 'OLDI', plateFolded: 'O1D1', confidence: 0.2 }], direction: 45 } });
+      expect(written.result).toBe('created');
+    } finally {
+      await elastic.indices.delete({ index, ignore_unavailable: true });
+      await elastic.indices.deleteIndexTemplate({ name: `${prefix}-template` }).catch(() => undefined);
+      await elastic.close();
     }
   });
 
