@@ -44,7 +44,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
 
   private async ingestBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }: EachBatchPayload) {
     if (batch.messages.length === 0) return;
-    const parsed = batch.messages.map((message) => ({ message, parsed: parseRawMessage(message.value) }));
+    const parsed = batch.messages.map((message) => ({ message, parsed: parseRawMessage(message.value, message.headers) }));
     const cameras = await this.cameraRegistry.current();
     const ingestedAt = new Date();
     const enriched: Message[] = [];

@@ -27,6 +27,9 @@ export interface EnrichedRead {
   vehicle?: { make?: string; model?: string; color?: string; type?: string };
   location: { lat: number; lon: number };
   imageRef?: string;
+  /** Other readings the camera considered, normalised (and folded, for fuzzy matching), best first. */
+  candidates?: Array<{ plate: string; plateFolded: string; confidence?: number }>;
+  direction?: number;
   ingestedAt: string;
 }
 
@@ -55,6 +58,11 @@ export function enrichRead(read: RawRead, camera: CameraRegistration, ingestedAt
       : undefined,
     location: read.location ? { lat: read.location.lat, lon: read.location.lon } : { lat: camera.lat, lon: camera.lon },
     imageRef: read.imageRef,
+    candidates: read.candidates?.map((candidate) => {
+      const normalised = normalisePlate(candidate.plate);
+      return { plate: normalised, plateFolded: foldPlateLookAlikes(normalised), confidence: candidate.confidence };
+    }),
+    direction: read.direction,
     ingestedAt: ingestedAt.toISOString(),
   };
 }

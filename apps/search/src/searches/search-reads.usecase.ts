@@ -55,7 +55,7 @@ export class SearchReadsUseCase {
           timeout: `${timeoutMs}ms`,
           ...query,
           ...(searchAfter && { search_after: searchAfter }),
-          _source: ['readId', 'capturedAt', 'plate', 'plateRegion', 'confidence', 'vehicle', 'location', 'cameraId', 'agencyId'],
+          _source: ['readId', 'capturedAt', 'plate', 'plateRegion', 'confidence', 'vehicle', 'location', 'cameraId', 'agencyId', 'candidates', 'direction'],
         } as never,
         // Elasticsearch's own timeout stops shard work; this one bounds the wait if it does not answer at all. No retries: a slow search is not sent twice.
         { requestTimeout: timeoutMs + SEARCH_TRANSPORT_GRACE_MS, maxRetries: 0 },
@@ -99,5 +99,7 @@ function toSearchedRead(read: EnrichedRead): SearchedReadDto {
     location: read.location,
     cameraId: read.cameraId,
     agencyId: read.agencyId,
+    candidates: read.candidates?.map(({ plate, confidence }) => ({ plate, confidence })),
+    direction: read.direction,
   };
 }

@@ -104,6 +104,9 @@ export class SearchedReadDto {
   @ApiProperty() location: { lat: number; lon: number };
   @ApiProperty() cameraId: string;
   @ApiProperty() agencyId: string;
+  @ApiPropertyOptional({ description: 'other readings the camera considered (normalised), best first, confidence 0–1' })
+  candidates?: Array<{ plate: string; confidence?: number }>;
+  @ApiPropertyOptional({ description: 'direction of travel in compass degrees, as the camera reported it' }) direction?: number;
 }
 
 export class SearchResponseDto {

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ConfigModule, platekeeperLoggerModule } from '@platekeeper/config';
+import { MetricsModule } from '@platekeeper/metrics';
+import { PersistenceModule } from '@platekeeper/persistence';
+import { AcceptCameraPostUseCase } from './accept-camera-post.usecase';
+import { GatewayErrorFilter } from './gateway-error.filter';
+import { HealthController } from './health.controller';
+import { ReadProducer } from './read-producer.service';
+import { ReadsController } from './reads.controller';
+
+@Module({
+  imports: [
+    ConfigModule,
+    MetricsModule,
+    platekeeperLoggerModule({ logRequests: false }),
+    PersistenceModule.forRoot(),
+  ],
+  controllers: [HealthController, ReadsController],
+  providers: [ReadProducer, AcceptCameraPostUseCase, { provide: APP_FILTER, useClass: GatewayErrorFilter }],
+})
+export class GatewayModule {}
