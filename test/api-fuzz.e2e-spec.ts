@@ -554,6 +554,8 @@ describe('REST fuzzing from the OpenAPI document: documented statuses only, clea
     'PATCH /v1/agencies/{id}', 'GET /v1/agencies/{id}/sharing', 'PATCH /v1/agencies/{id}/sharing', 'GET /v1/agencies/{id}/effective-access',
     'PUT /v1/cameras/{id}', 'GET /v1/jurisdictions/{state}', 'PUT /v1/jurisdictions/{state}', 'GET /v1/audit/searches',
     'GET /v1/agencies/{id}/usage-report', 'POST /v1/retention/sweep', 'GET /v1/audit/verify',
+    'POST /v1/agencies/{id}/camera-keys', 'GET /v1/agencies/{id}/camera-keys', 'POST /v1/agencies/{id}/camera-keys/{keyId}/rotate',
+    'DELETE /v1/agencies/{id}/camera-keys/{keyId}',
   ];
 
   it.each(OPERATION_KEYS)('answers every generated request to %s with a documented status and a clean error body', async (key) => {

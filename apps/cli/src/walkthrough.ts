@@ -13,6 +13,10 @@ export async function printWalkthrough(config: PlatekeeperConfig): Promise<void>
   const search = (scope: string, purpose: string) =>
     JSON.stringify({ purpose, caseNumber: 'DEMO-1', reason: 'demo walkthrough of Platekeeper', scope, plate: SHOWCASE_PLATE });
   const month = new Date().toISOString().slice(0, 7);
+  const gateway = `http://${config.SEARCH_HOST}:${config.GATEWAY_PORT}`;
+  const cameraKey = JSON.stringify({ name: 'Main St Plate Recognizer Stream', format: 'platerecognizer', cameras: [{ vendorCameraId: 'main-st', cameraId: 'cam-auburn-main-st' }] });
+  const streamHook = (at: string) =>
+    JSON.stringify({ hook: { event: 'recognition', id: 'main-st' }, data: { camera_id: 'main-st', timestamp: at, results: [{ plate: 'gtw123', score: 0.91, region: { code: 'us-wa' }, candidates: [{ plate: 'gtw123' }, { plate: 'gtw12e' }], vehicle: { type: 'Sedan' } }] } });
   console.log(`
 Platekeeper is up. Search API ${base}  (OpenAPI: ${base}/docs)
 
@@ -38,5 +42,12 @@ curl -s -X PATCH ${base}/v1/agencies/wa-mukilteo-pd/sharing -H 'authorization: B
 curl -s ${base}/v1/agencies/wa-auburn-pd/effective-access -H 'authorization: Bearer ${auburnAdmin}'
 curl -s "${base}/v1/agencies/wa-auburn-pd/usage-report?month=${month}" -H 'authorization: Bearer ${auburnAdmin}'
 curl -s "${base}/v1/agencies/wa-mukilteo-pd/usage-report?month=${month}&format=csv" -H 'authorization: Bearer ${mukilteoAdmin}'
+
+# 7. A real camera feeds it: Auburn's administrator issues an API key for a Plate Recognizer Stream camera (shown once),
+#    the camera posts its webhook to the gateway ${gateway} (OpenAPI: ${gateway}/docs), and the read is searchable (search 1 with plate GTW123):
+KEY=$(curl -s -X POST ${base}/v1/agencies/wa-auburn-pd/camera-keys -H 'authorization: Bearer ${auburnAdmin}' -H 'content-type: application/json' \
+  -d '${cameraKey}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).apiKey')
+curl -s -X POST ${gateway}/v1/reads -H "x-api-key: $KEY" -H 'content-type: application/json' \
+  -d "$(node -pe 'JSON.stringify(${streamHook('__NOW__')}).replace("__NOW__", new Date().toISOString())')"
 `);
 }

@@ -44,7 +44,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async ingestBatch(batch: Batch, { producer }: BatchContext): Promise<void> {
-    const parsed = batch.messages.map((message) => ({ message, parsed: parseRawMessage(message.value) }));
+    const parsed = batch.messages.map((message) => ({ message, parsed: parseRawMessage(message.value, message.headers) }));
     const cameras = await this.cameraRegistry.current();
     const ingestedAt = new Date();
     const enriched: Message[] = [];

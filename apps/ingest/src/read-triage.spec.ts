@@ -1,6 +1,6 @@
 import { RawRead, checkRawRead } from '@platekeeper/contract';
 import { CameraOwnershipInterval, CameraOwnershipSnapshot } from './camera-ownership';
-import { enrichFromRegistry } from './read-triage';
+import { enrichFromRegistry, parseRawMessage } from './read-triage';
 
 const MOVED_AT = Date.parse('2026-05-10T12:00:00Z');
 
@@ -60,5 +60,15 @@ describe('enrichFromRegistry', () => {
       ok: false, reason: { code: 'READ.TOO_OLD' },
     });
     expect(enrichFromRegistry(rawRead('2026-05-01T00:00:00Z'), generous, ingestedAt, 7)).toMatchObject({ ok: false, reason: { code: 'READ.TOO_OLD' } });
+  });
+});
+
+describe('parseRawMessage with a gateway refusal', () => {
+  it('dead-letters a payload the camera gateway refused with the gateway\'s reason, however the bytes look', () => {
+    const outcome = parseRawMessage(Buffer.from('{"cameraId":"c","capturedAt":"2026-01-01T00:00:00Z","plate":"ABC"}'), {
+      'gateway.refused.code': 'GATEWAY.UNKNOWN_CAMERA',
+      'gateway.refused.detail': 'vendor camera id "9" is not mapped for this key',
+    });
+    expect(outcome).toEqual({ ok: false, reason: { code: 'READ.GATEWAY_REFUSED', detail: 'GATEWAY.UNKNOWN_CAMERA: vendor camera id "9" is not mapped for this key' } });
   });
 });

@@ -1,4 +1,5 @@
-import { DeadLetterReason, EnrichedRead, RawRead, checkRawRead, enrichRead } from '@platekeeper/contract';
+import { DeadLetterReason, EnrichedRead, GATEWAY_REFUSAL_HEADERS, RawRead, checkRawRead, enrichRead } from '@platekeeper/contract';
+import type { IHeaders } from 'kafkajs';
 import { retentionCutoff } from '@platekeeper/sharing';
 import { CameraOwnershipSnapshot } from './camera-ownership';
 
@@ -6,7 +7,12 @@ export type ParsedMessage = { ok: true; read: RawRead } | { ok: false; reason: D
 export type TriagedRead = { ok: true; read: EnrichedRead } | { ok: false; reason: DeadLetterReason };
 
 /** Bytes → validated read, or the machine-readable reason it cannot be one. */
-export function parseRawMessage(value: Buffer | null): ParsedMessage {
+export function parseRawMessage(value: Buffer | null, headers?: IHeaders): ParsedMessage {
+  const refusal = headers?.[GATEWAY_REFUSAL_HEADERS.code];
+  if (refusal !== undefined) {
+    const detail = headers?.[GATEWAY_REFUSAL_HEADERS.detail];
+    return { ok: false, reason: { code: 'READ.GATEWAY_REFUSED', detail: `${String(refusal)}: ${detail === undefined ? '' : String(detail)}` } };
+  }
   let candidate: unknown;
   try {
     candidate = JSON.parse(value?.toString('utf8') ?? '');

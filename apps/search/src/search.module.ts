@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ConfigModule, PlatekeeperConfig, platekeeperLoggerModule } from '@platekeeper/config';
 import { AgenciesModule } from './agencies/agencies.module';
+import { CameraKeysModule } from './camera-keys/camera-keys.module';
 import { AuditQueriesModule } from './audit-queries/audit-queries.module';
 import { AuthGuard } from './auth/auth.guard';
 import { CamerasModule } from './cameras/cameras.module';
@@ -19,7 +20,7 @@ import { WithheldMatchingReads } from './searches/withheld-matching-reads';
 
 @Module({
   imports: [
-    PlatformModule, searchRateLimitModule, AgenciesModule, CamerasModule, JurisdictionsModule, AuditQueriesModule, RetentionModule,
+    PlatformModule, searchRateLimitModule, AgenciesModule, CamerasModule, CameraKeysModule, JurisdictionsModule, AuditQueriesModule, RetentionModule,
     platekeeperLoggerModule({ logRequests: true }),
   ],
   controllers: [HealthController, SearchesController, SearchPreviewController],

@@ -85,6 +85,11 @@ const platekeeperEnv = {
   }),
   SEARCH_TRUST_PROXY: bool({ default: false, desc: 'behind a reverse proxy: take the client IP from X-Forwarded-For (for the per-client limit)' }),
   API_BODY_LIMIT_BYTES: integerFrom(1024)({ default: 256 * 1024, desc: 'largest request body the search API reads; larger ones get 413' }),
+  GATEWAY_PORT: port({ default: 3003, desc: 'camera gateway (apps/gateway) HTTP port' }),
+  GATEWAY_BODY_LIMIT_BYTES: integerFrom(1024)({ default: 8 * 1024 * 1024, desc: 'largest camera payload the gateway reads (Blue Iris alerts carry a base64 image); larger ones get 413' }),
+  GATEWAY_PRODUCE_TIMEOUT_MS: integerFrom(1)({ default: 5000, desc: 'how long the gateway waits for Kafka to acknowledge a request\'s reads before it answers 503 with Retry-After' }),
+  GATEWAY_MAX_IN_FLIGHT: integerFrom(1)({ default: 512, desc: 'requests the gateway holds waiting for Kafka at once; beyond, 429 with Retry-After (no unbounded buffering)' }),
+  GATEWAY_RETRY_AFTER_SECONDS: integerFrom(1)({ default: 5, desc: 'Retry-After of the gateway\'s 429 and 503 answers' }),
   READS_REFRESH_ON_WRITE: bool({ default: false, desc: 'refresh indices after each bulk (tests only)' }),
 };
 

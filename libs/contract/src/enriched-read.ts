@@ -38,6 +38,9 @@ export interface EnrichedRead {
   vehicle?: ReadVehicle;
   location: { lat: number; lon: number };
   imageRef?: string;
+  /** Other readings the camera considered, normalised (and folded, for fuzzy matching), best first. */
+  candidates?: Array<{ plate: string; plateFolded: string; confidence?: number }>;
+  direction?: number;
   ingestedAt: string;
 }
 
@@ -66,6 +69,11 @@ export function enrichRead(read: RawRead, camera: CameraRegistration, ingestedAt
       : undefined,
     location: read.location ? { lat: read.location.lat, lon: read.location.lon } : { lat: camera.lat, lon: camera.lon },
     imageRef: read.imageRef,
+    candidates: read.candidates?.map((candidate) => {
+      const normalised = normalisePlate(candidate.plate);
+      return { plate: normalised, plateFolded: foldPlateLookAlikes(normalised), confidence: candidate.confidence };
+    }),
+    direction: read.direction,
     ingestedAt: ingestedAt.toISOString(),
   };
   return enriched;
@@ -95,6 +103,8 @@ export const SEARCH_RETURNS = {
   location: true,
   imageRef: false,
   ingestedAt: false,
+  candidates: ['plate', 'confidence'],
+  direction: true,
 } as const satisfies ReturnedFields<EnrichedRead>;
 
 type Element<T> = T extends readonly (infer E)[] ? E : T;

@@ -77,3 +77,26 @@ describe('enrichRead', () => {
     });
   });
 });
+
+describe('plate candidates and direction (camera gateway)', () => {
+  it('keeps alternative readings normalised and folded for fuzzy matching, and the direction of travel', () => {
+    const check = checkRawRead({ ...validRead, candidates: [{ plate: 'abc-l23', confidence: 0.8 }, { plate: 'ABC 128' }], direction: 270 });
+    expect(check.ok).toBe(true);
+    if (!check.ok) return;
+    const enriched = enrichRead(check.read, { cameraId: 'cam-auburn-1', ownerAgencyId: 'wa-auburn-pd', ownerState: 'WA', lat: 47, lon: -122 }, new Date());
+    expect(enriched.candidates).toEqual([
+      { plate: 'ABCL23', plateFolded: foldPlateLookAlikes('ABCL23'), confidence: 0.8 },
+      { plate: 'ABC128', plateFolded: foldPlateLookAlikes('ABC128'), confidence: undefined },
+    ]);
+    expect(enriched.direction).toBe(270);
+  });
+
+  it.each([
+    ['candidates.0.plate', { ...validRead, candidates: [{ plate: '--' }] }],
+    ['candidates.0.confidence', { ...validRead, candidates: [{ plate: 'ABC', confidence: 80 }] }],
+    ['candidates', { ...validRead, candidates: Array.from({ length: 11 }, () => ({ plate: 'ABC' })) }],
+    ['direction', { ...validRead, direction: 400 }],
+  ])('refuses a broken %s', (field, candidate) => {
+    expect(violatedFields(candidate)).toContain(field);
+  });
+});

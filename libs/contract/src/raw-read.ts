@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Type, plainToInstance } from 'class-transformer';
 import {
-  IsLatitude, IsLongitude, IsNotEmptyObject, IsNumber, IsObject, IsOptional, IsString, IsUUID,
+  ArrayMaxSize, IsArray, IsLatitude, IsLongitude, IsNotEmptyObject, IsNumber, IsObject, IsOptional, IsString, IsUUID,
   Length, Max, Min, ValidateNested, ValidationError, registerDecorator, validateSync,
 } from 'class-validator';
 import { FieldViolation } from './topics';
@@ -55,6 +55,14 @@ export class VehicleDescription {
   @IsOptional() @IsString() type?: string;
 }
 
+/** Another reading of the same plate the OCR considered, with its confidence (0–1). */
+export class PlateCandidate {
+  @IsString() @Length(1, 16) @NormalisesToAPlate() plate: string;
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1) confidence?: number;
+}
+
+export const MAX_PLATE_CANDIDATES = 10;
+
 export class ReadLocation {
   @IsLatitude() lat: number;
   @IsLongitude() lon: number;
@@ -71,6 +79,10 @@ export class RawRead {
   @IsOptional() @IsObject() @ValidateNested() @Type(() => VehicleDescription) vehicle?: VehicleDescription;
   @IsOptional() @IsNotEmptyObject() @ValidateNested() @Type(() => ReadLocation) location?: ReadLocation;
   @IsOptional() @IsString() @Length(1, 1024) imageRef?: string;
+  /** Alternative readings (best first), used by fuzzy search and hotlist matching. */
+  @IsOptional() @IsArray() @ArrayMaxSize(MAX_PLATE_CANDIDATES) @ValidateNested({ each: true }) @Type(() => PlateCandidate) candidates?: PlateCandidate[];
+  /** Direction of travel in compass degrees (0 = north, 90 = east), as the camera reports it. */
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(360) direction?: number;
 }
 
 export type RawReadCheck = { ok: true; read: RawRead } | { ok: false; violations: FieldViolation[] };

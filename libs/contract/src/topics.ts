@@ -13,7 +13,20 @@ export type DeadLetterReasonCode =
   | 'READ.RULE_VIOLATION'
   | 'READ.UNKNOWN_CAMERA'
   | 'READ.TOO_OLD'
-  | 'READ.INDEX_REJECTED';
+  | 'READ.INDEX_REJECTED'
+  | 'READ.GATEWAY_REFUSED';
+
+/**
+ * The camera gateway may only write the raw topic (Kafka principal `camera`), so a payload it refuses travels there
+ * with these headers and ingest dead-letters it with the gateway's reason, original bytes untouched. A camera writing
+ * Kafka directly gains nothing by setting them: it only dead-letters its own message.
+ */
+export const GATEWAY_REFUSAL_HEADERS = {
+  code: 'gateway.refused.code',
+  detail: 'gateway.refused.detail',
+  format: 'gateway.format',
+  keyId: 'gateway.key.id',
+} as const;
 
 export interface FieldViolation {
   field: string;

@@ -12,6 +12,8 @@ function fullyPopulatedDocument() {
     vehicle: { make: 'Toyota', model: 'Corolla', color: 'Blue', type: 'sedan' },
     location: { lat: 47.3, lon: -122.2 },
     imageRef: 'images/cam-auburn-1/1.jpg',
+    candidates: [{ plate: 'ABC123', confidence: 0.93 }, { plate: 'A8C123', confidence: 0.41 }],
+    direction: 270,
   });
   if (!check.ok) throw new Error(JSON.stringify(check.violations));
   const camera = { cameraId: 'cam-auburn-1', ownerAgencyId: 'wa-auburn-pd', ownerState: 'WA', lat: 47.3, lon: -122.2 };
@@ -29,17 +31,21 @@ describe('the read document', () => {
 
   it('decides for every stored field whether searches return it', () => {
     expect(Object.keys(SEARCH_RETURNS).sort()).toEqual(Object.keys(READ_DOCUMENT_MAPPING).sort());
-    expect(SEARCHED_READ_FIELDS).toEqual(['readId', 'cameraId', 'agencyId', 'capturedAt', 'plate', 'plateRegion', 'confidence', 'vehicle', 'location']);
+    expect(SEARCHED_READ_FIELDS).toEqual([
+      'readId', 'cameraId', 'agencyId', 'capturedAt', 'plate', 'plateRegion', 'confidence', 'vehicle', 'location', 'candidates.plate', 'candidates.confidence', 'direction',
+    ]);
   });
 
   it('answers a search with the returned fields only, never the raw plate, image or ingest time', () => {
     const document = fullyPopulatedDocument();
     const searched = toSearchedRead(document);
-    expect(Object.keys(searched)).toEqual(SEARCHED_READ_FIELDS);
+    expect(Object.keys(searched)).toEqual(['readId', 'cameraId', 'agencyId', 'capturedAt', 'plate', 'plateRegion', 'confidence', 'vehicle', 'location', 'candidates', 'direction']);
     expect(searched).toEqual({
       readId: document.readId, cameraId: 'cam-auburn-1', agencyId: 'wa-auburn-pd', capturedAt: '2026-05-01T12:00:00.000Z', plate: 'ABC123',
       plateRegion: 'WA', confidence: 0.93, vehicle: { make: 'Toyota', model: 'Corolla', color: 'Blue', type: 'sedan' }, location: { lat: 47.3, lon: -122.2 },
+      candidates: [{ plate: 'ABC123', confidence: 0.93 }, { plate: 'A8C123', confidence: 0.41 }], direction: 270,
     });
+    expect(document.candidates!.every((candidate) => typeof candidate.plateFolded === 'string')).toBe(true);
   });
 
   it('can return only some sub-fields of an object or of each element of a list, in the _source paths and the answer alike', () => {

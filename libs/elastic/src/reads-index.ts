@@ -65,6 +65,10 @@ export const READ_DOCUMENT_MAPPING = {
   },
   location: { type: 'geo_point' },
   imageRef: { type: 'keyword', index: false },
+  candidates: {
+    properties: { plate: { type: 'keyword' }, plateFolded: { type: 'keyword' }, confidence: { type: 'float' } },
+  },
+  direction: { type: 'float' },
 } as const satisfies Record<keyof EnrichedRead, FieldMapping>;
 
 type FieldMapping = { type: string; index?: boolean; normalizer?: string } | { properties: Record<string, FieldMapping> };
@@ -91,6 +95,18 @@ export function readsIndexTemplate(prefix: string) {
   } as const;
 }
 
+/**
+ * Installs the template and gives existing monthly indices its fields too (a field added to the template later, such
+ * as `candidates`, would otherwise be refused as strict by indices created before it). Adding fields is all a
+ * mapping update may do; changing one fails loudly here rather than per document.
+ */
 export async function ensureReadsIndexTemplate(client: Client, prefix: string): Promise<void> {
-  await client.indices.putIndexTemplate(readsIndexTemplate(prefix) as never);
+  const template = readsIndexTemplate(prefix);
+  await client.indices.putIndexTemplate(template as never);
+  await client.indices.putMapping({
+    index: readsIndexPattern(prefix),
+    allow_no_indices: true,
+    ignore_unavailable: true,
+    properties: template.template.mappings.properties as never,
+  });
 }

@@ -35,6 +35,25 @@ export const searchMetrics = {
   }),
 };
 
+export const gatewayMetrics = {
+  requests: new Counter({
+    name: 'platekeeper_gateway_requests_total',
+    help: 'Camera gateway requests, by vendor format, outcome (accepted, refused) and refusal reason code',
+    labelNames: ['format', 'outcome', 'reason'] as const,
+  }),
+  reads: new Counter({
+    name: 'platekeeper_gateway_reads_total',
+    help: 'Reads the camera gateway produced to the raw topic (acknowledged), by vendor format',
+    labelNames: ['format'] as const,
+  }),
+  requestDuration: new Histogram({
+    name: 'platekeeper_gateway_request_duration_seconds',
+    help: 'Time to answer a camera post, key check, translation and Kafka acknowledgement included',
+    labelNames: ['format'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  }),
+};
+
 export const METRICS_CONTENT_TYPE = register.contentType;
 
 export function renderMetrics(): Promise<string> {

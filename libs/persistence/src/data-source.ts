@@ -5,12 +5,14 @@ import { InitialSchema1764200000000 } from './migrations/1764200000000-initial-s
 import { AuditReturnedOwnerIndex1764300000000 } from './migrations/1764300000000-audit-returned-owner-index';
 import { CameraHistory1764400000000 } from './migrations/1764400000000-camera-history';
 import { AuditWithheldOwnerIndex1764500000000 } from './migrations/1764500000000-audit-withheld-owner-index';
+import { CameraKeys1764600000000 } from './migrations/1764600000000-camera-keys';
 
 export const MIGRATIONS = [
   InitialSchema1764200000000,
   AuditReturnedOwnerIndex1764300000000,
   CameraHistory1764400000000,
   AuditWithheldOwnerIndex1764500000000,
+  CameraKeys1764600000000,
 ];
 
 export function dataSourceOptions(config: PlatekeeperConfig): DataSourceOptions {

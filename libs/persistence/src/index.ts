@@ -9,3 +9,4 @@ export * from './registry-snapshots';
 export * from './persistence.module';
 export * from './data-source';
 export * from './rows';
+export * from './camera-key-store';

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { AgencyStore } from './agency-store';
 import { AuditRecordStore } from './audit-record-store';
+import { CameraKeyStore } from './camera-key-store';
 import { CameraStore } from './camera-store';
 import { dataSourceOptions } from './data-source';
 import { Database } from './database';
@@ -11,7 +12,7 @@ import { JurisdictionStore } from './jurisdiction-store';
 import { RegistrySnapshots } from './registry-snapshots';
 
 /** Everything an app may ask PostgreSQL for; each is a plain class over the one data source. */
-const PERSISTENCE = [Database, AgencyStore, CameraStore, JurisdictionStore, AuditRecordStore, RegistrySnapshots];
+const PERSISTENCE = [Database, AgencyStore, CameraStore, CameraKeyStore, JurisdictionStore, AuditRecordStore, RegistrySnapshots];
 
 /**
  * The data source (from the validated configuration) and the stores, for every module of an app. Apps take

@@ -106,6 +106,9 @@ export class SearchedReadDto implements SearchedRead {
   @ApiProperty() location: { lat: number; lon: number };
   @ApiProperty() cameraId: string;
   @ApiProperty() agencyId: string;
+  @ApiPropertyOptional({ description: 'other readings the camera considered (normalised), best first, confidence 0–1' })
+  candidates?: Array<{ plate: string; confidence?: number }>;
+  @ApiPropertyOptional({ description: 'direction of travel in compass degrees, as the camera reported it' }) direction?: number;
 }
 // Fails to compile when searches return a field this response does not describe, or the reverse.
 const searchedReadDtoDescribesEveryField: SameKeys<SearchedReadDto, SearchedRead> = true;

@@ -1,0 +1,86 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { GATEWAY_REFUSAL_HEADERS, RawRead } from '@platekeeper/contract';
+import { gatewayMetrics } from '@platekeeper/metrics';
+import { CameraKeyStore, VerifiedCameraKey } from '@platekeeper/persistence';
+import { toRawReads } from './camera-mapping';
+import { GatewayError } from './gateway-error';
+import { payloadOf } from './payload-body';
+import { ReadProducer } from './read-producer.service';
+import { TRANSLATORS, UnsupportedPayload } from './translators';
+
+export interface CameraPost {
+  apiKey: string | undefined;
+  body: Buffer;
+  contentType: string | undefined;
+}
+
+export interface AcceptedPost {
+  accepted: number;
+  cameraIds: string[];
+}
+
+/**
+ * One camera post: authenticate the key, translate its vendor format, map vendor cameras to registered ones, and
+ * answer only after Kafka acknowledged the reads. An authenticated post that is refused is dead-lettered (original
+ * bytes and reason); an unauthenticated one is not (anyone could fill the DLQ).
+ */
+@Injectable()
+export class AcceptCameraPostUseCase {
+  private readonly logger = new Logger(AcceptCameraPostUseCase.name);
+  constructor(
+    private readonly keys: CameraKeyStore,
+    private readonly producer: ReadProducer,
+  ) {}
+
+  async execute(post: CameraPost): Promise<AcceptedPost> {
+    const key = post.apiKey ? await this.keys.verify(post.apiKey) : null;
+    if (key === null) {
+      gatewayMetrics.requests.inc({ format: 'unknown', outcome: 'refused', reason: 'GATEWAY.UNAUTHENTICATED' });
+      throw new GatewayError('GATEWAY.UNAUTHENTICATED', ['a valid camera API key is required (Authorization: Bearer <key> or X-Api-Key)']);
+    }
+    const stopTimer = gatewayMetrics.requestDuration.startTimer({ format: key.format });
+    try {
+      const reads = await this.translate(post, key);
+      if (reads.length > 0) {
+        await this.producer.send(reads.map((read) => ({
+          key: read.cameraId,
+          value: JSON.stringify(read),
+          headers: { [GATEWAY_REFUSAL_HEADERS.format]: key.format, [GATEWAY_REFUSAL_HEADERS.keyId]: key.id },
+        })));
+      }
+      gatewayMetrics.requests.inc({ format: key.format, outcome: 'accepted', reason: '' });
+      gatewayMetrics.reads.inc({ format: key.format }, reads.length);
+      return { accepted: reads.length, cameraIds: [...new Set(reads.map((read) => read.cameraId))] };
+    } catch (error) {
+      if (error instanceof GatewayError) gatewayMetrics.requests.inc({ format: key.format, outcome: 'refused', reason: error.code });
+      throw error;
+    } finally {
+      stopTimer();
+    }
+  }
+
+  /** Vendor payload → raw reads of the key's cameras; a refusal is dead-lettered before it is thrown. */
+  private async translate(post: CameraPost, key: VerifiedCameraKey): Promise<RawRead[]> {
+    try {
+      return toRawReads(TRANSLATORS[key.format](payloadOf(post.body, post.contentType)), key);
+    } catch (error) {
+      const refusal = error instanceof UnsupportedPayload ? new GatewayError('GATEWAY.UNSUPPORTED_PAYLOAD', error.problems) : error;
+      if (refusal instanceof GatewayError) await this.deadLetter(post.body, key, refusal);
+      throw refusal;
+    }
+  }
+
+  /** The refusal is the answer either way; a DLQ write that fails is logged, not turned into a 503. */
+  private async deadLetter(body: Buffer, key: VerifiedCameraKey, refusal: GatewayError): Promise<void> {
+    try {
+      await this.producer.deadLetter(key.id, body, {
+        [GATEWAY_REFUSAL_HEADERS.code]: refusal.code,
+        [GATEWAY_REFUSAL_HEADERS.detail]: refusal.message,
+        [GATEWAY_REFUSAL_HEADERS.format]: key.format,
+        [GATEWAY_REFUSAL_HEADERS.keyId]: key.id,
+      });
+    } catch (error) {
+      this.logger.warn(`refused payload of key ${key.id} not dead-lettered: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
