@@ -17,6 +17,15 @@ describe('loadConfig', () => {
     for (const bad of ['0', '-5', '2.5', 'forever']) expect(() => loadConfig({ READS_MAX_AGE_DAYS: bad })).toThrow(/READS_MAX_AGE_DAYS/);
   });
 
+  it('lays out read indices with one shard, no replica and a one-second refresh unless configured', () => {
+    const defaults = loadConfig({});
+    expect([defaults.READS_INDEX_SHARDS, defaults.READS_INDEX_REPLICAS, defaults.READS_INDEX_REFRESH_INTERVAL]).toEqual([1, 0, '1s']);
+    const configured = loadConfig({ READS_INDEX_SHARDS: '3', READS_INDEX_REPLICAS: '1', READS_INDEX_REFRESH_INTERVAL: '30s' });
+    expect([configured.READS_INDEX_SHARDS, configured.READS_INDEX_REPLICAS, configured.READS_INDEX_REFRESH_INTERVAL]).toEqual([3, 1, '30s']);
+    for (const bad of ['0', '1.5', 'many']) expect(() => loadConfig({ READS_INDEX_SHARDS: bad })).toThrow(/READS_INDEX_SHARDS/);
+    for (const bad of ['-1', '0.5']) expect(() => loadConfig({ READS_INDEX_REPLICAS: bad })).toThrow(/READS_INDEX_REPLICAS/);
+  });
+
   it('refuses to start in production without a JWT secret', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);

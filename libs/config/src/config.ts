@@ -8,6 +8,12 @@ const positiveInteger = makeValidator<number>((input) => {
   return value;
 });
 
+const wholeNumber = makeValidator<number>((input) => {
+  const value = Number(input);
+  if (!Number.isInteger(value) || value < 0) throw new EnvError(`must be a whole number (0 or more), got "${input}"`);
+  return value;
+});
+
 const platekeeperEnv = {
   NODE_ENV: str({ choices: ['development', 'test', 'production'], default: 'development' }),
   LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
@@ -37,6 +43,12 @@ const platekeeperEnv = {
     default: 3650,
     desc: 'reads captured longer ago are dead-lettered (READ.TOO_OLD) by ingest and indexer; bounds the monthly indices that can exist',
   }),
+  READS_INDEX_SHARDS: positiveInteger({
+    default: 1,
+    desc: 'primary shards of each monthly read index; size it so a month stays near READS_SHARD_TARGET_GB per shard (docs/performance.md)',
+  }),
+  READS_INDEX_REPLICAS: wholeNumber({ default: 0, desc: 'replicas of each monthly read index (0 on a single node)' }),
+  READS_INDEX_REFRESH_INTERVAL: str({ default: '1s', desc: 'how soon indexed reads become searchable (Elasticsearch time unit, or -1)' }),
   READS_REFRESH_ON_WRITE: bool({ default: false, desc: 'refresh indices after each bulk (tests only)' }),
 };
 
