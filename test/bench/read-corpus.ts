@@ -39,7 +39,12 @@ export class ReadCorpus {
   /** Appends `load.count` reads; the corpus is searchable (refreshed, configured refresh interval back) when it resolves. */
   async append(load: CorpusLoad): Promise<void> {
     await ensureReadsIndexTemplate(this.elastic, this.prefix, { ...this.layout, refreshInterval: '-1' });
-    await this.setRefreshInterval('-1');
+    // Every month the reads can fall in exists before loading, so the load-time settings reach them all.
+    for (let day = 0; day <= load.spreadDays; day++) {
+      const index = readsIndexName(this.prefix, new Date(load.now - day * 86_400_000).toISOString());
+      if (!(await this.elastic.indices.exists({ index }))) await this.elastic.indices.create({ index });
+    }
+    await this.setLoading(true);
     const ingestedAt = new Date(load.now).toISOString();
     let remaining = load.count;
     const nextBody = (): string | undefined => {
@@ -62,7 +67,7 @@ export class ReadCorpus {
     };
     await Promise.all(Array.from({ length: BULK_IN_FLIGHT }, worker));
     await ensureReadsIndexTemplate(this.elastic, this.prefix, this.layout);
-    await this.setRefreshInterval(this.layout.refreshInterval);
+    await this.setLoading(false);
     await this.elastic.indices.refresh({ index: readsIndexPattern(this.prefix) });
   }
 
@@ -83,11 +88,12 @@ export class ReadCorpus {
     };
   }
 
-  private async setRefreshInterval(interval: string): Promise<void> {
+  /** While loading: no refresh, translog fsynced in the background rather than per bulk request; then the configured layout again. */
+  private async setLoading(loading: boolean): Promise<void> {
     await this.elastic.indices.putSettings({
       index: readsIndexPattern(this.prefix),
       allow_no_indices: true,
-      settings: { index: { refresh_interval: interval } },
+      settings: { index: { refresh_interval: loading ? '-1' : this.layout.refreshInterval, translog: { durability: loading ? 'async' : 'request' } } },
     });
   }
 }

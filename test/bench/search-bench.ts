@@ -6,12 +6,13 @@ import { PlatekeeperConfig, loadConfig } from '@platekeeper/config';
 import { createElasticClient, readsIndexLayout, readsIndexPattern } from '@platekeeper/elastic';
 import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import {
-  AGENCY_CATEGORIES, AgencyCategory, AgencyProfile, JurisdictionRule, SearchScope, SharingWorld,
+  AGENCY_CATEGORIES, AgencyCategory, AgencyProfile, JurisdictionRule, SearchScope, SharingWorld, VisibilityDecision,
   buildVisibilityFilter, decideVisibility, groupVisibleOwnersByRetention, narrowDecisionToOwners, retentionCutoff, sharingWorldOf,
 } from '@platekeeper/sharing';
 import { AuditEntry, AuditTrail } from '../../apps/search/src/audit/audit-trail.service';
 import { createSearchApp } from '../../apps/search/src/search-app';
 import { buildReadsQuery } from '../../apps/search/src/searches/reads-query';
+import { visibilityFilterForSearch } from '../../apps/search/src/searches/visibility-for-search';
 import { SearchRequestDto } from '../../apps/search/src/searches/search-request.dto';
 import { mintDevelopmentToken } from '../../apps/cli/src/mint-token';
 import {
@@ -72,6 +73,8 @@ interface Probe {
   config: PlatekeeperConfig;
   elastic: ElasticClient;
   sharingWorld: SharingWorld;
+  /** Decisions computed once per world, as SharingWorldService does, so ES-direct times Elasticsearch rather than decideVisibility. */
+  decide(scope: SearchScope): VisibilityDecision;
   searcherId: string;
   searchUrl: string;
   token: string;
@@ -128,7 +131,12 @@ export async function runSearchBench(options: SearchBenchOptions): Promise<void>
     const searchUrl = `http://127.0.0.1:${config.SEARCH_PORT}/v1/searches`;
     const token = await mintDevelopmentToken(config, { agencyId: searcher.id, roles: ['investigator'], userId: 'bench@platekeeper' });
     step(`searcher ${searcher.id} (${searcher.state}, ${searcher.category}) sees ${nationalDecision.visibleOwners.length} owners nationally, ${nationalDecision.withheldOwners.length} withheld`);
-    const probe: Probe = { config, elastic, sharingWorld, searcherId: searcher.id, searchUrl, token, random };
+    const decisions = new Map<SearchScope, VisibilityDecision>();
+    const decide = (scope: SearchScope) => {
+      if (!decisions.has(scope)) decisions.set(scope, decideVisibility(sharingWorld, searcher.id, 'criminal_investigation', scope));
+      return decisions.get(scope)!;
+    };
+    const probe: Probe = { config, elastic, sharingWorld, decide, searcherId: searcher.id, searchUrl, token, random };
 
     const corpus = new ReadCorpus(elastic, BENCH_INDEX_PREFIX, layout);
     const owners = world.agencies.map((agency) => ({ id: agency.id, state: agency.state, cameraIds: world.cameraIdsByAgency.get(agency.id)! }));
@@ -320,10 +328,17 @@ async function searchWithFilter(probe: Probe, request: SearchRequestDto, visibil
   return totalOf(response as never);
 }
 
-/** The query the search service would send, built by the same functions, sent with the same client: the floor under the API. */
+/** The requests the search service would send (owner probe included), built by the same functions, sent with the same client: the floor under the API. */
 async function searchElasticDirectly(probe: Probe, request: SearchRequestDto): Promise<number> {
-  const decision = decideVisibility(probe.sharingWorld, probe.searcherId, request.purpose, request.scope ?? 'local');
-  return searchWithFilter(probe, request, buildVisibilityFilter(decision, new Date()));
+  const decision = probe.decide(request.scope ?? 'local');
+  const filter = await visibilityFilterForSearch(probe.elastic, {
+    index: readsIndexPattern(probe.config.READS_INDEX_PREFIX),
+    decision,
+    criteria: buildReadsQuery(request, { match_all: {} }).query,
+    now: new Date(),
+    probeAboveOwners: probe.config.SEARCH_OWNER_PROBE_ABOVE,
+  });
+  return searchWithFilter(probe, request, filter);
 }
 
 interface VisibilityDesign {
@@ -352,29 +367,34 @@ async function ownersWithMatches(probe: Probe, request: SearchRequestDto, agency
 
 const VISIBILITY_DESIGNS: VisibilityDesign[] = [
   {
-    name: 'terms per retention group (today)', exact: true, failClosed: true,
-    search: (probe, request) => searchElasticDirectly(probe, request),
+    name: 'full filter: terms per retention group', exact: true, failClosed: true,
+    search: (probe, request) => {
+      const decision = probe.decide('national');
+      return searchWithFilter(probe, request, buildVisibilityFilter(decision, new Date()));
+    },
   },
   {
-    name: 'two-step, owners agg (map) then narrowed terms', exact: true, failClosed: true,
+    name: 'two-step, owner agg sized to all agencies (map)', exact: true, failClosed: true,
     search: async (probe, request) => {
-      const decision = decideVisibility(probe.sharingWorld, probe.searcherId, request.purpose, 'national');
       const owners = await ownersWithMatches(probe, request, probe.sharingWorld.agencies.size, 'map');
-      return searchWithFilter(probe, request, buildVisibilityFilter(narrowDecisionToOwners(decision, owners), new Date()));
+      return searchWithFilter(probe, request, buildVisibilityFilter(narrowDecisionToOwners(probe.decide('national'), owners), new Date()));
     },
   },
   {
-    name: 'two-step, owners agg (global ordinals) then narrowed terms', exact: true, failClosed: true,
+    name: 'two-step, owner agg sized to all agencies (global ordinals)', exact: true, failClosed: true,
     search: async (probe, request) => {
-      const decision = decideVisibility(probe.sharingWorld, probe.searcherId, request.purpose, 'national');
       const owners = await ownersWithMatches(probe, request, probe.sharingWorld.agencies.size, 'global_ordinals');
-      return searchWithFilter(probe, request, buildVisibilityFilter(narrowDecisionToOwners(decision, owners), new Date()));
+      return searchWithFilter(probe, request, buildVisibilityFilter(narrowDecisionToOwners(probe.decide('national'), owners), new Date()));
     },
+  },
+  {
+    name: 'owner probe (chosen: agg of <=1,000 owners, bounded, fallback)', exact: true, failClosed: true,
+    search: (probe, request) => searchElasticDirectly(probe, request),
   },
   {
     name: 'complement: must_not hidden owners (reference only)', exact: true, failClosed: false,
     search: async (probe, request) => {
-      const decision = decideVisibility(probe.sharingWorld, probe.searcherId, request.purpose, 'national');
+      const decision = probe.decide('national');
       const visible = new Set(decision.visibleOwners.map((owner) => owner.agencyId));
       const hidden = [...probe.sharingWorld.agencies.keys()].filter((id) => !visible.has(id));
       const groups = groupVisibleOwnersByRetention(decision);

@@ -26,6 +26,12 @@ describe('loadConfig', () => {
     for (const bad of ['-1', '0.5']) expect(() => loadConfig({ READS_INDEX_REPLICAS: bad })).toThrow(/READS_INDEX_REPLICAS/);
   });
 
+  it('probes for the owners with matching reads only when a decision names more than 64 visible owners unless configured', () => {
+    expect(loadConfig({}).SEARCH_OWNER_PROBE_ABOVE).toBe(64);
+    expect(loadConfig({ SEARCH_OWNER_PROBE_ABOVE: '0' }).SEARCH_OWNER_PROBE_ABOVE).toBe(0);
+    expect(() => loadConfig({ SEARCH_OWNER_PROBE_ABOVE: 'few' })).toThrow(/SEARCH_OWNER_PROBE_ABOVE/);
+  });
+
   it('refuses to start in production without a JWT secret', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);

@@ -49,6 +49,10 @@ const platekeeperEnv = {
   }),
   READS_INDEX_REPLICAS: wholeNumber({ default: 0, desc: 'replicas of each monthly read index (0 on a single node)' }),
   READS_INDEX_REFRESH_INTERVAL: str({ default: '1s', desc: 'how soon indexed reads become searchable (Elasticsearch time unit, or -1)' }),
+  SEARCH_OWNER_PROBE_ABOVE: wholeNumber({
+    default: 64,
+    desc: 'a search whose decision names more visible owners than this first asks which owners have matching reads, then filters on those (docs/performance.md)',
+  }),
   READS_REFRESH_ON_WRITE: bool({ default: false, desc: 'refresh indices after each bulk (tests only)' }),
 };
 
