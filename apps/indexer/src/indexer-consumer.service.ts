@@ -3,7 +3,7 @@ import { Client } from '@elastic/elasticsearch';
 import { Consumer, EachBatchPayload, Message, Producer } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { EnrichedRead } from '@platekeeper/contract';
-import { createElasticClient, ensureReadsIndexTemplate } from '@platekeeper/elastic';
+import { createElasticClient, ensureReadsIndexTemplate, readsIndexLayout } from '@platekeeper/elastic';
 import { ConsumerHealth, createKafka, createProducer, deadLetterMessage, produceAll, readTopics, requireTopics } from '@platekeeper/kafka';
 import { pipelineMetrics } from '@platekeeper/metrics';
 import { acceptedCaptureWindow, parseEnrichedMessage, writeReads } from './bulk-writer';
@@ -31,7 +31,7 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     await requireTopics(this.kafka, [this.topics.enriched, this.topics.deadLetter]);
-    await ensureReadsIndexTemplate(this.elastic, this.config.READS_INDEX_PREFIX);
+    await ensureReadsIndexTemplate(this.elastic, this.config.READS_INDEX_PREFIX, readsIndexLayout(this.config));
     this.producer = createProducer(this.kafka);
     await this.producer.connect();
     this.consumer = this.kafka.consumer({ groupId: this.config.INDEXER_GROUP_ID, maxBytesPerPartition: 8 * 1024 * 1024 });
