@@ -10,12 +10,30 @@ const positiveInteger = (value: string) => {
   return parsed;
 };
 
+const wholeNumber = (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('must be a whole number');
+  return parsed;
+};
+
+/** `200000,2m,10M` style lists; k and m suffixes for thousands and millions. */
+const positiveIntegers = (value: string) =>
+  value.split(',').map((item) => {
+    const match = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(item.trim());
+    const parsed = match ? Math.round(Number(match[1]) * ({ k: 1e3, m: 1e6 }[match[2].toLowerCase()] ?? 1)) : Number.NaN;
+    if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError(`"${item}" is not a positive integer (k/m suffixes allowed)`);
+    return parsed;
+  });
+
 program
   .command('search')
   .description('search latency at national scale through the API vs the same query straight to Elasticsearch, and audit append cost')
-  .option('--agencies <n>', 'agencies in the bench world', positiveInteger, 7000)
-  .option('--reads <n>', 'enriched reads indexed', positiveInteger, 200_000)
-  .option('--iterations <n>', 'measured plates (each searched local and national, API and ES-direct)', positiveInteger, 200)
+  .option('--agencies <n,...>', 'agencies in the bench world; several (comma-separated) run one world after the other', positiveIntegers, [7000])
+  .option('--reads <n,...>', 'corpus sizes; several (comma-separated) grow one corpus and measure at each size', positiveIntegers, [200_000])
+  .option('--iterations <n>', 'measured plates per size (each searched local and national, API and ES-direct, partial, fuzzy)', positiveInteger, 200)
+  .option('--designs', 'also time the candidate visibility filters straight against Elasticsearch', false)
+  .option('--force-merge <segments>', 'merge each index to this many segments after loading (0: as loaded)', wholeNumber, 0)
+  .option('--keep', 'leave the corpus in Elasticsearch afterwards', false)
   .action(async (options) => {
     const { runSearchBench } = await import('./search-bench');
     await runSearchBench(options);

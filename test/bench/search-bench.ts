@@ -3,40 +3,52 @@ import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { Client as ElasticClient } from '@elastic/elasticsearch';
 import { PlatekeeperConfig, loadConfig } from '@platekeeper/config';
-import { EnrichedRead, foldPlateLookAlikes } from '@platekeeper/contract';
-import { createElasticClient, ensureReadsIndexTemplate, readDocumentId, readsIndexName, readsIndexPattern } from '@platekeeper/elastic';
+import { createElasticClient, readsIndexLayout, readsIndexPattern } from '@platekeeper/elastic';
 import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import {
-  AGENCY_CATEGORIES, AgencyCategory, AgencyProfile, JurisdictionRule, SearchScope, SharingWorld,
-  buildVisibilityFilter, decideVisibility, sharingWorldOf,
+  AGENCY_CATEGORIES, AgencyCategory, AgencyProfile, JurisdictionRule, SearchScope, SharingWorld, VisibilityDecision,
+  buildVisibilityFilter, decideVisibility, groupVisibleOwnersByRetention, narrowDecisionToOwners, retentionCutoff, sharingWorldOf,
 } from '@platekeeper/sharing';
 import { AuditEntry, AuditTrail } from '../../apps/search/src/audit/audit-trail.service';
 import { createSearchApp } from '../../apps/search/src/search-app';
 import { buildReadsQuery } from '../../apps/search/src/searches/reads-query';
+import { visibilityFilterForSearch } from '../../apps/search/src/searches/visibility-for-search';
 import { SearchRequestDto } from '../../apps/search/src/searches/search-request.dto';
 import { mintDevelopmentToken } from '../../apps/cli/src/mint-token';
 import {
   LatencySummary, benchDatabaseUrl, deleteIndices, printTable, ratio, recreateDatabase, seededRandom, shuffled, summarise,
   writeBenchJson,
 } from './bench-support';
+import { ReadCorpus } from './read-corpus';
 
 export interface SearchBenchOptions {
-  agencies: number;
-  reads: number;
+  /** Bench worlds, one after the other; each gets its own corpus. */
+  agencies: number[];
+  /** Corpus sizes, grown in place from the smallest: 200k then 2M loads 1.8M more, not 2M. */
+  reads: number[];
   iterations: number;
+  /** Also time the candidate visibility filters straight against Elasticsearch. */
+  designs: boolean;
+  /** Merge each index down to this many segments after loading (0: leave as loaded). */
+  forceMerge: number;
+  /** Leave the corpus in Elasticsearch after the run (for exploring by hand); deleted otherwise. */
+  keep: boolean;
 }
 
 const BENCH_DATABASE = 'platekeeper_bench';
 const BENCH_INDEX_PREFIX = 'bench-reads';
 const BENCH_SEARCH_PORT = 3900;
 const WARM_UP = 20;
-const PLATE_POOL = 20_000;
+/** Reads per plate stay near this at every corpus size, so a plate's matches (what a search must return) do not grow with the corpus. */
+const READS_PER_PLATE = 10;
+const MIN_PLATE_POOL = 20_000;
 const SPREAD_DAYS = 30;
 const DENY_LISTS = 300;
 const DENY_LIST_LENGTH = 300;
 const AUDIT_SEQUENTIAL = 500;
-const AUDIT_WRITERS = 4;
-const AUDIT_PER_WRITER = 200;
+const AUDIT_WRITER_COUNTS = [4, 16, 64];
+const AUDIT_PER_WRITER = 100;
+const PARTIAL_LENGTH = 4;
 const STATES = [
   'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY', 'LA', 'ME', 'MD',
   'MA', 'MI', 'MN', 'MS', 'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC', 'ND', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC',
@@ -52,6 +64,21 @@ interface BenchWorld {
   agencies: AgencyProfile[];
   jurisdictions: JurisdictionRule[];
   cameraIdsByAgency: Map<string, string[]>;
+}
+
+type ExactPath = 'apiLocal' | 'apiNational' | 'esLocal' | 'esNational';
+
+/** Everything the measurements of one corpus size need. */
+interface Probe {
+  config: PlatekeeperConfig;
+  elastic: ElasticClient;
+  sharingWorld: SharingWorld;
+  /** Decisions computed once per world, as SharingWorldService does, so ES-direct times Elasticsearch rather than decideVisibility. */
+  decide(scope: SearchScope): VisibilityDecision;
+  searcherId: string;
+  searchUrl: string;
+  token: string;
+  random: () => number;
 }
 
 /** The config every part of the benchmark (and the in-process search service) reads: its own database, index prefix and port. */
@@ -71,118 +98,197 @@ function benchConfig(): PlatekeeperConfig {
 
 export async function runSearchBench(options: SearchBenchOptions): Promise<void> {
   const config = benchConfig();
-  const random = seededRandom(7);
   const elastic = createElasticClient(config);
   const startedAt = new Date().toISOString();
+  const sizes = [...new Set(options.reads)].sort((left, right) => left - right);
+  const layout = readsIndexLayout(config);
+  const runs: unknown[] = [];
+  let lastDataSource: DataSource | undefined;
+  let lastSearcher: { id: string; withheld: unknown[] } | undefined;
 
-  step(`recreating database ${BENCH_DATABASE} and deleting ${BENCH_INDEX_PREFIX}-* indices`);
-  await recreateDatabase(config.DATABASE_URL);
-  await migrateDatabase(config);
-  await deleteIndices(elastic, readsIndexPattern(BENCH_INDEX_PREFIX));
-  const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
+  for (const agencyCount of options.agencies) {
+    const random = seededRandom(7);
+    step(`world of ${agencyCount} agencies: recreating database ${BENCH_DATABASE} and deleting ${BENCH_INDEX_PREFIX}-* indices`);
+    await lastDataSource?.destroy();
+    await recreateDatabase(config.DATABASE_URL);
+    await migrateDatabase(config);
+    await deleteIndices(elastic, readsIndexPattern(BENCH_INDEX_PREFIX));
+    const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
+    lastDataSource = dataSource;
 
-  const world = buildWorld(options.agencies, random);
-  let began = performance.now();
-  await insertWorld(dataSource, world);
-  step(`registered ${world.agencies.length} agencies, ${world.agencies.length * 2} cameras in ${seconds(began)} s`);
+    const world = buildWorld(agencyCount, random);
+    let began = performance.now();
+    await insertWorld(dataSource, world);
+    step(`registered ${world.agencies.length} agencies, ${world.agencies.length * 2} cameras in ${seconds(began)} s`);
 
-  const plates = platePool(PLATE_POOL, random);
-  began = performance.now();
-  await indexReads(elastic, world, plates, options.reads, random);
-  const indexingSeconds = (performance.now() - began) / 1000;
-  step(`indexed ${options.reads} reads in ${indexingSeconds.toFixed(1)} s`);
+    const sharingWorld = sharingWorldOf(world.agencies, world.jurisdictions);
+    const searcherCandidates = world.agencies.filter((agency) => agency.status === 'active' && agency.sharing.nationalLookup && agency.state !== 'WA');
+    const searcher = searcherCandidates[Math.floor(random() * searcherCandidates.length)];
+    const nationalDecision = decideVisibility(sharingWorld, searcher.id, 'criminal_investigation', 'national');
+    const decisionMs = timeDecisions(sharingWorld, searcher.id);
+    lastSearcher = { id: searcher.id, withheld: nationalDecision.withheldOwners };
 
-  const sharingWorld = sharingWorldOf(world.agencies, world.jurisdictions);
-  const searcherCandidates = world.agencies.filter((agency) => agency.status === 'active' && agency.sharing.nationalLookup && agency.state !== 'WA');
-  const searcher = searcherCandidates[Math.floor(random() * searcherCandidates.length)];
-  const nationalDecision = decideVisibility(sharingWorld, searcher.id, 'criminal_investigation', 'national');
-  const decisionMs = timeDecisions(sharingWorld, searcher.id);
+    const search = await createSearchApp(config);
+    await search.listen(config.SEARCH_PORT, '127.0.0.1');
+    const searchUrl = `http://127.0.0.1:${config.SEARCH_PORT}/v1/searches`;
+    const token = await mintDevelopmentToken(config, { agencyId: searcher.id, roles: ['investigator'], userId: 'bench@platekeeper' });
+    step(`searcher ${searcher.id} (${searcher.state}, ${searcher.category}) sees ${nationalDecision.visibleOwners.length} owners nationally, ${nationalDecision.withheldOwners.length} withheld`);
+    const decisions = new Map<SearchScope, VisibilityDecision>();
+    const decide = (scope: SearchScope) => {
+      if (!decisions.has(scope)) decisions.set(scope, decideVisibility(sharingWorld, searcher.id, 'criminal_investigation', scope));
+      return decisions.get(scope)!;
+    };
+    const probe: Probe = { config, elastic, sharingWorld, decide, searcherId: searcher.id, searchUrl, token, random };
 
-  const search = await createSearchApp(config);
-  await search.listen(config.SEARCH_PORT, '127.0.0.1');
-  const searchUrl = `http://127.0.0.1:${config.SEARCH_PORT}/v1/searches`;
-  const token = await mintDevelopmentToken(config, { agencyId: searcher.id, roles: ['investigator'], userId: 'bench@platekeeper' });
-  step(`search service on ${searchUrl}; searcher ${searcher.id} (${searcher.state}, ${searcher.category}) sees ${nationalDecision.visibleOwners.length} owners nationally, ${nationalDecision.withheldOwners.length} withheld`);
-
-  const latencies = { apiLocal: [] as number[], apiNational: [] as number[], esLocal: [] as number[], esNational: [] as number[] };
-  let totalsDisagree = 0;
-  let nationalHits = 0;
-  const measure = async (plate: string, record: boolean) => {
-    const runs = shuffled(['apiLocal', 'apiNational', 'esLocal', 'esNational'] as const, random);
-    const totals: Record<string, number> = {};
-    for (const run of runs) {
-      const scope: SearchScope = run.endsWith('Local') ? 'local' : 'national';
-      const request = searchRequest(plate, scope);
-      const began = performance.now();
-      totals[run] = run.startsWith('api')
-        ? await searchThroughApi(searchUrl, token, request)
-        : await searchElasticDirectly(elastic, config, sharingWorld, searcher.id, request);
-      if (record) latencies[run].push(performance.now() - began);
+    const corpus = new ReadCorpus(elastic, BENCH_INDEX_PREFIX, layout);
+    const owners = world.agencies.map((agency) => ({ id: agency.id, state: agency.state, cameraIds: world.cameraIdsByAgency.get(agency.id)! }));
+    const allPlates = platePool(platePoolSize(sizes[sizes.length - 1]), random);
+    const now = Date.now();
+    let loaded = 0;
+    for (const size of sizes) {
+      // Each step draws from a pool grown with the corpus, so a plate's expected reads stay near READS_PER_PLATE.
+      const plates = allPlates.slice(0, platePoolSize(size));
+      began = performance.now();
+      await corpus.append({ owners, plates, count: size - loaded, spreadDays: SPREAD_DAYS, random, now });
+      const loadSeconds = (performance.now() - began) / 1000;
+      step(`loaded ${size - loaded} reads (corpus now ${size}) in ${loadSeconds.toFixed(1)} s, ${Math.round((size - loaded) / loadSeconds)} reads/s`);
+      loaded = size;
+      if (options.forceMerge > 0) {
+        began = performance.now();
+        await corpus.forceMerge(options.forceMerge);
+        step(`force-merged to ${options.forceMerge} segment(s) per shard in ${seconds(began)} s`);
+      }
+      const stored = await corpus.stats();
+      const measured = await measureSize(probe, plates, options);
+      runs.push({
+        agencies: agencyCount, reads: size, loadSeconds, stored, bytesPerRead: stored.storeBytes / Math.max(1, stored.documents),
+        visibleOwnersNational: nationalDecision.visibleOwners.length, withheldOwnersNational: nationalDecision.withheldOwners.length,
+        nationalDecisionMeanMs: decisionMs, ...measured,
+      });
+      printSize(agencyCount, size, stored, measured, options.iterations);
     }
-    if (totals.apiLocal !== totals.esLocal || totals.apiNational !== totals.esNational) totalsDisagree++;
-    if (record) nationalHits += totals.apiNational;
-  };
-  for (let warmUp = 0; warmUp < WARM_UP; warmUp++) await measure(plates[Math.floor(random() * plates.length)], false);
-  began = performance.now();
-  for (let iteration = 0; iteration < options.iterations; iteration++) await measure(plates[Math.floor(random() * plates.length)], true);
-  step(`${options.iterations} iterations × 4 searches in ${seconds(began)} s`);
-  await search.close();
+    await search.close();
+  }
 
-  const audit = await measureAuditAppends(dataSource, searcher.id, nationalDecision.withheldOwners);
-  await dataSource.destroy();
-  const removed = await deleteIndices(elastic, readsIndexPattern(BENCH_INDEX_PREFIX));
+  const audit = lastDataSource && lastSearcher ? await measureAuditAppends(lastDataSource, lastSearcher.id, lastSearcher.withheld) : undefined;
+  await lastDataSource?.destroy();
+  if (audit) printAudit(audit);
+  const removed = options.keep ? 0 : await deleteIndices(elastic, readsIndexPattern(BENCH_INDEX_PREFIX));
   await elastic.close();
 
-  const summaries = {
-    apiLocal: summarise(latencies.apiLocal),
-    apiNational: summarise(latencies.apiNational),
-    esLocal: summarise(latencies.esLocal),
-    esNational: summarise(latencies.esNational),
-  };
-  const ratios = {
-    apiNationalOverApiLocalP50: ratio(summaries.apiNational.p50, summaries.apiLocal.p50),
-    apiNationalOverApiLocalP95: ratio(summaries.apiNational.p95, summaries.apiLocal.p95),
-    apiNationalOverEsNationalP50: ratio(summaries.apiNational.p50, summaries.esNational.p50),
-    apiNationalOverEsNationalP95: ratio(summaries.apiNational.p95, summaries.esNational.p95),
-    apiLocalOverEsLocalP50: ratio(summaries.apiLocal.p50, summaries.esLocal.p50),
-    apiLocalOverEsLocalP95: ratio(summaries.apiLocal.p95, summaries.esLocal.p95),
-    auditAppendShareOfApiNationalMean: ratio(audit.sequential.mean, summaries.apiNational.mean),
-  };
+  const file = writeBenchJson('search', {
+    benchmark: 'bench-search', startedAt, options, layout, readsPerPlate: READS_PER_PLATE, runs, audit, cleanedIndices: removed,
+  });
+  console.log(`results written to ${file}`);
+}
 
+const platePoolSize = (reads: number) => Math.max(MIN_PLATE_POOL, Math.ceil(reads / READS_PER_PLATE));
+
+async function measureSize(probe: Probe, plates: string[], options: SearchBenchOptions) {
+  const exact: Record<ExactPath, number[]> = { apiLocal: [], apiNational: [], esLocal: [], esNational: [] };
+  const other = { partialNational: [] as number[], fuzzyNational: [] as number[] };
+  const designSamples: Record<string, number[]> = Object.fromEntries(VISIBILITY_DESIGNS.map((design) => [design.name, []]));
+  let totalsDisagree = 0;
+  let designsDisagree = 0;
+  let nationalHits = 0;
+  let partialHits = 0;
+  let fuzzyHits = 0;
+  const timed = async (samples: number[] | undefined, run: () => Promise<number>) => {
+    const began = performance.now();
+    const total = await run();
+    samples?.push(performance.now() - began);
+    return total;
+  };
+  const measure = async (plate: string, record: boolean) => {
+    const totals: Partial<Record<ExactPath, number>> = {};
+    for (const path of shuffled(['apiLocal', 'apiNational', 'esLocal', 'esNational'] as const, probe.random)) {
+      const request = searchRequest({ plate }, path.endsWith('Local') ? 'local' : 'national');
+      totals[path] = await timed(record ? exact[path] : undefined, () =>
+        path.startsWith('api') ? searchThroughApi(probe, request) : searchElasticDirectly(probe, request));
+    }
+    if (totals.apiLocal !== totals.esLocal || totals.apiNational !== totals.esNational) totalsDisagree++;
+    const start = Math.floor(probe.random() * (plate.length - PARTIAL_LENGTH + 1));
+    const partial = await timed(record ? other.partialNational : undefined, () =>
+      searchThroughApi(probe, searchRequest({ plate: plate.slice(start, start + PARTIAL_LENGTH), plateMatch: 'partial' }, 'national')));
+    const fuzzy = await timed(record ? other.fuzzyNational : undefined, () =>
+      searchThroughApi(probe, searchRequest({ plate, plateMatch: 'fuzzy' }, 'national')));
+    if (options.designs) {
+      for (const design of shuffled(VISIBILITY_DESIGNS, probe.random)) {
+        const total = await timed(record ? designSamples[design.name] : undefined, () => design.search(probe, searchRequest({ plate }, 'national')));
+        if (design.exact && total !== totals.esNational) designsDisagree++;
+      }
+    }
+    if (record) {
+      nationalHits += totals.apiNational ?? 0;
+      partialHits += partial;
+      fuzzyHits += fuzzy;
+    }
+  };
+  for (let warmUp = 0; warmUp < WARM_UP; warmUp++) await measure(plates[Math.floor(probe.random() * plates.length)], false);
+  for (let iteration = 0; iteration < options.iterations; iteration++) await measure(plates[Math.floor(probe.random() * plates.length)], true);
+
+  const latencyMs = {
+    apiLocal: summarise(exact.apiLocal), apiNational: summarise(exact.apiNational),
+    esLocal: summarise(exact.esLocal), esNational: summarise(exact.esNational),
+    apiNationalPartial: summarise(other.partialNational), apiNationalFuzzy: summarise(other.fuzzyNational),
+  };
+  const designs = options.designs
+    ? Object.fromEntries(VISIBILITY_DESIGNS.map((design) => [design.name, { ...summarise(designSamples[design.name]), exact: design.exact, failClosed: design.failClosed }]))
+    : undefined;
+  const ratios = {
+    apiNationalOverApiLocalP50: ratio(latencyMs.apiNational.p50, latencyMs.apiLocal.p50),
+    apiNationalOverEsNationalP50: ratio(latencyMs.apiNational.p50, latencyMs.esNational.p50),
+    apiLocalOverEsLocalP50: ratio(latencyMs.apiLocal.p50, latencyMs.esLocal.p50),
+    esNationalOverEsLocalP50: ratio(latencyMs.esNational.p50, latencyMs.esLocal.p50),
+    partialOverExactNationalP95: ratio(latencyMs.apiNationalPartial.p95, latencyMs.apiNational.p95),
+    fuzzyOverExactNationalP95: ratio(latencyMs.apiNationalFuzzy.p95, latencyMs.apiNational.p95),
+  };
+  const per = (hits: number) => hits / Math.max(1, options.iterations);
+  return {
+    latencyMs, ratios, designs, totalsDisagree, designsDisagree,
+    meanHits: { exactNational: per(nationalHits), partialNational: per(partialHits), fuzzyNational: per(fuzzyHits) },
+  };
+}
+
+function printSize(agencies: number, reads: number, stored: { segments: number; storeBytes: number; indices: number }, measured: Awaited<ReturnType<typeof measureSize>>, iterations: number): void {
+  const { latencyMs, ratios } = measured;
   const row = (name: string, summary: LatencySummary): Array<string | number> => [name, summary.p50, summary.p95, summary.mean];
-  printTable(`search latency, ms (${options.agencies} agencies, ${options.reads} reads, ${options.iterations} plates, exact match)`,
-    ['path', 'p50', 'p95', 'mean'], [
-      row('API local', summaries.apiLocal),
-      row('API national', summaries.apiNational),
-      row('ES-direct local', summaries.esLocal),
-      row('ES-direct national', summaries.esNational),
-    ]);
-  printTable('ratios', ['ratio', 'p50', 'p95'], [
-    ['API national / API local', ratios.apiNationalOverApiLocalP50, ratios.apiNationalOverApiLocalP95],
-    ['API national / ES-direct national', ratios.apiNationalOverEsNationalP50, ratios.apiNationalOverEsNationalP95],
-    ['API local / ES-direct local', ratios.apiLocalOverEsLocalP50, ratios.apiLocalOverEsLocalP95],
+  printTable(`search latency, ms (${agencies} agencies, ${reads} reads in ${stored.indices} indices / ${stored.segments} segments, ` +
+    `${(stored.storeBytes / 1e6).toFixed(0)} MB, ${iterations} plates)`, ['path', 'p50', 'p95', 'mean'], [
+    row('API local', latencyMs.apiLocal),
+    row('API national', latencyMs.apiNational),
+    row('ES-direct local', latencyMs.esLocal),
+    row('ES-direct national', latencyMs.esNational),
+    row(`API national partial (${PARTIAL_LENGTH} chars)`, latencyMs.apiNationalPartial),
+    row('API national fuzzy', latencyMs.apiNationalFuzzy),
   ]);
+  printTable('ratios', ['ratio', 'value'], [
+    ['API national / API local, p50', ratios.apiNationalOverApiLocalP50],
+    ['API local / ES-direct local, p50', ratios.apiLocalOverEsLocalP50],
+    ['API national / ES-direct national, p50', ratios.apiNationalOverEsNationalP50],
+    ['partial / exact national, p95', ratios.partialOverExactNationalP95],
+    ['fuzzy / exact national, p95', ratios.fuzzyOverExactNationalP95],
+  ]);
+  if (measured.designs) {
+    printTable('visibility filter designs, ES-direct national exact plate, ms', ['design', 'p50', 'p95', 'mean', 'fail-closed'],
+      Object.entries(measured.designs).map(([name, summary]) => [name, summary.p50, summary.p95, summary.mean, summary.failClosed ? 'yes' : 'NO']));
+  }
+  console.log(`mean hits: exact national ${measured.meanHits.exactNational.toFixed(1)}, partial ${measured.meanHits.partialNational.toFixed(1)}, ` +
+    `fuzzy ${measured.meanHits.fuzzyNational.toFixed(1)}; API vs ES-direct totals disagreed on ${measured.totalsDisagree} plates, ` +
+    `designs vs ES-direct on ${measured.designsDisagree} searches`);
+}
+
+function printAudit(audit: Awaited<ReturnType<typeof measureAuditAppends>>): void {
   printTable('audit append (AuditTrail.append, own transaction)', ['measure', 'value'], [
     ['sequential mean, ms', audit.sequential.mean],
     ['sequential p95, ms', audit.sequential.p95],
-    ['share of API national mean', `${(ratios.auditAppendShareOfApiNationalMean * 100).toFixed(1)} %`],
     ['sequential appends/s', audit.sequentialPerSecond],
-    [`${AUDIT_WRITERS} concurrent writers appends/s`, audit.concurrentPerSecond],
-    [`${AUDIT_WRITERS} concurrent writers p95, ms`, audit.concurrent.p95],
+    ...audit.concurrent.flatMap((run): Array<Array<string | number>> => [
+      [`${run.writers} concurrent writers, ${run.mode}: appends/s`, run.perSecond],
+      [`${run.writers} concurrent writers, ${run.mode}: p95, ms`, run.latency.p95],
+    ]),
+    ['chain verified, records', audit.chainVerified],
   ]);
-  console.log(`\nnational decision + filter in memory: ${decisionMs.toFixed(2)} ms mean; ${nationalDecision.visibleOwners.length} visible owners; ` +
-    `mean national hits ${(nationalHits / Math.max(1, options.iterations)).toFixed(1)}; API and ES-direct totals disagreed on ${totalsDisagree} plates`);
-
-  const file = writeBenchJson('search', {
-    benchmark: 'bench-search', startedAt, options, searcher: { id: searcher.id, state: searcher.state, category: searcher.category },
-    world: {
-      agencies: world.agencies.length, visibleOwnersNational: nationalDecision.visibleOwners.length,
-      withheldOwnersNational: nationalDecision.withheldOwners.length, reads: options.reads, platePool: PLATE_POOL, indexingSeconds,
-    },
-    latencyMs: summaries, ratios, nationalDecisionMeanMs: decisionMs, totalsDisagree,
-    audit, cleanedIndices: removed,
-  });
-  console.log(`results written to ${file}`);
 }
 
 function step(message: string): void {
@@ -191,14 +297,14 @@ function step(message: string): void {
 
 const seconds = (began: number) => ((performance.now() - began) / 1000).toFixed(1);
 
-function searchRequest(plate: string, scope: SearchScope): SearchRequestDto {
-  return { purpose: 'criminal_investigation', caseNumber: 'BENCH-1', reason: 'search latency benchmark', scope, plate } as SearchRequestDto;
+function searchRequest(criteria: Pick<SearchRequestDto, 'plate' | 'plateMatch'>, scope: SearchScope): SearchRequestDto {
+  return { purpose: 'criminal_investigation', caseNumber: 'BENCH-1', reason: 'search latency benchmark', scope, ...criteria } as SearchRequestDto;
 }
 
-async function searchThroughApi(url: string, token: string, request: SearchRequestDto): Promise<number> {
-  const response = await fetch(url, {
+async function searchThroughApi(probe: Probe, request: SearchRequestDto): Promise<number> {
+  const response = await fetch(probe.searchUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${probe.token}` },
     body: JSON.stringify(request),
     signal: AbortSignal.timeout(30_000),
   });
@@ -207,23 +313,114 @@ async function searchThroughApi(url: string, token: string, request: SearchReque
   return body.total ?? -1;
 }
 
-/** The query the search service would send, built by the same functions, sent with the same client: the floor under the API. */
-async function searchElasticDirectly(
-  elastic: ElasticClient, config: PlatekeeperConfig, world: SharingWorld, searcherId: string, request: SearchRequestDto,
-): Promise<number> {
-  const decision = decideVisibility(world, searcherId, request.purpose, request.scope ?? 'local');
-  const response = await elastic.search({
-    index: readsIndexPattern(config.READS_INDEX_PREFIX),
+const totalOf = (response: { hits: { total?: number | { value: number } } }) =>
+  typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
+
+/** One search straight to Elasticsearch with the given visibility filter, the service's query builder and client settings. */
+async function searchWithFilter(probe: Probe, request: SearchRequestDto, visibilityFilter: Record<string, unknown>): Promise<number> {
+  const response = await probe.elastic.search({
+    index: readsIndexPattern(probe.config.READS_INDEX_PREFIX),
     ignore_unavailable: true,
     allow_no_indices: true,
     track_total_hits: true,
     size: 50,
-    ...buildReadsQuery(request, buildVisibilityFilter(decision, new Date())),
+    ...buildReadsQuery(request, visibilityFilter),
     _source: RETURNED_FIELDS,
   } as never);
-  const total = response.hits.total;
-  return typeof total === 'number' ? total : (total?.value ?? 0);
+  return totalOf(response as never);
 }
+
+/** The requests the search service would send (owner probe included), built by the same functions, sent with the same client: the floor under the API. */
+async function searchElasticDirectly(probe: Probe, request: SearchRequestDto): Promise<number> {
+  const decision = probe.decide(request.scope ?? 'local');
+  const filter = await visibilityFilterForSearch(probe.elastic, {
+    index: readsIndexPattern(probe.config.READS_INDEX_PREFIX),
+    decision,
+    criteria: buildReadsQuery(request, { match_all: {} }).query,
+    now: new Date(),
+    probeAboveOwners: probe.config.SEARCH_OWNER_PROBE_ABOVE,
+  });
+  return searchWithFilter(probe, request, filter);
+}
+
+interface VisibilityDesign {
+  name: string;
+  /** Returns the same totals as today's filter. */
+  exact: boolean;
+  /** Never shows a read the decision does not allow, whatever the index holds. */
+  failClosed: boolean;
+  search(probe: Probe, request: SearchRequestDto): Promise<number>;
+}
+
+/** Which owners have reads matching the criteria, visible or not: the first step of the two-step designs. */
+async function ownersWithMatches(probe: Probe, request: SearchRequestDto, agencyCount: number, hint: 'map' | 'global_ordinals') {
+  const response = await probe.elastic.search({
+    index: readsIndexPattern(probe.config.READS_INDEX_PREFIX),
+    ignore_unavailable: true,
+    allow_no_indices: true,
+    size: 0,
+    track_total_hits: false,
+    query: buildReadsQuery(request, { match_all: {} }).query,
+    aggs: { owners: { terms: { field: 'agencyId', size: agencyCount, execution_hint: hint } } },
+  } as never);
+  const buckets = (response.aggregations as { owners: { buckets: Array<{ key: string }> } }).owners.buckets;
+  return buckets.map((bucket) => bucket.key);
+}
+
+const VISIBILITY_DESIGNS: VisibilityDesign[] = [
+  {
+    name: 'full filter: terms per retention group', exact: true, failClosed: true,
+    search: (probe, request) => {
+      const decision = probe.decide('national');
+      return searchWithFilter(probe, request, buildVisibilityFilter(decision, new Date()));
+    },
+  },
+  {
+    name: 'two-step, owner agg sized to all agencies (map)', exact: true, failClosed: true,
+    search: async (probe, request) => {
+      const owners = await ownersWithMatches(probe, request, probe.sharingWorld.agencies.size, 'map');
+      return searchWithFilter(probe, request, buildVisibilityFilter(narrowDecisionToOwners(probe.decide('national'), owners), new Date()));
+    },
+  },
+  {
+    name: 'two-step, owner agg sized to all agencies (global ordinals)', exact: true, failClosed: true,
+    search: async (probe, request) => {
+      const owners = await ownersWithMatches(probe, request, probe.sharingWorld.agencies.size, 'global_ordinals');
+      return searchWithFilter(probe, request, buildVisibilityFilter(narrowDecisionToOwners(probe.decide('national'), owners), new Date()));
+    },
+  },
+  {
+    name: 'owner probe (chosen: agg of <=1,000 owners, bounded, fallback)', exact: true, failClosed: true,
+    search: (probe, request) => searchElasticDirectly(probe, request),
+  },
+  {
+    name: 'complement: must_not hidden owners (reference only)', exact: true, failClosed: false,
+    search: async (probe, request) => {
+      const decision = probe.decide('national');
+      const visible = new Set(decision.visibleOwners.map((owner) => owner.agencyId));
+      const hidden = [...probe.sharingWorld.agencies.keys()].filter((id) => !visible.has(id));
+      const groups = groupVisibleOwnersByRetention(decision);
+      const longest = groups[groups.length - 1];
+      const now = new Date();
+      // Exact retention: everything older than the longest window goes, and each shorter window's owners beyond theirs.
+      return searchWithFilter(probe, request, {
+        bool: {
+          must_not: [
+            { terms: { agencyId: hidden } },
+            ...groups.slice(0, -1).map((group) => ({
+              bool: { filter: [{ terms: { agencyId: group.agencyIds } }, { range: { capturedAt: { lte: retentionCutoff(now, group.retentionDays).toISOString() } } }] },
+            })),
+          ],
+          filter: [{ range: { capturedAt: { gt: retentionCutoff(now, longest.retentionDays).toISOString() } } }],
+        },
+      });
+    },
+  },
+  {
+    name: 'no visibility filter (floor, reference only)', exact: false, failClosed: false,
+    search: (probe, request) => searchWithFilter(probe, request, { match_all: {} }),
+  },
+];
 
 function timeDecisions(world: SharingWorld, searcherId: string): number {
   const rounds = 50;
@@ -307,54 +504,6 @@ function platePool(size: number, random: () => number): string[] {
   return [...plates];
 }
 
-async function indexReads(elastic: ElasticClient, world: BenchWorld, plates: string[], count: number, random: () => number): Promise<void> {
-  await ensureReadsIndexTemplate(elastic, BENCH_INDEX_PREFIX);
-  const now = Date.now();
-  const ingestedAt = new Date(now).toISOString();
-  const makes = ['Toyota', 'Honda', 'Ford', 'Subaru', 'Tesla'];
-  const colors = ['black', 'white', 'silver', 'blue', 'red'];
-  const batchSize = 5_000;
-  const concurrency = 4;
-  const makeBatch = (size: number) =>
-    Array.from({ length: size }, () => {
-      const owner = world.agencies[Math.floor(random() * world.agencies.length)];
-      const plate = plates[Math.floor(random() * plates.length)];
-      const read: EnrichedRead = {
-        readId: randomUUID(),
-        cameraId: world.cameraIdsByAgency.get(owner.id)![Math.floor(random() * 2)],
-        agencyId: owner.id,
-        agencyState: owner.state,
-        capturedAt: new Date(now - Math.floor(random() * SPREAD_DAYS * 86_400_000)).toISOString(),
-        plate,
-        plateFolded: foldPlateLookAlikes(plate),
-        plateRaw: plate,
-        plateRegion: owner.state,
-        confidence: Math.round((0.7 + random() * 0.3) * 100) / 100,
-        vehicle: { make: makes[Math.floor(random() * makes.length)], color: colors[Math.floor(random() * colors.length)], type: 'sedan' },
-        location: { lat: 25 + random() * 23, lon: -124 + random() * 57 },
-        ingestedAt,
-      };
-      return read;
-    });
-  let remaining = count;
-  while (remaining > 0) {
-    const wave: Array<Promise<void>> = [];
-    for (let worker = 0; worker < concurrency && remaining > 0; worker++) {
-      const reads = makeBatch(Math.min(batchSize, remaining));
-      remaining -= reads.length;
-      wave.push(
-        elastic
-          .bulk({ operations: reads.flatMap((read) => [{ index: { _index: readsIndexName(BENCH_INDEX_PREFIX, read.capturedAt), _id: readDocumentId(read) } }, read]) })
-          .then((response) => {
-            if (response.errors) throw new Error(`bulk indexing failed: ${JSON.stringify(response.items.find((item) => item.index?.error))}`);
-          }),
-      );
-    }
-    await Promise.all(wave);
-  }
-  await elastic.indices.refresh({ index: readsIndexPattern(BENCH_INDEX_PREFIX) });
-}
-
 async function measureAuditAppends(dataSource: DataSource, searcherId: string, withheldOwners: unknown[]) {
   const trail = new AuditTrail(dataSource);
   // The record a national search writes: its criteria, outcome, per-owner counts and the withheld owners.
@@ -378,26 +527,35 @@ async function measureAuditAppends(dataSource: DataSource, searcherId: string, w
     sequentialSamples.push(performance.now() - appendBegan);
   }
   const sequentialSeconds = (performance.now() - began) / 1000;
-  const concurrentSamples: number[] = [];
-  began = performance.now();
-  await Promise.all(
-    Array.from({ length: AUDIT_WRITERS }, async () => {
-      for (let index = 0; index < AUDIT_PER_WRITER; index++) {
-        const appendBegan = performance.now();
-        await trail.append(entry());
-        concurrentSamples.push(performance.now() - appendBegan);
-      }
-    }),
-  );
-  const concurrentSeconds = (performance.now() - began) / 1000;
+  // Group commit (what a search does) against one transaction per record (what a change record in its caller's
+  // transaction does, and what every append did before group commit): the same-run baseline.
+  const modes = {
+    'group commit': () => trail.append(entry()),
+    'one transaction each': () => dataSource.transaction((manager) => trail.append(entry(), manager)),
+  };
+  const concurrent = [];
+  for (const writers of AUDIT_WRITER_COUNTS) {
+    for (const [mode, appendOne] of Object.entries(modes)) {
+      const samples: number[] = [];
+      began = performance.now();
+      await Promise.all(
+        Array.from({ length: writers }, async () => {
+          for (let index = 0; index < AUDIT_PER_WRITER; index++) {
+            const appendBegan = performance.now();
+            await appendOne();
+            samples.push(performance.now() - appendBegan);
+          }
+        }),
+      );
+      concurrent.push({ writers, mode, perSecond: (writers * AUDIT_PER_WRITER) / ((performance.now() - began) / 1000), latency: summarise(samples) });
+    }
+  }
   const verified = await trail.verify();
   if (!verified.valid) throw new Error(`audit chain broken after the benchmark at ${JSON.stringify(verified.firstBroken)}`);
   return {
     sequential: summarise(sequentialSamples),
     sequentialPerSecond: AUDIT_SEQUENTIAL / sequentialSeconds,
-    concurrent: summarise(concurrentSamples),
-    concurrentPerSecond: (AUDIT_WRITERS * AUDIT_PER_WRITER) / concurrentSeconds,
-    writers: AUDIT_WRITERS,
+    concurrent,
     chainVerified: verified.checked,
   };
 }

@@ -3,7 +3,7 @@ import { Client } from '@elastic/elasticsearch';
 import type { Batch, Message } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { EnrichedRead } from '@platekeeper/contract';
-import { createElasticClient, ensureReadsIndexTemplate } from '@platekeeper/elastic';
+import { createElasticClient, ensureReadsIndexTemplate, readsIndexLayout } from '@platekeeper/elastic';
 import { BatchConsumer, BatchContext, DownstreamGaveUp, createKafka, deadLetterMessage, produceAll, readTopics, requireTopics } from '@platekeeper/kafka';
 import { pipelineMetrics } from '@platekeeper/metrics';
 import { BulkRetriesExhausted, acceptedCaptureWindow, parseEnrichedMessage, writeReads } from './bulk-writer';
@@ -42,7 +42,7 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     await requireTopics(this.kafka, [this.topics.enriched, this.topics.deadLetter]);
-    await ensureReadsIndexTemplate(this.elastic, this.config.READS_INDEX_PREFIX);
+    await ensureReadsIndexTemplate(this.elastic, this.config.READS_INDEX_PREFIX, readsIndexLayout(this.config));
     await this.consumer.start();
     this.logger.log(`indexing ${this.topics.enriched} into ${this.config.READS_INDEX_PREFIX}-*`);
   }

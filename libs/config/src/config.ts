@@ -90,6 +90,16 @@ const platekeeperEnv = {
   GATEWAY_PRODUCE_TIMEOUT_MS: integerFrom(1)({ default: 5000, desc: 'how long the gateway waits for Kafka to acknowledge a request\'s reads before it answers 503 with Retry-After' }),
   GATEWAY_MAX_IN_FLIGHT: integerFrom(1)({ default: 512, desc: 'requests the gateway holds waiting for Kafka at once; beyond, 429 with Retry-After (no unbounded buffering)' }),
   GATEWAY_RETRY_AFTER_SECONDS: integerFrom(1)({ default: 5, desc: 'Retry-After of the gateway\'s 429 and 503 answers' }),
+  READS_INDEX_SHARDS: integerFrom(1)({
+    default: 1,
+    desc: 'primary shards of each monthly read index; size it so a month stays near READS_SHARD_TARGET_GB per shard (docs/performance.md)',
+  }),
+  READS_INDEX_REPLICAS: integerFrom(0)({ default: 0, desc: 'replicas of each monthly read index (0 on a single node)' }),
+  READS_INDEX_REFRESH_INTERVAL: str({ default: '1s', desc: 'how soon indexed reads become searchable (Elasticsearch time unit, or -1)' }),
+  SEARCH_OWNER_PROBE_ABOVE: integerFrom(0)({
+    default: 64,
+    desc: 'a search whose decision names more visible owners than this first asks which owners have matching reads, then filters on those (docs/performance.md)',
+  }),
   READS_REFRESH_ON_WRITE: bool({ default: false, desc: 'refresh indices after each bulk (tests only)' }),
 };
 

@@ -36,6 +36,23 @@ export function readsIndexMonth(prefix: string, indexName: string): { start: Dat
   return { start: new Date(Date.UTC(year, month, 1)), end: new Date(Date.UTC(year, month + 1, 1)) };
 }
 
+/**
+ * How each monthly read index is laid out. Size shards from the measured bytes per read (docs/performance.md:
+ * ~0.3 KB on disk after merge) so one month stays near the 10–50 GB per shard Elasticsearch recommends: one shard
+ * holds ~100 M reads, a state's month. More shards than that only add per-shard overhead to every national search.
+ */
+export interface ReadsIndexLayout {
+  shards: number;
+  replicas: number;
+  refreshInterval: string;
+}
+
+export const DEFAULT_READS_INDEX_LAYOUT: ReadsIndexLayout = { shards: 1, replicas: 0, refreshInterval: '1s' };
+
+export function readsIndexLayout(config: Pick<PlatekeeperConfig, 'READS_INDEX_SHARDS' | 'READS_INDEX_REPLICAS' | 'READS_INDEX_REFRESH_INTERVAL'>): ReadsIndexLayout {
+  return { shards: config.READS_INDEX_SHARDS, replicas: config.READS_INDEX_REPLICAS, refreshInterval: config.READS_INDEX_REFRESH_INTERVAL };
+}
+
 // The built-in normalizer: the integ-test distribution has no analysis-common module (no asciifolding).
 const caseInsensitiveKeyword = { type: 'keyword', normalizer: 'lowercase' } as const;
 
@@ -77,15 +94,15 @@ type FieldMapping = { type: string; index?: boolean; normalizer?: string } | { p
  * Explicit mappings, strict so a malformed document is rejected rather than silently mapped.
  * `plate` (normalised) serves exact and wildcard/substring matching, `plateFolded` OCR-fuzzy matching.
  */
-export function readsIndexTemplate(prefix: string) {
+export function readsIndexTemplate(prefix: string, layout: ReadsIndexLayout = DEFAULT_READS_INDEX_LAYOUT) {
   return {
     name: `${prefix}-template`,
     index_patterns: [readsIndexPattern(prefix)],
     template: {
       settings: {
-        number_of_shards: 1,
-        number_of_replicas: 0,
-        refresh_interval: '1s',
+        number_of_shards: layout.shards,
+        number_of_replicas: layout.replicas,
+        refresh_interval: layout.refreshInterval,
       },
       mappings: {
         dynamic: 'strict',
@@ -100,8 +117,8 @@ export function readsIndexTemplate(prefix: string) {
  * as `candidates`, would otherwise be refused as strict by indices created before it). Adding fields is all a
  * mapping update may do; changing one fails loudly here rather than per document.
  */
-export async function ensureReadsIndexTemplate(client: Client, prefix: string): Promise<void> {
-  const template = readsIndexTemplate(prefix);
+export async function ensureReadsIndexTemplate(client: Client, prefix: string, layout?: ReadsIndexLayout): Promise<void> {
+  const template = readsIndexTemplate(prefix, layout);
   await client.indices.putIndexTemplate(template as never);
   await client.indices.putMapping({
     index: readsIndexPattern(prefix),

@@ -1,5 +1,5 @@
 import { VisibilityDecision, decideVisibility, reachableOwnerIds } from './visibility';
-import { buildVisibilityFilter, buildWithheldReadsFilter, groupVisibleOwnersByRetention, isReadVisible } from './visibility-filter';
+import { buildVisibilityFilter, buildWithheldReadsFilter, groupVisibleOwnersByRetention, isReadVisible, narrowDecisionToOwners } from './visibility-filter';
 import { WASHINGTON_2026, agencyProfile, worldOf } from './sharing.fixtures';
 
 const NOW = new Date('2026-03-15T12:00:00.000Z');
@@ -36,6 +36,15 @@ describe('groupVisibleOwnersByRetention', () => {
 
   it('has no groups when nothing is visible', () => {
     expect(groupVisibleOwnersByRetention(nobodyVisible)).toEqual([]);
+  });
+});
+
+describe('narrowDecisionToOwners', () => {
+  it('keeps only the named owners that were visible, with their own retention windows, and never adds one', () => {
+    const narrowed = narrowDecisionToOwners(kentNational, ['wa-renton-pd', 'ca-fresno-pd', 'never-registered', 'or-portland-pd', 'wa-renton-pd']);
+    expect(narrowed.visibleOwners.map((owner) => [owner.agencyId, owner.retentionDays])).toEqual([['or-portland-pd', 30], ['wa-renton-pd', 14]]);
+    expect(narrowed.withheldOwners).toEqual(kentNational.withheldOwners);
+    expect(narrowDecisionToOwners(nobodyVisible, ['ca-fresno-pd']).visibleOwners).toEqual([]);
   });
 });
 

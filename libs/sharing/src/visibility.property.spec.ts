@@ -9,7 +9,7 @@ import {
 } from '../../../test/support/reference-visibility';
 import { sharingWorldOf } from './sharing-policy';
 import { decideVisibility } from './visibility';
-import { buildVisibilityFilter, isReadVisible } from './visibility-filter';
+import { buildVisibilityFilter, isReadVisible, narrowDecisionToOwners } from './visibility-filter';
 
 type Read = { agencyId: string; capturedAt: Date };
 type Clause = Record<string, unknown>;
@@ -104,6 +104,36 @@ describe('visibility against the literal reading of CONTRACT §3', () => {
             REFERENCE_NOW,
           );
           expect(queryMatches(filter, read)).toBe(expected);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('narrowed to any set holding the owners of the reads, the filter still matches exactly the reads the reference shows', () => {
+    fc.assert(
+      fc.property(worldSearchAndReads, fc.array(fc.string({ maxLength: 4 })), ({ world, search, reads }, strangers) => {
+        const decision = decideVisibility(sharingWorldOf(world.agencies, world.jurisdictions), search.searcherId, search.purpose, search.scope);
+        // What an owner probe answers: the owners of the matching reads, and possibly owners nobody registered.
+        const filter = buildVisibilityFilter(narrowDecisionToOwners(decision, [...reads.map((read) => read.agencyId), ...strangers]), REFERENCE_NOW);
+        for (const read of reads) {
+          const expected = referenceIsVisible(world.agencies, world.jurisdictions, search.searcherId, search.purpose, search.scope, read, REFERENCE_NOW);
+          expect(queryMatches(filter, read)).toBe(expected);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('narrowed to any set at all, the filter never matches a read the reference hides (fail-closed)', () => {
+    fc.assert(
+      fc.property(worldSearchAndReads, fc.func(fc.boolean()), ({ world, search, reads }, keep) => {
+        const decision = decideVisibility(sharingWorldOf(world.agencies, world.jurisdictions), search.searcherId, search.purpose, search.scope);
+        const someOwners = [...world.agencies.map((agency) => agency.id), 'unregistered-agency'].filter((id) => keep(id));
+        const filter = buildVisibilityFilter(narrowDecisionToOwners(decision, someOwners), REFERENCE_NOW);
+        for (const read of reads) {
+          const visible = referenceIsVisible(world.agencies, world.jurisdictions, search.searcherId, search.purpose, search.scope, read, REFERENCE_NOW);
+          expect(queryMatches(filter, read)).toBe(visible && someOwners.includes(read.agencyId));
         }
       }),
       { numRuns: 500 },

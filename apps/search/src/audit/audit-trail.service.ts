@@ -8,6 +8,8 @@ import { storableRecordValue } from '../validation/text-rules';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const AUDIT_CHAIN_LOCK = ADVISORY_LOCKS.auditChain;
+/** Most records one group commit writes; more waiting appends form the next group. */
+const MAX_GROUP = 500;
 
 export interface AuditEntry {
   kind: 'search' | 'change';
@@ -37,13 +39,26 @@ export function auditRecordHash(prevHash: string, record: AuditEntry & { recorde
   return createHash('sha256').update(prevHash).update(canonical ?? '').digest('hex');
 }
 
+interface PendingAppend {
+  entry: AuditEntry;
+  resolve(record: StoredAuditRecord): void;
+  reject(error: unknown): void;
+}
+
 /**
  * The append-only, hash-chained record. Appends from every instance serialise on one advisory lock,
  * so each record links to the one truly before it.
+ *
+ * Appends of their own (searches) are group-committed: while one transaction holds the lock, the appends that arrive
+ * wait and then go together in the next transaction — one lock, one chain-head read, one INSERT, one commit for all
+ * of them — so the lock is taken per group, not per record. Each caller resolves only once its group committed, so a
+ * search is still recorded before it answers; the records of a group are chained in arrival order.
  */
 @Injectable()
 export class AuditTrail {
   private readonly logger = new Logger(AuditTrail.name);
+  private readonly pending: PendingAppend[] = [];
+  private committing = false;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -54,7 +69,7 @@ export class AuditTrail {
    */
   async append(entry: AuditEntry, manager?: EntityManager): Promise<StoredAuditRecord> {
     try {
-      if (manager === undefined) return await this.dataSource.transaction((own) => this.appendWithin(own, entry));
+      if (manager === undefined) return await this.appendInNextGroup(entry);
       // Outside a transaction the advisory lock would be released at once and two records could share a predecessor.
       if (!manager.queryRunner?.isTransactionActive) throw new Error('append(entry, manager) needs a manager inside a transaction');
       return await this.appendWithin(manager, entry);
@@ -64,20 +79,80 @@ export class AuditTrail {
     }
   }
 
+  private appendInNextGroup(entry: AuditEntry): Promise<StoredAuditRecord> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ entry, resolve, reject });
+      if (!this.committing) void this.commitPendingGroups();
+    });
+  }
+
+  /** One group at a time, until nobody waits: an append arriving while a group commits joins the next one. */
+  private async commitPendingGroups(): Promise<void> {
+    this.committing = true;
+    try {
+      while (this.pending.length > 0) {
+        const group = this.pending.splice(0, MAX_GROUP);
+        try {
+          const records = await this.dataSource.transaction((manager) => this.appendGroupWithin(manager, group.map((waiting) => waiting.entry)));
+          group.forEach((waiting, position) => waiting.resolve(records[position]));
+        } catch (error) {
+          if (group.length === 1) group[0].reject(error);
+          // One bad record (say, an over-long actor id) must not fail the searches that happened to share its group.
+          else for (const waiting of group) await this.appendAlone(waiting);
+        }
+      }
+    } finally {
+      this.committing = false;
+    }
+  }
+
+  private async appendAlone(waiting: PendingAppend): Promise<void> {
+    try {
+      waiting.resolve(await this.dataSource.transaction((manager) => this.appendWithin(manager, waiting.entry)));
+    } catch (error) {
+      waiting.reject(error);
+    }
+  }
+
   private async appendWithin(manager: EntityManager, entry: AuditEntry): Promise<StoredAuditRecord> {
+    const [record] = await this.appendGroupWithin(manager, [entry]);
+    return record;
+  }
+
+  /** Chains `entries` in order onto the head, under the chain lock held until `manager`'s transaction ends. */
+  private async appendGroupWithin(manager: EntityManager, entries: AuditEntry[]): Promise<StoredAuditRecord[]> {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
     const [last] = await manager.query('SELECT hash FROM audit_records ORDER BY seq DESC LIMIT 1');
-    const prevHash: string = last?.hash ?? GENESIS_HASH;
-    const recordedAt = new Date().toISOString();
-    // A refused request is recorded with what it sent: NUL, lone surrogates or deep nesting must not make the record unwritable.
-    const payload = JSON.parse(JSON.stringify(storableRecordValue(entry.payload)));
-    const hash = auditRecordHash(prevHash, { ...entry, payload, recordedAt });
-    const [{ seq }] = await manager.query(
+    let prevHash: string = last?.hash ?? GENESIS_HASH;
+    const records = entries.map((entry) => {
+      const recordedAt = new Date().toISOString();
+      // A refused request is recorded with what it sent: NUL, lone surrogates or deep nesting must not make the record unwritable.
+      const payload = JSON.parse(JSON.stringify(storableRecordValue(entry.payload)));
+      const hash = auditRecordHash(prevHash, { ...entry, payload, recordedAt });
+      const record = { ...entry, payload, seq: '', recordedAt, prevHash, hash };
+      prevHash = hash;
+      return record;
+    });
+    const column = <T>(pick: (record: (typeof records)[number]) => T) => records.map(pick);
+    // Sequence numbers are drawn in chain order (ORDER BY position), so seq order is chain order for verify().
+    const inserted: Array<{ seq: string; hash: string }> = await manager.query(
       `INSERT INTO audit_records (recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq::text AS seq`,
-      [recordedAt, entry.kind, entry.action, entry.actorUserId, entry.actorAgencyId, payload, prevHash, hash],
+       SELECT recorded_at, kind, action, actor_user_id, actor_agency_id, payload::jsonb, prev_hash, hash
+       FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+         WITH ORDINALITY AS record(recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash, position)
+       ORDER BY position
+       RETURNING seq::text AS seq, hash`,
+      [
+        column((record) => record.recordedAt), column((record) => record.kind), column((record) => record.action),
+        column((record) => record.actorUserId), column((record) => record.actorAgencyId),
+        column((record) => JSON.stringify(record.payload)), column((record) => record.prevHash), column((record) => record.hash),
+      ],
     );
-    return { ...entry, payload, seq, recordedAt, prevHash, hash };
+    const seqByHash = new Map(inserted.map((row) => [row.hash, row.seq]));
+    for (const record of records) record.seq = seqByHash.get(record.hash) ?? '';
+    const inChainOrder = records.every((record, position) => position === 0 || BigInt(records[position - 1].seq) < BigInt(record.seq));
+    if (records.some((record) => record.seq === '') || !inChainOrder) throw new Error('audit records were not numbered in chain order');
+    return records;
   }
 
   /** Recomputes the whole chain in order; names the first record whose hash or link is wrong. */

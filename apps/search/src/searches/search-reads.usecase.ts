@@ -5,7 +5,7 @@ import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { SEARCHED_READ_FIELDS, SearchedRead, toSearchedRead } from '@platekeeper/contract';
 import { readsIndexPattern } from '@platekeeper/elastic';
 import { searchMetrics } from '@platekeeper/metrics';
-import { SharingWorld, buildVisibilityFilter } from '@platekeeper/sharing';
+import { SharingWorld } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { answeredSearchRecord } from '../audit/search-record';
@@ -13,6 +13,7 @@ import { DomainError } from '../errors/domain-error';
 import { SharingWorldService } from '../sharing-world/sharing-world.service';
 import { READS_ELASTIC_CLIENT } from '../elastic-client.provider';
 import { buildReadsQuery } from './reads-query';
+import { visibilityFilterForSearch } from './visibility-for-search';
 import { decodeCursor, encodeCursor } from './search-cursor';
 import { searchFailure } from './search-failure';
 import { SearchRequestDto, SearchResponseDto, SearchedReadDto } from './search-request.dto';
@@ -41,7 +42,14 @@ export class SearchReadsUseCase {
     const now = new Date();
     const decision = this.sharingWorld.decide(world, user.agencyId, request.purpose, scope);
     const limit = request.limit ?? DEFAULT_SEARCH_LIMIT;
-    const query = buildReadsQuery(request, buildVisibilityFilter(decision, now));
+    const visibilityFilter = await visibilityFilterForSearch(this.elastic, {
+      index: readsIndexPattern(this.config.READS_INDEX_PREFIX),
+      decision,
+      criteria: buildReadsQuery(request, { match_all: {} }).query,
+      now,
+      probeAboveOwners: this.config.SEARCH_OWNER_PROBE_ABOVE,
+    });
+    const query = buildReadsQuery(request, visibilityFilter);
     const searchAfter = request.cursor ? decodeCursor(request.cursor, query.sort) : undefined;
     const timeoutMs = this.config.SEARCH_TIMEOUT_MS;
     const searching = this.elastic

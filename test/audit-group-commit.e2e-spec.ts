@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '@platekeeper/config';
+import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
+import { AuditEntry, AuditTrail } from '../apps/search/src/audit/audit-trail.service';
+import { DomainError } from '../apps/search/src/errors/domain-error';
+
+jest.setTimeout(120_000);
+
+/** Many searches recorded at once, as 16 busy clients make them: every record written, chained, and durable when its caller resumes. */
+describe('audit appends under concurrency', () => {
+  const config = loadConfig({ ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/platekeeper_test' });
+  let dataSource: DataSource;
+  let observer: DataSource;
+  let trail: AuditTrail;
+  const actor = `group-commit-${randomUUID().slice(0, 8)}`;
+
+  const entry = (position: number, actorUserId = `${actor}@test`): AuditEntry => ({
+    kind: 'search', action: 'search.reads', actorUserId, actorAgencyId: actor,
+    payload: { searchId: randomUUID(), position, criteria: { plate: 'GRP1234' }, nested: { b: 2, a: [1, { z: true }] } },
+  });
+
+  beforeAll(async () => {
+    await migrateDatabase(config);
+    dataSource = await new DataSource(dataSourceOptions(config)).initialize();
+    observer = await new DataSource(dataSourceOptions(config)).initialize();
+    trail = new AuditTrail(dataSource);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await observer?.destroy();
+  });
+
+  it('writes every one of 200 concurrent appends as its own record, committed by the time its caller resumes, in one chain verify accepts', async () => {
+    const visibleWhenResolved: boolean[] = [];
+    const records = await Promise.all(
+      Array.from({ length: 200 }, async (_, position) => {
+        const record = await trail.append(entry(position));
+        // Another connection sees it at once: the caller was not told "recorded" before the commit.
+        const rows = await observer.query('SELECT hash FROM audit_records WHERE seq = $1::bigint', [record.seq]);
+        visibleWhenResolved.push(rows.length === 1 && rows[0].hash === record.hash);
+        return record;
+      }),
+    );
+    expect(visibleWhenResolved.every(Boolean)).toBe(true);
+    expect(new Set(records.map((record) => record.seq)).size).toBe(200);
+
+    const stored: Array<{ prev_hash: string; hash: string }> = await observer.query(
+      'SELECT prev_hash, hash FROM audit_records WHERE actor_agency_id = $1 ORDER BY seq', [actor]);
+    expect(stored).toHaveLength(200);
+    for (let index = 1; index < stored.length; index++) expect(stored[index].prev_hash).toBe(stored[index - 1].hash);
+    const verified = await trail.verify();
+    expect(verified).toMatchObject({ valid: true, firstBroken: null });
+  });
+
+  it('fails only the append that cannot be written, not the others that shared its moment, and keeps the chain intact', async () => {
+    const tooLongUserId = `${'x'.repeat(250)}@test`;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, position) => trail.append(position === 7 ? entry(position, tooLongUserId) : entry(position))),
+    );
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(19);
+    const failed = outcomes[7];
+    expect(failed.status).toBe('rejected');
+    expect((failed as PromiseRejectedResult).reason).toBeInstanceOf(DomainError);
+    expect((failed as PromiseRejectedResult).reason.code).toBe('AUDIT.UNAVAILABLE');
+    expect(await trail.verify()).toMatchObject({ valid: true, firstBroken: null });
+  });
+});
