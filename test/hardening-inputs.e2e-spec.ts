@@ -239,6 +239,28 @@ describe('hardened input handling of the search API: every malformed input is a 
       }
     });
 
+    it('keeps a national search that probes for owners within SEARCH_TIMEOUT_MS too when Elasticsearch does not answer', async () => {
+      const held: Socket[] = [];
+      const silentEngine = createServer((socket) => void held.push(socket)); // accepts, never answers
+      await new Promise<void>((resolve) => silentEngine.listen(0, '127.0.0.1', resolve));
+      const { port } = silentEngine.address() as AddressInfo;
+      const slow = await searchInstanceWith({
+        ELASTICSEARCH_URL: `http://127.0.0.1:${port}`, SEARCH_TIMEOUT_MS: '300', SEARCH_OWNER_PROBE_ABOVE: '0',
+      });
+      try {
+        const { token } = await investigator();
+        const startedAt = Date.now();
+        const response = await stack.request('POST', '/v1/searches', { token, body: { ...search, plate, scope: 'national' }, baseUrl: await slow.getUrl() });
+        expect(response.status).toBe(503);
+        expect(response.body).toMatchObject({ code: 'SEARCH.TIMED_OUT' });
+        expect(Date.now() - startedAt).toBeLessThan(10_000);
+      } finally {
+        await slow.close();
+        for (const socket of held) socket.destroy();
+        await new Promise((resolve) => silentEngine.close(resolve));
+      }
+    });
+
     it('pages with a cursor it issued, and refuses it for a search sorted another way', async () => {
       const { token } = await investigator();
       const first = await searchAs(token, { plate, limit: 1 });

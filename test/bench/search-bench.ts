@@ -339,6 +339,7 @@ async function searchElasticDirectly(probe: Probe, request: SearchRequestDto): P
     criteria: buildReadsQuery(request, { match_all: {} }).query,
     now: new Date(),
     probeAboveOwners: probe.config.SEARCH_OWNER_PROBE_ABOVE,
+    timeoutMs: probe.config.SEARCH_TIMEOUT_MS,
   });
   return searchWithFilter(probe, request, filter);
 }

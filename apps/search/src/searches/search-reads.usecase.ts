@@ -48,6 +48,7 @@ export class SearchReadsUseCase {
       criteria: buildReadsQuery(request, { match_all: {} }).query,
       now,
       probeAboveOwners: this.config.SEARCH_OWNER_PROBE_ABOVE,
+      timeoutMs: this.config.SEARCH_TIMEOUT_MS,
     });
     const query = buildReadsQuery(request, visibilityFilter);
     const searchAfter = request.cursor ? decodeCursor(request.cursor, query.sort) : undefined;

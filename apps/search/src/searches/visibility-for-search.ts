@@ -47,6 +47,8 @@ export async function visibilityFilterForSearch(
     now: Date;
     /** Up to this many visible owners the full filter is already cheap (local, most statewide searches): no probe. */
     probeAboveOwners: number;
+    /** The search's own time budget: a probe that outlasts it falls back to the full filter. */
+    timeoutMs: number;
   },
 ): Promise<QueryClause> {
   const { index, decision, criteria, now } = search;
@@ -62,7 +64,8 @@ export async function visibilityFilterForSearch(
     query: criteria,
     // `map` walks only the matching reads' owners; global ordinals would be rebuilt for every owner after each refresh.
     aggs: { owners: { terms: { field: 'agencyId', size: PROBE_MAX_OWNERS, shard_size: PROBE_MAX_OWNERS, execution_hint: 'map' } } },
-  }).catch(() => ({ timed_out: true }));
+    timeout: `${search.timeoutMs}ms`,
+  }, { requestTimeout: search.timeoutMs, maxRetries: 0 }).catch(() => ({ timed_out: true }));
   const owners = ownersFromProbe(answer as OwnerProbeAnswer);
   return buildVisibilityFilter(owners === undefined ? decision : narrowDecisionToOwners(decision, owners), now);
 }
