@@ -279,8 +279,8 @@ describe('visibility through the real REST API equals an independent reading of 
 
   /**
    * CONTRACT §4 as corrected: an owner withheld by a deny rule appears in its audit listing only where it held
-   * reads matching the search's criteria within its retention. Kept apart from the test above because it checks
-   * the audit listing against the corrected meaning, which the audit work brings.
+   * reads matching the search's criteria within its retention. Kept apart from the test above: it runs fewer worlds,
+   * each followed by a read of every owner's audit listing.
    */
   it(`lists in each owner's audit exactly the searches that returned its reads or withheld matching ones (corrected §4), for ${AUDIT_RUNS} random worlds`, async () => {
     await fc.assert(
