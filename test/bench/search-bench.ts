@@ -35,9 +35,11 @@ export interface SearchBenchOptions {
   keep: boolean;
 }
 
-const BENCH_DATABASE = 'platekeeper_bench';
-const BENCH_INDEX_PREFIX = 'bench-reads';
-const BENCH_SEARCH_PORT = 3900;
+/** SEARCH_BENCH_NAME and SEARCH_BENCH_PORT let two runs share one Elasticsearch and PostgreSQL without deleting each other's corpus. */
+const BENCH_NAME = process.env.SEARCH_BENCH_NAME ?? 'bench';
+const BENCH_DATABASE = `platekeeper_${BENCH_NAME}`;
+const BENCH_INDEX_PREFIX = `${BENCH_NAME}-reads`;
+const BENCH_SEARCH_PORT = Number(process.env.SEARCH_BENCH_PORT ?? 3900);
 const WARM_UP = 20;
 /** Reads per plate stay near this at every corpus size, so a plate's matches (what a search must return) do not grow with the corpus. */
 const READS_PER_PLATE = 10;
