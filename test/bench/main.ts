@@ -50,6 +50,18 @@ program
     process.exit(0);
   });
 
+program
+  .command('gateway')
+  .description('camera gateway throughput (vendor payloads over HTTP → raw topic) vs the replay CLI producing straight to Kafka')
+  .option('--seconds <n>', 'seconds each posting format is driven for', positiveInteger, 15)
+  .option('--connections <n>', 'concurrent HTTP connections', positiveInteger, 32)
+  .option('--reads <n>', 'reads in the replay baseline', positiveInteger, 100_000)
+  .action(async (options) => {
+    const { runGatewayBench } = await import('./gateway-bench');
+    await runGatewayBench(options);
+    process.exit(0);
+  });
+
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

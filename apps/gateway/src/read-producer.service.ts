@@ -5,10 +5,29 @@ import { createKafka, createProducer, readTopics, requireTopics } from '@plateke
 import { GatewayError } from './gateway-error';
 
 /**
+ * Most bytes of values one coalesced produce request carries (well under the broker's default 1 MiB per record
+ * batch); more waiting form the next one. A single request's reads always travel together, however large.
+ */
+const MAX_BYTES_PER_SEND = 512 * 1024;
+
+interface WaitingSend {
+  messages: Message[];
+  bytes: number;
+  done(error?: unknown): void;
+}
+
+const valueBytes = (messages: Message[]) =>
+  messages.reduce((sum, message) => sum + (message.value === null ? 0 : Buffer.byteLength(message.value)), 0);
+
+/**
  * The gateway's one producer, as the Kafka principal `camera` (it may write only the raw topic). `send` resolves
  * only once every replica acknowledged (acks = -1); a send that fails or outlasts GATEWAY_PRODUCE_TIMEOUT_MS is a
  * 503, and more than GATEWAY_MAX_IN_FLIGHT waiting sends a 429, so a slow broker never makes the gateway buffer
  * without bound.
+ *
+ * Requests are coalesced: while one produce request is with the broker, the reads of the requests that arrive wait
+ * and then go together in the next one — one round trip for many cameras' posts instead of one each. Every caller
+ * still resolves only after the produce request carrying its reads was acknowledged.
  */
 @Injectable()
 export class ReadProducer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -18,6 +37,8 @@ export class ReadProducer implements OnApplicationBootstrap, OnApplicationShutdo
   private producer: Producer;
   private inFlight = 0;
   private connected = false;
+  private readonly waiting: WaitingSend[] = [];
+  private sending = false;
 
   constructor(@Inject(PLATEKEEPER_CONFIG) private readonly config: PlatekeeperConfig) {
     this.kafka = createKafka(config, 'camera', 'gateway');
@@ -47,17 +68,66 @@ export class ReadProducer implements OnApplicationBootstrap, OnApplicationShutdo
     }
     this.inFlight++;
     let timer: NodeJS.Timeout | undefined;
+    const waiting: WaitingSend = { messages, bytes: valueBytes(messages), done: () => undefined };
     try {
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timed out')), this.config.GATEWAY_PRODUCE_TIMEOUT_MS);
+        timer = setTimeout(() => {
+          // Not yet handed to the broker: it never will be, so the 503 it gets is the whole truth.
+          const position = this.waiting.indexOf(waiting);
+          if (position >= 0) this.waiting.splice(position, 1);
+          reject(new Error('timed out'));
+        }, this.config.GATEWAY_PRODUCE_TIMEOUT_MS);
       });
-      await Promise.race([this.producer.send({ topic: this.topic, acks: -1, messages }), timeout]);
+      await Promise.race([this.sendInNextGroup(waiting), timeout]);
     } catch (error) {
       this.logger.warn(`raw topic not acknowledging: ${error instanceof Error ? error.message : String(error)}`);
       throw new GatewayError('GATEWAY.KAFKA_UNAVAILABLE', ['the read store is not acknowledging; nothing was accepted, retry after the Retry-After delay']);
     } finally {
       clearTimeout(timer);
       this.inFlight--;
+    }
+  }
+
+  private sendInNextGroup(waiting: WaitingSend): Promise<void> {
+    return new Promise((resolve, reject) => {
+      waiting.done = (error) => (error === undefined ? resolve() : reject(error));
+      this.waiting.push(waiting);
+      if (!this.sending) void this.sendWaitingGroups();
+    });
+  }
+
+  /** One produce request at a time, until nobody waits; a request's reads never straddle two produce requests. */
+  private async sendWaitingGroups(): Promise<void> {
+    this.sending = true;
+    try {
+      while (this.waiting.length > 0) {
+        const group: WaitingSend[] = [];
+        let size = 0;
+        while (this.waiting.length > 0 && (group.length === 0 || size + this.waiting[0].bytes <= MAX_BYTES_PER_SEND)) {
+          const next = this.waiting.shift()!;
+          group.push(next);
+          size += next.bytes;
+        }
+        try {
+          await this.producer.send({ topic: this.topic, acks: -1, messages: group.flatMap((waiting) => waiting.messages) });
+          for (const waiting of group) waiting.done();
+        } catch (error) {
+          if (group.length === 1) group[0].done(error);
+          // One request the broker refuses (say, too large) must not fail the others that happened to share its produce request.
+          else for (const waiting of group) await this.sendAlone(waiting);
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  private async sendAlone(waiting: WaitingSend): Promise<void> {
+    try {
+      await this.producer.send({ topic: this.topic, acks: -1, messages: waiting.messages });
+      waiting.done();
+    } catch (error) {
+      waiting.done(error);
     }
   }
 
