@@ -170,6 +170,19 @@ describe('the camera gateway on the real engines: vendor webhook → gateway →
     expect(await found('NDJ002')).toMatchObject({ confidence: 0.7 });
   });
 
+  it('60 cameras posting at once (their reads share produce requests): every post answered 200 and every read searchable once', async () => {
+    const plates = Array.from({ length: 60 }, (_, index) => `CCQ${String(index).padStart(3, '0')}`);
+    const answers = await Promise.all(plates.map((plate, index) =>
+      post(keys.platekeeper.apiKey, { cameraId: camera('platekeeper'), capturedAt: new Date(now - 30 * MINUTE - index * 1000).toISOString(), plate })));
+    expect(answers.map((answer) => answer.status)).toEqual(plates.map(() => 200));
+    const all = await eventually(async () => {
+      const response = await stack.request('POST', '/v1/searches', { token: investigator, body: { ...search, plate: 'CCQ*', plateMatch: 'partial', limit: 100 } });
+      return response.body.total >= plates.length ? response.body : undefined;
+    }, 90_000, 'the 60 concurrent reads to become searchable');
+    expect(all.total).toBe(plates.length);
+    expect(all.items.map((read: { plate: string }) => read.plate).sort()).toEqual(plates);
+  });
+
   it('refuses a key issued for a camera of another agency, and a key of another agency\'s admin', async () => {
     const foreign = await issue('platekeeper', [{ vendorCameraId: 'x', cameraId: seattleCamera }]);
     expect(foreign.status).toBe(403);
