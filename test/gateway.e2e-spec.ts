@@ -283,6 +283,31 @@ describe('the camera gateway on the real engines: vendor webhook → gateway →
     }
   });
 
+  it('a client over its failed-authentication budget gets 429 with Retry-After before any key lookup, its valid key included, until the minute is over', async () => {
+    const strict = await createGatewayApp({ ...stack.config, GATEWAY_FAILED_AUTH_PER_MINUTE: 3 });
+    try {
+      await strict.listen(0, '127.0.0.1');
+      const baseUrl = await strict.getUrl();
+      const attempt = (apiKey?: string) => stack.request('POST', '/v1/reads', {
+        baseUrl, rawBody: JSON.stringify({ cameraId: camera('platekeeper'), capturedAt: new Date(now - MINUTE).toISOString(), plate: 'AUTH01' }),
+        headers: { 'content-type': 'application/json', ...(apiKey ? { 'x-api-key': apiKey } : {}) },
+      });
+      expect((await attempt()).status).toBe(401);
+      expect((await attempt('pkc_guessed-key')).status).toBe(401);
+      expect((await attempt(`${keys.platekeeper.apiKey}x`)).status).toBe(401);
+      const throttled = await attempt(keys.platekeeper.apiKey);
+      expect(throttled.status).toBe(429);
+      expect(throttled.body.code).toBe('GATEWAY.TOO_MANY_FAILED_AUTHENTICATIONS');
+      const retryAfter = Number(throttled.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      // The shared gateway (no failures from this client counted there) still takes the same key.
+      expect((await post(keys.platekeeper.apiKey, { cameraId: camera('platekeeper'), capturedAt: new Date(now - MINUTE).toISOString(), plate: 'AUTH02' })).status).toBe(200);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('gives a monthly index created before candidates and direction existed the new fields, so such reads are not rejected as strict', async () => {
     const elastic = createElasticClient(stack.config);
     const prefix = `${stack.runId}-old`;

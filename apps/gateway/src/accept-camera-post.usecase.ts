@@ -1,4 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { GATEWAY_REFUSAL_HEADERS, RawRead } from '@platekeeper/contract';
 import { gatewayMetrics } from '@platekeeper/metrics';
 import { CameraKeyStore, VerifiedCameraKey } from '@platekeeper/persistence';
@@ -10,6 +12,8 @@ import { TRANSLATORS, UnsupportedPayload } from './translators';
 
 export interface CameraPost {
   apiKey: string | undefined;
+  /** The client's address, for the failed-authentication budget. */
+  clientAddress: string;
   body: Buffer;
   contentType: string | undefined;
 }
@@ -27,14 +31,33 @@ export interface AcceptedPost {
 @Injectable()
 export class AcceptCameraPostUseCase {
   private readonly logger = new Logger(AcceptCameraPostUseCase.name);
+  /** Failed authentications per client address in the current minute (null: no limit). */
+  private readonly failedAuthentications: RateLimiterMemory | null;
+
   constructor(
+    @Inject(PLATEKEEPER_CONFIG) config: PlatekeeperConfig,
     private readonly keys: CameraKeyStore,
     private readonly producer: ReadProducer,
-  ) {}
+  ) {
+    this.failedAuthentications = config.GATEWAY_FAILED_AUTH_PER_MINUTE > 0
+      ? new RateLimiterMemory({ points: config.GATEWAY_FAILED_AUTH_PER_MINUTE, duration: 60 })
+      : null;
+  }
 
   async execute(post: CameraPost): Promise<AcceptedPost> {
+    // A client guessing keys (or a camera left with a revoked one) stops costing key lookups once over its budget.
+    const spent = await this.failedAuthentications?.get(post.clientAddress);
+    if (spent && spent.remainingPoints <= 0) {
+      gatewayMetrics.requests.inc({ format: 'unknown', outcome: 'refused', reason: 'GATEWAY.TOO_MANY_FAILED_AUTHENTICATIONS' });
+      throw new GatewayError(
+        'GATEWAY.TOO_MANY_FAILED_AUTHENTICATIONS',
+        ['too many requests without a valid camera key from this client; retry after the Retry-After delay'],
+        Math.max(1, Math.ceil(spent.msBeforeNext / 1000)),
+      );
+    }
     const key = post.apiKey ? await this.keys.verify(post.apiKey) : null;
     if (key === null) {
+      await this.failedAuthentications?.penalty(post.clientAddress, 1);
       gatewayMetrics.requests.inc({ format: 'unknown', outcome: 'refused', reason: 'GATEWAY.UNAUTHENTICATED' });
       throw new GatewayError('GATEWAY.UNAUTHENTICATED', ['a valid camera API key is required (Authorization: Bearer <key> or X-Api-Key)']);
     }

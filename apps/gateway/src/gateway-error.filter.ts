@@ -13,7 +13,8 @@ export class GatewayErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.bodyOf(exception);
     if (body.statusCode === HttpStatus.TOO_MANY_REQUESTS || body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) {
-      reply.header('retry-after', String(this.config.GATEWAY_RETRY_AFTER_SECONDS));
+      const known = exception instanceof GatewayError ? exception.retryAfterSeconds : undefined;
+      reply.header('retry-after', String(known ?? this.config.GATEWAY_RETRY_AFTER_SECONDS));
     }
     reply.status(body.statusCode).send(body);
   }

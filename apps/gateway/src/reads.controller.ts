@@ -35,7 +35,7 @@ export class ReadsController {
   @ApiResponse({ status: 400, description: 'malformed or unsupported payload, unknown vendor camera, read breaking the contract; dead-lettered' })
   @ApiResponse({ status: 401, description: 'no valid camera key' })
   @ApiResponse({ status: 403, description: 'the mapped camera is not registered to the key\'s agency; dead-lettered' })
-  @ApiResponse({ status: 429, description: 'too many requests waiting for Kafka (Retry-After)' })
+  @ApiResponse({ status: 429, description: 'too many requests waiting for Kafka, or too many failed authentications from this client (Retry-After)' })
   @ApiResponse({ status: 503, description: 'Kafka did not acknowledge in time (Retry-After); nothing was accepted' })
   post(@Req() request: FastifyRequest, @Headers('authorization') authorization?: string, @Headers('x-api-key') apiKeyHeader?: string): Promise<AcceptedPostDto> {
     const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
@@ -43,6 +43,7 @@ export class ReadsController {
       apiKey: bearer ?? apiKeyHeader,
       body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
       contentType: request.headers['content-type'],
+      clientAddress: request.ip,
     });
   }
 }

@@ -89,6 +89,10 @@ const platekeeperEnv = {
   GATEWAY_BODY_LIMIT_BYTES: integerFrom(1024)({ default: 8 * 1024 * 1024, desc: 'largest camera payload the gateway reads (Blue Iris alerts carry a base64 image); larger ones get 413' }),
   GATEWAY_PRODUCE_TIMEOUT_MS: integerFrom(1)({ default: 5000, desc: 'how long the gateway waits for Kafka to acknowledge a request\'s reads before it answers 503 with Retry-After' }),
   GATEWAY_MAX_IN_FLIGHT: integerFrom(1)({ default: 512, desc: 'requests the gateway holds waiting for Kafka at once; beyond, 429 with Retry-After (no unbounded buffering)' }),
+  GATEWAY_FAILED_AUTH_PER_MINUTE: integerFrom(0)({
+    default: 30,
+    desc: 'failed camera authentications (no, unknown, rotated or revoked key) per client IP per minute; beyond, that client gets 429 before any key lookup until the minute is over; 0 turns the limit off',
+  }),
   GATEWAY_RETRY_AFTER_SECONDS: integerFrom(1)({ default: 5, desc: 'Retry-After of the gateway\'s 429 and 503 answers' }),
   READS_INDEX_SHARDS: integerFrom(1)({
     default: 1,
