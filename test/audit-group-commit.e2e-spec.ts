@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@platekeeper/config';
-import { AuditRecordStore, Database, dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
+import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import { AuditEntry, AuditTrail } from '../apps/search/src/audit/audit-trail.service';
 import { DomainError } from '../apps/search/src/errors/domain-error';
 
@@ -24,7 +24,7 @@ describe('audit appends under concurrency', () => {
     await migrateDatabase(config);
     dataSource = await new DataSource(dataSourceOptions(config)).initialize();
     observer = await new DataSource(dataSourceOptions(config)).initialize();
-    trail = new AuditTrail(new Database(dataSource), new AuditRecordStore(dataSource));
+    trail = new AuditTrail(dataSource);
   });
 
   afterAll(async () => {

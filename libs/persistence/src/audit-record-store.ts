@@ -1,6 +1,4 @@
 import { DataSource } from 'typeorm';
-import { ADVISORY_LOCKS } from './advisory-locks';
-import { Transaction } from './sql';
 
 /**
  * The agency's side of the search trail, filtered in PostgreSQL: its own users' searches (actor index), and
@@ -69,84 +67,12 @@ const USAGE_REPORT_SQL = `
     FROM returned FULL JOIN withheld ON withheld.searcher = returned.searcher
    ORDER BY COALESCE(returned.searcher, withheld.searcher) COLLATE "C"`;
 
-/** One record as the chain stores it; `seq` is drawn by PostgreSQL on insert. */
-export interface ChainedRecordRow {
-  recordedAt: string;
-  kind: string;
-  action: string;
-  actorUserId: string;
-  actorAgencyId: string;
-  payload: unknown;
-  prevHash: string;
-  hash: string;
-}
-
-/** A stored record as verification reads it back (jsonb payload parsed, timestamp as PostgreSQL returns it). */
-export interface StoredChainRow extends Omit<ChainedRecordRow, 'recordedAt'> {
-  seq: string;
-  recordedAt: Date;
-}
-
 /**
- * The `audit_records` table: appending to the hash chain under its lock, reading it back in chain order for
- * verification, and the agency's review (its listing and the usage report). What a record holds and how its hash
- * is computed belong to the search app's AuditTrail; this store only keeps rows.
+ * Reading the `audit_records` table for an agency's review. Appending and verifying the chain stay in the search
+ * app's AuditTrail for now (its append is being reworked); the lock id it takes is ADVISORY_LOCKS.auditChain.
  */
 export class AuditRecordStore {
   constructor(private readonly dataSource: DataSource) {}
-
-  /**
-   * Takes the chain lock until `tx` ends (so each record links to the one truly before it, across instances) and
-   * answers the newest record's hash, or null for an empty chain. Read after the lock, so it is the real head.
-   */
-  async lockChainHead(tx: Transaction): Promise<string | null> {
-    // Outside a transaction the advisory lock would be released at once and two records could share a predecessor.
-    if (!tx.queryRunner?.isTransactionActive) throw new Error('the audit chain lock needs an open transaction');
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.auditChain]);
-    const [last] = await tx.query('SELECT hash FROM audit_records ORDER BY seq DESC LIMIT 1');
-    return last?.hash ?? null;
-  }
-
-  /**
-   * Inserts `records` in the given order within `tx` (which holds the chain lock) in one statement, and answers
-   * each record's sequence number in that order. Sequence numbers are drawn in chain order (ORDER BY position),
-   * so seq order is chain order; anything else is an error.
-   */
-  async insertChained(tx: Transaction, records: ChainedRecordRow[]): Promise<string[]> {
-    const column = <T>(pick: (record: ChainedRecordRow) => T) => records.map(pick);
-    const inserted: Array<{ seq: string; hash: string }> = await tx.query(
-      `INSERT INTO audit_records (recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash)
-       SELECT recorded_at, kind, action, actor_user_id, actor_agency_id, payload::jsonb, prev_hash, hash
-       FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-         WITH ORDINALITY AS record(recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash, position)
-       ORDER BY position
-       RETURNING seq::text AS seq, hash`,
-      [
-        column((record) => record.recordedAt), column((record) => record.kind), column((record) => record.action),
-        column((record) => record.actorUserId), column((record) => record.actorAgencyId),
-        column((record) => JSON.stringify(record.payload)), column((record) => record.prevHash), column((record) => record.hash),
-      ],
-    );
-    const seqByHash = new Map(inserted.map((row) => [row.hash, row.seq]));
-    const seqs = records.map((record) => seqByHash.get(record.hash) ?? '');
-    const inChainOrder = seqs.every((seq, position) => seq !== '' && (position === 0 || BigInt(seqs[position - 1]) < BigInt(seq)));
-    if (!inChainOrder) throw new Error('audit records were not numbered in chain order');
-    return seqs;
-  }
-
-  /** Up to `limit` records after sequence number `afterSeq`, in chain order. */
-  async chainAfter(afterSeq: string, limit: number): Promise<StoredChainRow[]> {
-    const rows: Array<Record<string, any>> = await this.dataSource.query(
-      `SELECT seq::text AS seq, recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash
-       FROM audit_records WHERE audit_records.seq > $1::bigint ORDER BY audit_records.seq LIMIT $2`,
-      [afterSeq, limit],
-    );
-    return rows.map((row) => ({
-      seq: row.seq, recordedAt: new Date(row.recorded_at), kind: row.kind, action: row.action,
-      actorUserId: row.actor_user_id, actorAgencyId: row.actor_agency_id, payload: row.payload,
-      prevHash: row.prev_hash, hash: row.hash,
-    }));
-  }
 
   /** One page of search records concerning `agencyId` in [from, to], newest first, below `beforeSeq` when given. */
   searchesConcerning(

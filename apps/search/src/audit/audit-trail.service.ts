@@ -1,15 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
-import { AuditRecordStore, Database, Transaction } from '@platekeeper/persistence';
+import { DataSource, EntityManager } from 'typeorm';
+import { ADVISORY_LOCKS } from '@platekeeper/persistence';
 import { DomainError } from '../errors/domain-error';
 import { storableRecordValue } from '../validation/text-rules';
 
 export const GENESIS_HASH = '0'.repeat(64);
+const AUDIT_CHAIN_LOCK = ADVISORY_LOCKS.auditChain;
 /** Most records one group commit writes; more waiting appends form the next group. */
 const MAX_GROUP = 500;
-/** Records read back per round trip while verifying. */
-const VERIFY_PAGE = 5000;
 
 export interface AuditEntry {
   kind: 'search' | 'change';
@@ -60,17 +60,19 @@ export class AuditTrail {
   private readonly pending: PendingAppend[] = [];
   private committing = false;
 
-  constructor(private readonly database: Database, private readonly records: AuditRecordStore) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Appends one record. With `tx`, the record joins that open transaction, so the change it
+   * Appends one record. With `manager`, the record joins that manager's open transaction, so the change it
    * describes and its record commit or roll back together (READ COMMITTED, so the chain head is read after the lock);
    * without it, the record gets a transaction of its own.
    */
-  async append(entry: AuditEntry, tx?: Transaction): Promise<StoredAuditRecord> {
+  async append(entry: AuditEntry, manager?: EntityManager): Promise<StoredAuditRecord> {
     try {
-      if (tx === undefined) return await this.appendInNextGroup(entry);
-      return await this.appendWithin(tx, entry);
+      if (manager === undefined) return await this.appendInNextGroup(entry);
+      // Outside a transaction the advisory lock would be released at once and two records could share a predecessor.
+      if (!manager.queryRunner?.isTransactionActive) throw new Error('append(entry, manager) needs a manager inside a transaction');
+      return await this.appendWithin(manager, entry);
     } catch (error) {
       this.logger.error(`audit record not written (${entry.action}): ${(error as Error).message}`);
       throw new DomainError('AUDIT.UNAVAILABLE', 'the audit record could not be written, so nothing was done or returned; try again later');
@@ -91,7 +93,7 @@ export class AuditTrail {
       while (this.pending.length > 0) {
         const group = this.pending.splice(0, MAX_GROUP);
         try {
-          const records = await this.database.transaction((tx) => this.appendGroupWithin(tx, group.map((waiting) => waiting.entry)));
+          const records = await this.dataSource.transaction((manager) => this.appendGroupWithin(manager, group.map((waiting) => waiting.entry)));
           group.forEach((waiting, position) => waiting.resolve(records[position]));
         } catch (error) {
           if (group.length === 1) group[0].reject(error);
@@ -106,20 +108,22 @@ export class AuditTrail {
 
   private async appendAlone(waiting: PendingAppend): Promise<void> {
     try {
-      waiting.resolve(await this.database.transaction((tx) => this.appendWithin(tx, waiting.entry)));
+      waiting.resolve(await this.dataSource.transaction((manager) => this.appendWithin(manager, waiting.entry)));
     } catch (error) {
       waiting.reject(error);
     }
   }
 
-  private async appendWithin(tx: Transaction, entry: AuditEntry): Promise<StoredAuditRecord> {
-    const [record] = await this.appendGroupWithin(tx, [entry]);
+  private async appendWithin(manager: EntityManager, entry: AuditEntry): Promise<StoredAuditRecord> {
+    const [record] = await this.appendGroupWithin(manager, [entry]);
     return record;
   }
 
-  /** Chains `entries` in order onto the head, under the chain lock held until `tx` ends. */
-  private async appendGroupWithin(tx: Transaction, entries: AuditEntry[]): Promise<StoredAuditRecord[]> {
-    let prevHash = (await this.records.lockChainHead(tx)) ?? GENESIS_HASH;
+  /** Chains `entries` in order onto the head, under the chain lock held until `manager`'s transaction ends. */
+  private async appendGroupWithin(manager: EntityManager, entries: AuditEntry[]): Promise<StoredAuditRecord[]> {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
+    const [last] = await manager.query('SELECT hash FROM audit_records ORDER BY seq DESC LIMIT 1');
+    let prevHash: string = last?.hash ?? GENESIS_HASH;
     const records = entries.map((entry) => {
       const recordedAt = new Date().toISOString();
       // A refused request is recorded with what it sent: NUL, lone surrogates or deep nesting must not make the record unwritable.
@@ -129,8 +133,25 @@ export class AuditTrail {
       prevHash = hash;
       return record;
     });
-    const seqs = await this.records.insertChained(tx, records);
-    records.forEach((record, position) => (record.seq = seqs[position]));
+    const column = <T>(pick: (record: (typeof records)[number]) => T) => records.map(pick);
+    // Sequence numbers are drawn in chain order (ORDER BY position), so seq order is chain order for verify().
+    const inserted: Array<{ seq: string; hash: string }> = await manager.query(
+      `INSERT INTO audit_records (recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash)
+       SELECT recorded_at, kind, action, actor_user_id, actor_agency_id, payload::jsonb, prev_hash, hash
+       FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+         WITH ORDINALITY AS record(recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash, position)
+       ORDER BY position
+       RETURNING seq::text AS seq, hash`,
+      [
+        column((record) => record.recordedAt), column((record) => record.kind), column((record) => record.action),
+        column((record) => record.actorUserId), column((record) => record.actorAgencyId),
+        column((record) => JSON.stringify(record.payload)), column((record) => record.prevHash), column((record) => record.hash),
+      ],
+    );
+    const seqByHash = new Map(inserted.map((row) => [row.hash, row.seq]));
+    for (const record of records) record.seq = seqByHash.get(record.hash) ?? '';
+    const inChainOrder = records.every((record, position) => position === 0 || BigInt(records[position - 1].seq) < BigInt(record.seq));
+    if (records.some((record) => record.seq === '') || !inChainOrder) throw new Error('audit records were not numbered in chain order');
     return records;
   }
 
@@ -140,20 +161,24 @@ export class AuditTrail {
     let afterSeq = '0';
     let checked = 0;
     for (;;) {
-      const rows = await this.records.chainAfter(afterSeq, VERIFY_PAGE);
+      const rows: Array<Record<string, any>> = await this.dataSource.query(
+        `SELECT seq::text AS seq, recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash
+         FROM audit_records WHERE audit_records.seq > $1::bigint ORDER BY audit_records.seq LIMIT 5000`,
+        [afterSeq],
+      );
       if (rows.length === 0) return { valid: true, checked, firstBroken: null };
       for (const row of rows) {
         checked++;
-        if (row.prevHash !== prevHash) {
+        if (row.prev_hash !== prevHash) {
           return { valid: false, checked, firstBroken: { seq: row.seq, problem: 'does not link to the record before it' } };
         }
         const expected = auditRecordHash(prevHash, {
-          recordedAt: row.recordedAt.toISOString(),
-          kind: row.kind as AuditEntry['kind'],
+          recordedAt: new Date(row.recorded_at).toISOString(),
+          kind: row.kind,
           action: row.action,
-          actorUserId: row.actorUserId,
-          actorAgencyId: row.actorAgencyId,
-          payload: row.payload as Record<string, unknown>,
+          actorUserId: row.actor_user_id,
+          actorAgencyId: row.actor_agency_id,
+          payload: row.payload,
         });
         if (expected !== row.hash) {
           return { valid: false, checked, firstBroken: { seq: row.seq, problem: 'content does not match its hash' } };
