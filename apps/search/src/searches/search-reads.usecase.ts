@@ -5,11 +5,12 @@ import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { SEARCHED_READ_FIELDS, SearchedRead, toSearchedRead } from '@platekeeper/contract';
 import { readsIndexPattern } from '@platekeeper/elastic';
 import { searchMetrics } from '@platekeeper/metrics';
+import { SharingWorld } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { answeredSearchRecord } from '../audit/search-record';
 import { DomainError } from '../errors/domain-error';
-import { WorldSnapshot } from '../sharing-world/world-snapshot';
+import { SharingWorldService } from '../sharing-world/sharing-world.service';
 import { READS_ELASTIC_CLIENT } from '../elastic-client.provider';
 import { buildReadsQuery } from './reads-query';
 import { visibilityFilterForSearch } from './visibility-for-search';
@@ -29,16 +30,17 @@ export class SearchReadsUseCase {
   constructor(
     @Inject(PLATEKEEPER_CONFIG) private readonly config: PlatekeeperConfig,
     @Inject(READS_ELASTIC_CLIENT) private readonly elastic: Client,
+    private readonly sharingWorld: SharingWorldService,
     private readonly auditTrail: AuditTrail,
     private readonly withheldReads: WithheldMatchingReads,
   ) {}
 
-  async execute(user: AuthenticatedUser, request: SearchRequestDto, world: WorldSnapshot): Promise<SearchResponseDto> {
+  async execute(user: AuthenticatedUser, request: SearchRequestDto, world: SharingWorld): Promise<SearchResponseDto> {
     const searchId = randomUUID();
     const scope = request.scope ?? 'local';
     const stopTimer = searchMetrics.searchDuration.startTimer({ scope });
     const now = new Date();
-    const decision = world.decide(user.agencyId, request.purpose, scope);
+    const decision = this.sharingWorld.decide(world, user.agencyId, request.purpose, scope);
     const limit = request.limit ?? DEFAULT_SEARCH_LIMIT;
     const visibilityFilter = await visibilityFilterForSearch(this.elastic, {
       index: readsIndexPattern(this.config.READS_INDEX_PREFIX),

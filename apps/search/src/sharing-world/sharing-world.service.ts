@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RegistrySnapshots, VersionedCache } from '@platekeeper/persistence';
-import { sharingWorldOf } from '@platekeeper/sharing';
+import { SearchPurpose, SearchScope, SharingWorld, VisibilityDecision, decideVisibility, sharingWorldOf } from '@platekeeper/sharing';
 import { WorldSnapshot } from './world-snapshot';
 
 /**
@@ -22,5 +22,12 @@ export class SharingWorldService {
   /** The live world; its `decide` memoises the visibility decisions made under it. */
   current(): Promise<WorldSnapshot> {
     return this.world.current();
+  }
+  /**
+   * The visibility decision for a search under `world`, for callers that hold it as a plain SharingWorld (the
+   * search use case, until it takes `world.decide` itself): the snapshot's own memo when it is one.
+   */
+  decide(world: SharingWorld, searcherAgencyId: string, purpose: SearchPurpose, scope: SearchScope): VisibilityDecision {
+    return world instanceof WorldSnapshot ? world.decide(searcherAgencyId, purpose, scope) : decideVisibility(world, searcherAgencyId, purpose, scope);
   }
 }
