@@ -35,14 +35,15 @@ export class HotlistEntriesUseCase {
       return stored;
     });
     if (!request.searchHistory) return { entry };
-    // The same search an investigator could run by hand: national, the entry's purpose, recorded like any search.
+    // The same search an investigator could run by hand: national, the entry's purpose, recorded like any search. Exact:
+    // a fuzzy search would also return every plate one edit away, which alerts never match.
     const historicalHits = await this.searchReads.execute(user, {
       purpose: entry.purpose,
       caseNumber: entry.caseNumber,
       reason: entry.reason,
       scope: 'national',
       plate: entry.plate,
-      plateMatch: 'fuzzy',
+      plateMatch: 'exact',
       ...(entry.plateRegion !== null && { plateRegion: entry.plateRegion }),
       limit: 100,
     }, world);

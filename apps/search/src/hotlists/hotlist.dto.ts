@@ -79,7 +79,7 @@ export class CreateHotlistEntryDto extends HotlistEntryFields {
 
   @ApiPropertyOptional({
     default: false,
-    description: `run the entry once against stored reads, as an audited national search with its purpose (only ${HISTORY_SEARCH_PURPOSES.join(', ')})`,
+    description: `run the entry once against stored reads, as an audited national exact-plate search with its purpose (only ${HISTORY_SEARCH_PURPOSES.join(', ')})`,
   })
   @IsOptional() @IsBoolean() searchHistory?: boolean;
 }

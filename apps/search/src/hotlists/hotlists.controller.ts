@@ -57,7 +57,7 @@ export class HotlistsController {
     description:
       'An alert is raised only for reads a national search by the agency with the entry\'s purpose could see at that moment (CONTRACT §3). ' +
       '`expiresAt` is required, in the future and within the purpose\'s maximum (docs/hotlists.md). With `searchHistory` the entry also runs ' +
-      'once against stored reads, as a recorded national fuzzy search with its purpose, case number and reason. ' + OWN_AGENCY_ONLY,
+      'once against stored reads, as a recorded national exact-plate search with its purpose, case number and reason. ' + OWN_AGENCY_ONLY,
   })
   @ApiCreatedResponse({ type: CreatedHotlistEntryDto })
   addEntry(@InRequest() context: RequestContext, @Param() path: HotlistPathDto, @Body() request: CreateHotlistEntryDto): Promise<CreatedHotlistEntryDto> {
