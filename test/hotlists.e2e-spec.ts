@@ -169,8 +169,13 @@ describe('hotlists and alerts, scoped like searches', () => {
   });
 
   it('stops matching an entry at its expiry instant', async () => {
-    const expiresAt = new Date(Date.now() + 3_000).toISOString();
+    const expiresAt = new Date(Date.now() + 8_000).toISOString();
     await addEntry(token.borderPatrol, lists.borderPatrol, entryBody(plates.expired, 'stolen_vehicle', { expiresAt }));
+    // Matched while live, so the alerts service holds the entry in its index when it expires.
+    const whileLive = await auburnRead(plates.expired);
+    await matched(whileLive);
+    expect(Date.now()).toBeLessThan(Date.parse(expiresAt));
+    expect(await borderPatrolAlertsOn(whileLive)).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, Date.parse(expiresAt) - Date.now() + 200));
     const readId = await auburnRead(plates.expired);
     await matched(readId);
@@ -196,7 +201,7 @@ describe('hotlists and alerts, scoped like searches', () => {
 
   it("lists every alert on Auburn's reads in Auburn's audit listing and usage report, as a search that returned one read", async () => {
     const onAuburnReads = (await alertsOf(token.borderPatrol)).filter((alert) => alert.ownerAgencyId === auburn);
-    expect(onAuburnReads).toHaveLength(4);
+    expect(onAuburnReads).toHaveLength(5);
     const listing = await stack.request('GET', '/v1/audit/searches?limit=500', { token: token.auburnAdmin });
     expect(listing.status).toBe(200);
     const alertRecords = listing.body.items.filter((item: any) => item.action === 'hotlist.alert' && item.agencyId === borderPatrol);
@@ -206,9 +211,9 @@ describe('hotlists and alerts, scoped like searches', () => {
     }
     const report = await stack.request('GET', `/v1/agencies/${auburn}/usage-report?month=${month}`, { token: token.auburnAdmin });
     expect(report.status).toBe(200);
-    expect(report.body.alertsOnOurReads).toEqual([{ agencyId: borderPatrol, alerts: 4 }]);
+    expect(report.body.alertsOnOurReads).toEqual([{ agencyId: borderPatrol, alerts: 5 }]);
     expect(report.body.searchers.find((row: any) => row.searcherAgencyId === borderPatrol))
-      .toMatchObject({ searchesReturningOurReads: 4, readsReturned: 4, purposes: ['stolen_vehicle', 'wanted_person'] });
+      .toMatchObject({ searchesReturningOurReads: 5, readsReturned: 5, purposes: ['stolen_vehicle', 'wanted_person'] });
     const verified = await stack.request('GET', '/v1/audit/verify', { token: await stack.token(stack.id('platform'), ['platform_admin']) });
     expect(verified.body).toMatchObject({ valid: true });
   });
