@@ -114,6 +114,7 @@ export class HotlistAlertsController {
       '(`exact`, `candidate`, `look_alike`) and `matchedPlate`. An alert is announced only after it and its audit record committed.',
   })
   @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'a text/event-stream that stays open; one `alert` event per alert' })
   streamAlerts(@InRequest() context: RequestContext): Observable<MessageEvent> {
     return this.stream.forAgency(context.user.agencyId);
   }
