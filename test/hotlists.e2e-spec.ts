@@ -1,4 +1,6 @@
 import { Consumer } from 'kafkajs';
+import { Database, HotlistStore } from '@platekeeper/persistence';
+import { HotlistPurge } from '../apps/alerts/src/hotlist-purge.service';
 import { PlatekeeperTestStack, eventually } from './support/platekeeper-stack';
 
 jest.setTimeout(300_000);
@@ -322,6 +324,19 @@ describe('hotlists and alerts, scoped like searches', () => {
       expect(response.status).toBe(400);
       expect(response.body.message.join(' ')).toContain(problem);
     }
+  });
+
+  it('purges entries that ended longer ago than the record retention, with their alerts, and keeps the rest', async () => {
+    const list = await stack.request('POST', '/v1/hotlists', { token: token.kent, body: { name: 'purge check' } });
+    const [live, endedLongAgo, endedRecently] = await Promise.all(['PRG1', 'PRG2', 'PRG3'].map((plate) =>
+      addEntry(token.kent, list.body.id, entryBody(`${plate}${suffix}`, 'stolen_vehicle'))));
+    const days = stack.config.HOTLIST_RECORD_RETENTION_DAYS;
+    await stack.dataSource.query(`UPDATE hotlist_entries SET removed_at = now() - make_interval(days => $2) WHERE id = $1`, [endedLongAgo.id, days + 1]);
+    await stack.dataSource.query(`UPDATE hotlist_entries SET expires_at = now() - make_interval(days => $2) WHERE id = $1`, [endedRecently.id, days - 1]);
+    const purge = new HotlistPurge(stack.config, new Database(stack.dataSource), new HotlistStore(stack.dataSource));
+    expect(await purge.purgeOnce()).toBeGreaterThanOrEqual(1);
+    const kept = await stack.request('GET', `/v1/hotlists/${list.body.id}/entries?includeEnded=true`, { token: token.kent });
+    expect(kept.body.map((entry: { id: string }) => entry.id).sort()).toEqual([live.id, endedRecently.id].sort());
   });
 
   it('runs a new entry once against stored reads as an audited national search, within the same visibility', async () => {
