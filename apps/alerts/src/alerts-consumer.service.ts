@@ -6,6 +6,7 @@ import { BatchConsumer, BatchContext, createKafka, produceAll, requireTopics } f
 import { Database, HotlistAlert, HotlistEntry, HotlistStore, appendAuditRecords } from '@platekeeper/persistence';
 import { alertAuditRecord, alertMessage, newAlert } from './alert-record';
 import { LiveRegistries } from './live-registries.service';
+import { mayMatch } from './hotlist-index';
 import { ScopedMatch, scopedMatches } from './scoped-alerts';
 
 /**
@@ -54,6 +55,8 @@ export class AlertsConsumer implements OnApplicationBootstrap, OnApplicationShut
     if (index.size === 0) return;
     const reads: EnrichedRead[] = [];
     for (const message of batch.messages) {
+      // Most reads match nothing: their folded plates are looked up without parsing the document.
+      if (message.value === null || !mayMatch(message.value, index)) continue;
       const read = parseRead(message.value);
       // A message that is not an enriched read is the indexer's to dead-letter; it cannot match anything.
       if (read !== undefined) reads.push(read);
@@ -85,8 +88,7 @@ export class AlertsConsumer implements OnApplicationBootstrap, OnApplicationShut
   }
 }
 
-function parseRead(value: Buffer | null): EnrichedRead | undefined {
-  if (value === null) return undefined;
+function parseRead(value: Buffer): EnrichedRead | undefined {
   try {
     const read = JSON.parse(value.toString('utf8')) as EnrichedRead;
     return typeof read?.plateFolded === 'string' && typeof read.agencyId === 'string' && typeof read.capturedAt === 'string' ? read : undefined;

@@ -1,6 +1,6 @@
 import { foldPlateLookAlikes } from '@platekeeper/contract';
 import type { HotlistEntry } from '@platekeeper/persistence';
-import { HotlistIndex } from './hotlist-index';
+import { HotlistIndex, mayMatch } from './hotlist-index';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
 
@@ -58,5 +58,22 @@ describe('HotlistIndex', () => {
     expect(index.match(read('ABC123', [], 'WA'), NOW)).toHaveLength(1);
     expect(index.match(read('ABC123'), NOW)).toHaveLength(1);
     expect(index.match(read('ABC123', [], 'OR'), NOW)).toEqual([]);
+  });
+});
+
+describe('mayMatch (the pre-filter before a read is parsed)', () => {
+  const index = new HotlistIndex([entry('stolen', 'BXT4821')]);
+  const serialised = (plate: string, candidates: string[] = []) => Buffer.from(JSON.stringify({ readId: 'r', agencyId: 'a', capturedAt: 'c', ...read(plate, candidates) }));
+
+  it('lets through a read whose own or candidate folded plate is listed, look-alikes included', () => {
+    expect(mayMatch(serialised('BXT4821'), index)).toBe(true);
+    expect(mayMatch(serialised('8XT4821'), index)).toBe(true);
+    expect(mayMatch(serialised('ZZZ999', ['AAA111', 'BXT4B21']), index)).toBe(true);
+  });
+
+  it('skips a read none of whose plates is listed, and a document that is not a read', () => {
+    expect(mayMatch(serialised('ZZZ999', ['AAA111']), index)).toBe(false);
+    expect(mayMatch(Buffer.from('{"plate":"BXT4821"}'), index)).toBe(false);
+    expect(mayMatch(Buffer.from('not json "plateFolded":"'), index)).toBe(false);
   });
 });

@@ -29,6 +29,11 @@ export class HotlistIndex {
     this.size = size;
   }
 
+  /** Whether some entry (live or not) has this folded plate: the cheap test before a read is parsed at all. */
+  hasFoldedPlate(plateFolded: string): boolean {
+    return this.entriesByFoldedPlate.has(plateFolded);
+  }
+
   /**
    * Every entry live at `now` that the read matches, once each, by its strongest reason: the read's plate equal to
    * the entry's (exact), one of the read's alternative OCR candidates equal (candidate), or either equal after
@@ -52,4 +57,21 @@ export class HotlistIndex {
     }
     return [...best.values()];
   }
+}
+
+const FOLDED_PLATE_FIELD = Buffer.from('"plateFolded":"');
+const QUOTE = 0x22;
+
+/**
+ * Whether any `plateFolded` in the serialised read (its own or a candidate's) is a key of the index. Ingest writes
+ * the document with JSON.stringify, and a folded plate holds only A–Z and 0–9, so the value runs to the next quote.
+ * A document without the field cannot be a read; it is skipped as parsing would skip it.
+ */
+export function mayMatch(value: Buffer, index: HotlistIndex): boolean {
+  for (let at = value.indexOf(FOLDED_PLATE_FIELD); at >= 0; at = value.indexOf(FOLDED_PLATE_FIELD, at + 1)) {
+    const start = at + FOLDED_PLATE_FIELD.length;
+    const end = value.indexOf(QUOTE, start);
+    if (end > start && index.hasFoldedPlate(value.toString('latin1', start, end))) return true;
+  }
+  return false;
 }
