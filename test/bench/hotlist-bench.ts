@@ -14,6 +14,7 @@ import { ChildRun, peakRssKb, registerCameras, startApp, stopApp, waitIndexed } 
 
 export interface HotlistBenchOptions {
   reads: number;
+  rounds: number;
   entries: number;
   probes: number;
   probeRate: number;
@@ -76,48 +77,61 @@ export async function runHotlistBench(options: HotlistBenchOptions): Promise<voi
     await recreateDatabase(without.DATABASE_URL);
     await migrateDatabase(without);
     const cameras = await registerCameras(without);
-    const raw = [...generateRawReads({ cameraIds: [...cameras.keys()], count: options.reads, withReadIds: true })];
-    const readPlates = [...new Set(raw.map((read) => String(read.plate).replace(/\s/g, '')))];
-
-    // Phase A: the pipeline alone.
-    await ensureReadTopics(kafka, without);
-    await produceRaw(without, raw);
-    let began = performance.now();
-    for (const app of ['ingest', 'indexer']) children.push(startApp(app));
-    const alone = await waitIndexed(elastic, without.READS_INDEX_PREFIX, options.reads, began, timeoutMs, children);
-    const aloneRss = Object.fromEntries(children.map((run) => [run.name, (peakRssKb(run.child.pid) ?? Number.NaN) / 1024]));
-    await Promise.all(children.splice(0).map(stopApp));
-    step(`pipeline alone: ${options.reads} reads searchable in ${alone.totalSeconds.toFixed(2)} s`);
-
-    // Phase B: the same reads with the alerts service and the live entries.
-    const withHotlists = phaseConfig(`${runId}b`);
-    configs.push(withHotlists);
+    const generate = () => [...generateRawReads({ cameraIds: [...cameras.keys()], count: options.reads, withReadIds: true })];
+    const readPlates = [...new Set(generate().map((read) => String(read.plate).replace(/\s/g, '')))];
     const probePlates = Array.from({ length: options.probes }, (_, index) => `PRB${index.toString().padStart(5, '0')}`);
-    const listed = await listEntries(withHotlists, options.entries, readPlates, probePlates);
+    const listed = await listEntries(without, options.entries, readPlates, probePlates);
     step(`listed ${options.entries} entries (${listed} of them plates the reads carry)`);
-    await ensureReadTopics(kafka, withHotlists);
-    await produceRaw(withHotlists, raw);
-    began = performance.now();
-    for (const app of ['ingest', 'indexer', 'alerts']) children.push(startApp(app));
-    const together = await waitIndexed(elastic, withHotlists.READS_INDEX_PREFIX, options.reads, began, timeoutMs, children);
-    const matchedSeconds = await waitConsumed(kafka, withHotlists, began, timeoutMs);
-    step(`with hotlists: searchable in ${together.totalSeconds.toFixed(2)} s, every read matched by ${matchedSeconds.toFixed(2)} s`);
-    const alertsRaised = await countAlerts(withHotlists);
 
-    // Phase C: paced probes, each listed, timed to its alert and to its first appearance in a search.
-    const latency = await probeLatencies(elastic, withHotlists, probePlates, cameras.keys().next().value as string, options.probeRate);
-    const togetherRss = Object.fromEntries(children.map((run) => [run.name, (peakRssKb(run.child.pid) ?? Number.NaN) / 1024]));
+    // Rounds alternate the pipeline alone (A) and with the alerts service (B), fresh topics and new readIds each,
+    // so a load that drifts on a shared machine weighs on both alike.
+    const phases: Array<{ round: number; mode: 'alone' | 'together'; seconds: number; matchedSeconds?: number }> = [];
+    const rss: Record<string, Record<string, number>> = { alone: {}, together: {} };
+    let alertsConfig = without;
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const mode of ['alone', 'together'] as const) {
+        const config = phaseConfig(`${runId}${mode === 'alone' ? 'a' : 'b'}${round}`);
+        configs.push(config);
+        await ensureReadTopics(kafka, config);
+        await produceRaw(config, generate());
+        const began = performance.now();
+        for (const app of mode === 'alone' ? ['ingest', 'indexer'] : ['ingest', 'indexer', 'alerts']) children.push(startApp(app));
+        const indexed = await waitIndexed(elastic, config.READS_INDEX_PREFIX, options.reads, began, timeoutMs, children);
+        const matchedSeconds = mode === 'together' ? await waitConsumed(kafka, config, began, timeoutMs) : undefined;
+        for (const run of children) rss[mode][run.name] = Math.max(rss[mode][run.name] ?? 0, (peakRssKb(run.child.pid) ?? Number.NaN) / 1024);
+        phases.push({ round, mode, seconds: indexed.totalSeconds, matchedSeconds });
+        step(`round ${round}, ${mode === 'alone' ? 'pipeline alone' : 'with the alerts service'}: searchable in ${indexed.totalSeconds.toFixed(2)} s` +
+          (matchedSeconds === undefined ? '' : `, every read matched by ${matchedSeconds.toFixed(2)} s`));
+        if (mode === 'together' && round === options.rounds) {
+          alertsConfig = config;
+          break;
+        }
+        await Promise.all(children.splice(0).map(stopApp));
+      }
+    }
+    const alertsRaised = await countAlerts(alertsConfig);
+
+    // Paced probes while the whole system runs, each listed, timed to its alert and to its first appearance in a search.
+    const latency = await probeLatencies(elastic, alertsConfig, probePlates, cameras.keys().next().value as string, options.probeRate);
+    const total = (mode: 'alone' | 'together', pick: (phase: (typeof phases)[number]) => number) =>
+      phases.filter((phase) => phase.mode === mode).reduce((sum, phase) => sum + pick(phase), 0);
+    const alone = { totalSeconds: total('alone', (phase) => phase.seconds) };
+    const together = { totalSeconds: total('together', (phase) => phase.seconds) };
+    const matchedSeconds = total('together', (phase) => phase.matchedSeconds ?? 0);
+    const readsPerMode = options.reads * options.rounds;
+    const aloneRss = rss.alone;
+    const togetherRss = rss.together;
 
     const rates = {
-      pipelineAlone: options.reads / alone.totalSeconds,
-      pipelineWithHotlists: options.reads / together.totalSeconds,
-      alertsMatching: options.reads / matchedSeconds,
+      pipelineAlone: readsPerMode / alone.totalSeconds,
+      pipelineWithHotlists: readsPerMode / together.totalSeconds,
+      alertsMatching: readsPerMode / matchedSeconds,
     };
     const targets = {
       throughputRatio: ratio(rates.pipelineWithHotlists, rates.pipelineAlone),
       alertP99OverSearchableP99: ratio(latency.alert.p99, latency.searchable.p99),
     };
-    printTable(`throughput, reads/s (${options.reads} reads, ${options.entries} live entries, ${without.TOPIC_PARTITIONS} partitions)`,
+    printTable(`throughput, reads/s (${options.rounds} × ${options.reads} reads per mode, ${options.entries} live entries, ${without.TOPIC_PARTITIONS} partitions)`,
       ['path', 'reads/s', 'seconds'], [
         ['A: ingest+indexer alone', rates.pipelineAlone, alone.totalSeconds],
         ['B: ingest+indexer, alerts service running', rates.pipelineWithHotlists, together.totalSeconds],
@@ -133,10 +147,10 @@ export async function runHotlistBench(options: HotlistBenchOptions): Promise<voi
     ]);
     printTable('peak RSS (VmHWM), MiB', ['process', 'alone', 'with hotlists'], ['ingest', 'indexer', 'alerts'].map((name) => [name, aloneRss[name] ?? Number.NaN, togetherRss[name] ?? Number.NaN]));
     const file = writeBenchJson('hotlists', {
-      benchmark: 'bench-hotlists', startedAt, runId, options, alertsRaised, seconds: { alone, together, matchedSeconds }, readsPerSecond: rates, latency, targets,
+      benchmark: 'bench-hotlists', startedAt, runId, options, alertsRaised, phases, seconds: { alone, together, matchedSeconds }, readsPerSecond: rates, latency, targets,
       peakRssMiB: { alone: aloneRss, withHotlists: togetherRss },
     });
-    console.log(`alerts raised during the bulk phase: ${alertsRaised}; results written to ${file}`);
+    console.log(`alerts raised by the last round's reads: ${alertsRaised}; results written to ${file}`);
   } finally {
     await Promise.all(children.map(stopApp));
     for (const config of configs) await cleanUp(elastic, kafka, config);
