@@ -120,6 +120,8 @@ describe('REST fuzzing from the OpenAPI document: documented statuses only, clea
   let schemas: SchemaArbitraries;
   const cursors = { search: [] as string[], audit: [] as string[] };
   let agenciesBeforeFuzzing: string[] = [];
+  /** The own agency's hotlist (and one of its entries), so hotlist paths also reach existing resources. */
+  const hotlistIds: string[] = [];
 
   const operations: Operation[] = [];
   /** Bodies each operation accepts: mutations start from these mostly, so one broken field is the only thing wrong. */
@@ -195,6 +197,14 @@ describe('REST fuzzing from the OpenAPI document: documented statuses only, clea
       cursors.audit.push(audit.body.nextCursor);
     }
 
+    const hotlist = await stack.request('POST', '/v1/hotlists', { token: tokens.investigator, body: { name: 'fuzz list' } });
+    const entry = await stack.request('POST', `/v1/hotlists/${hotlist.body.id}/entries`, {
+      token: tokens.investigator,
+      body: { plate, purpose: 'other', caseNumber: 'FZ-H', reason: 'a hotlist entry for the fuzz run', expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+    });
+    expect(entry.status).toBe(201);
+    hotlistIds.push(hotlist.body.id, entry.body.entry.id);
+
     const docs = await stack.request('GET', '/docs-json');
     expect(docs.status).toBe(200);
     document = docs.body;
@@ -248,6 +258,7 @@ describe('REST fuzzing from the OpenAPI document: documented statuses only, clea
     // Jurisdiction rules are global to the database: only this run's own state codes are ever written.
     if (name === 'state') return fc.constantFrom(state, spareState);
     if (operation.template.startsWith('/v1/cameras')) return fc.oneof(fc.constantFrom(ownCamera, otherCamera), fc.stringMatching(/^[a-z0-9-]{1,20}$/));
+    if (['hotlistId', 'entryId', 'alertId'].includes(name)) return fc.oneof(fc.constantFrom(...hotlistIds), fc.uuid());
     const agencies = operation.method === 'PATCH' && operation.template === '/v1/agencies/{id}'
       ? [otherAgency, spareAgency, stack.id('fz-nowhere')]
       : [ownAgency, otherAgency, spareAgency, stack.id('fz-nowhere')];
@@ -556,7 +567,12 @@ describe('REST fuzzing from the OpenAPI document: documented statuses only, clea
     'GET /v1/agencies/{id}/usage-report', 'POST /v1/retention/sweep', 'GET /v1/audit/verify',
     'POST /v1/agencies/{id}/camera-keys', 'GET /v1/agencies/{id}/camera-keys', 'POST /v1/agencies/{id}/camera-keys/{keyId}/rotate',
     'DELETE /v1/agencies/{id}/camera-keys/{keyId}',
+    'POST /v1/hotlists', 'GET /v1/hotlists', 'GET /v1/hotlists/{hotlistId}', 'POST /v1/hotlists/{hotlistId}/entries',
+    'GET /v1/hotlists/{hotlistId}/entries', 'DELETE /v1/hotlists/{hotlistId}/entries/{entryId}', 'POST /v1/hotlists/{hotlistId}/imports',
+    'GET /v1/hotlist-alerts', 'PUT /v1/hotlist-alerts/{alertId}/disposition',
   ];
+  /** Answers that never end (server-sent events): documented, but a request/response fuzzer cannot wait for them (test/hotlists covers them). */
+  const STREAMING_OPERATION_KEYS = ['GET /v1/hotlist-alerts/stream'];
 
   it.each(OPERATION_KEYS)('answers every generated request to %s with a documented status and a clean error body', async (key) => {
     const operation = operations.find((candidate) => `${candidate.method} ${candidate.template}` === key);
@@ -582,7 +598,7 @@ describe('REST fuzzing from the OpenAPI document: documented statuses only, clea
   });
 
   it('covers every operation of the OpenAPI document', () => {
-    expect(operations.map((operation) => `${operation.method} ${operation.template}`).sort()).toEqual([...OPERATION_KEYS].sort());
+    expect(operations.map((operation) => `${operation.method} ${operation.template}`).sort()).toEqual([...OPERATION_KEYS, ...STREAMING_OPERATION_KEYS].sort());
   });
 
   it('leaves a hash chain that verifies after the fuzzing', async () => {

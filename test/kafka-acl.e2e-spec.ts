@@ -18,8 +18,10 @@ const config: PlatekeeperConfig = loadConfig({
   TOPIC_RAW: `${production.TOPIC_RAW}.${runId}`,
   TOPIC_ENRICHED: `${production.TOPIC_ENRICHED}.${runId}`,
   TOPIC_DLQ: `${production.TOPIC_DLQ}.${runId}`,
+  TOPIC_ALERTS: `${production.TOPIC_ALERTS}.${runId}`,
   INGEST_GROUP_ID: `${production.INGEST_GROUP_ID}.${runId}`,
   INDEXER_GROUP_ID: `${production.INDEXER_GROUP_ID}.${runId}`,
+  ALERTS_GROUP_ID: `${production.ALERTS_GROUP_ID}.${runId}`,
 });
 const stackScript = resolve(__dirname, '../deploy/local/stack');
 
@@ -83,7 +85,7 @@ describe('Kafka authentication and ACLs', () => {
   afterAll(async () => {
     const admin = createKafka(config, 'admin', 'acl-e2e-admin').admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [config.TOPIC_RAW, config.TOPIC_ENRICHED, config.TOPIC_DLQ] }).catch(() => undefined);
+    await admin.deleteTopics({ topics: [config.TOPIC_RAW, config.TOPIC_ENRICHED, config.TOPIC_DLQ, config.TOPIC_ALERTS] }).catch(() => undefined);
     await admin.disconnect();
   });
 
@@ -127,6 +129,16 @@ describe('Kafka authentication and ACLs', () => {
     expect(await deniedWith(produceAs('indexer', config.TOPIC_RAW, '{"forged":"raw"}'))).toBe('TOPIC_AUTHORIZATION_FAILED');
     expect(await deniedWith(produceAs('ingest', config.TOPIC_RAW, '{"forged":"raw"}'))).toBe('TOPIC_AUTHORIZATION_FAILED');
     await expect(produceAs('indexer', config.TOPIC_DLQ, '{"from":"indexer"}')).resolves.toBeUndefined();
+  });
+
+  it('lets the alerts service read enriched reads in its own group and write alerts, and nothing else', async () => {
+    await expect(produceAs('ingest', config.TOPIC_ENRICHED, '{"for":"the alerts service"}')).resolves.toBeUndefined();
+    const read = await consumeOneAs('alerts', config.TOPIC_ENRICHED, config.ALERTS_GROUP_ID);
+    expect(read.value).not.toBeNull();
+    await expect(produceAs('alerts', config.TOPIC_ALERTS, '{"alert":"raised"}')).resolves.toBeUndefined();
+    expect(await deniedWith(produceAs('alerts', config.TOPIC_ENRICHED, '{"forged":"by alerts"}'))).toBe('TOPIC_AUTHORIZATION_FAILED');
+    expect(await deniedWith(produceAs('alerts', config.TOPIC_RAW, '{"forged":"raw"}'))).toBe('TOPIC_AUTHORIZATION_FAILED');
+    expect(await deniedWith(produceAs('camera', config.TOPIC_ALERTS, '{"forged":"alert"}'))).toBe('TOPIC_AUTHORIZATION_FAILED');
   });
 
   it('issues credentials to a new camera with the stack command, which write raw reads only, until revoked', async () => {

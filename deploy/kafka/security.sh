@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Platekeeper's Kafka security, one definition for deploy/local/stack and docker-compose.yml
-# (docs/kafka-security.md). Sourced; reads KAFKA_<ADMIN|INGEST|INDEXER|CAMERA>_USERNAME/_PASSWORD,
-# TOPIC_RAW, TOPIC_ENRICHED, TOPIC_DLQ, INGEST_GROUP_ID, INDEXER_GROUP_ID from the caller.
+# (docs/kafka-security.md). Sourced; reads KAFKA_<ADMIN|INGEST|INDEXER|CAMERA|ALERTS>_USERNAME/_PASSWORD,
+# TOPIC_RAW, TOPIC_ENRICHED, TOPIC_DLQ, TOPIC_ALERTS, INGEST_GROUP_ID, INDEXER_GROUP_ID, ALERTS_GROUP_ID from the caller.
 #
 # Clients authenticate with SASL/SCRAM-SHA-512 on the listener named SASL_PLAINTEXT; the controller
 # listener (CONTROLLER) uses SASL/PLAIN, because SCRAM credentials live in the metadata the controller
@@ -9,7 +9,8 @@
 # the broker's own identity). Users are created when the storage is formatted (KIP-900), ACLs after start.
 
 KAFKA_CREDENTIAL_VARIABLES=(KAFKA_ADMIN_USERNAME KAFKA_ADMIN_PASSWORD KAFKA_INGEST_USERNAME KAFKA_INGEST_PASSWORD
-  KAFKA_INDEXER_USERNAME KAFKA_INDEXER_PASSWORD KAFKA_CAMERA_USERNAME KAFKA_CAMERA_PASSWORD)
+  KAFKA_INDEXER_USERNAME KAFKA_INDEXER_PASSWORD KAFKA_CAMERA_USERNAME KAFKA_CAMERA_PASSWORD
+  KAFKA_ALERTS_USERNAME KAFKA_ALERTS_PASSWORD)
 
 kafka_safe_credential() { # name value -> 0 if value is non-empty and safe inside JAAS and --add-scram syntax
   [[ "$2" =~ ^[A-Za-z0-9._~-]+$ ]] || { printf 'ERROR: %s must be set, with only letters, digits and . _ ~ -\n' "$1" >&2; return 1; }
@@ -61,6 +62,18 @@ kafka_acl_rules() { # one kafka-acls argument list per line
   echo "--allow-principal User:$KAFKA_INGEST_USERNAME --operation Write --operation Describe --topic $TOPIC_ENRICHED --topic $TOPIC_DLQ $prefixed"
   echo "--allow-principal User:$KAFKA_INDEXER_USERNAME --consumer --topic $TOPIC_ENRICHED --group $INDEXER_GROUP_ID $prefixed"
   echo "--allow-principal User:$KAFKA_INDEXER_USERNAME --operation Write --operation Describe --topic $TOPIC_DLQ $prefixed"
+  echo "--allow-principal User:$KAFKA_ALERTS_USERNAME --consumer --topic $TOPIC_ENRICHED --group $ALERTS_GROUP_ID $prefixed"
+  echo "--allow-principal User:$KAFKA_ALERTS_USERNAME --operation Write --operation Describe --topic $TOPIC_ALERTS $prefixed"
+}
+
+# Users added after the storage was formatted (a running cluster keeps its data): created, or their password
+# set again, at provisioning with kafka-configs. The four users of kafka_format_scram_args stay format-time users.
+kafka_provisioned_users() { # one "name password" per line
+  printf '%s %s\n' "$KAFKA_ALERTS_USERNAME" "$KAFKA_ALERTS_PASSWORD"
+}
+
+kafka_topics() { # every topic the system provisions, one per line
+  printf '%s\n' "$TOPIC_RAW" "$TOPIC_ENRICHED" "$TOPIC_DLQ" "$TOPIC_ALERTS"
 }
 
 camera_acl_rule() { # user -> a camera or gateway: write raw reads, nothing else

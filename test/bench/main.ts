@@ -62,6 +62,20 @@ program
     process.exit(0);
   });
 
+program
+  .command('hotlists')
+  .description('pipeline throughput with live hotlist entries vs without, and read-to-alert vs read-to-searchable p99 (issue 12)')
+  .option('--reads <n>', 'raw reads produced for each throughput phase', positiveInteger, 100_000)
+  .option('--entries <n>', 'live hotlist entries while matching', positiveInteger, 100_000)
+  .option('--rounds <n>', 'alternating rounds of the pipeline alone and with the alerts service', positiveInteger, 2)
+  .option('--probes <n>', 'paced probe reads, each matching an entry, for the latency percentiles', positiveInteger, 300)
+  .option('--probe-rate <n>', 'probe reads per second', positiveInteger, 20)
+  .action(async (options) => {
+    const { runHotlistBench } = await import('./hotlist-bench');
+    await runHotlistBench(options);
+    process.exit(0);
+  });
+
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

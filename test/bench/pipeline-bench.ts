@@ -25,7 +25,7 @@ const BULK_BATCH = 1_000;
 const POLL_MS = 250;
 const STALL_SECONDS = 60;
 
-interface ChildRun {
+export interface ChildRun {
   name: string;
   child: ChildProcess;
   output: string[];
@@ -145,7 +145,7 @@ function step(message: string): void {
   console.log(`[bench-pipeline] ${message}`);
 }
 
-async function registerCameras(config: PlatekeeperConfig): Promise<Map<string, CameraRegistration>> {
+export async function registerCameras(config: PlatekeeperConfig): Promise<Map<string, CameraRegistration>> {
   const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
   try {
     const agencyIds = Array.from({ length: AGENCIES }, (_, index) => `bench-pipe-${index + 1}`);
@@ -221,7 +221,7 @@ async function bulkIndex(elastic: ElasticClient, prefix: string, reads: Enriched
   await elastic.indices.refresh({ index: readsIndexPattern(prefix) });
 }
 
-function startApp(name: string): ChildRun {
+export function startApp(name: string): ChildRun {
   const entry = resolve(__dirname, '../../dist/apps', name, 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first`);
   const child = spawn(process.execPath, [entry], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -235,7 +235,7 @@ function startApp(name: string): ChildRun {
   return run;
 }
 
-async function stopApp(run: ChildRun): Promise<void> {
+export async function stopApp(run: ChildRun): Promise<void> {
   if (run.child.exitCode !== null || run.child.signalCode !== null) return;
   const exited = new Promise<void>((resolveExit) => run.child.once('exit', () => resolveExit()));
   run.child.kill('SIGTERM');
@@ -246,7 +246,7 @@ async function stopApp(run: ChildRun): Promise<void> {
   }
 }
 
-function peakRssKb(pid: number | undefined): number | undefined {
+export function peakRssKb(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
     const match = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -257,7 +257,7 @@ function peakRssKb(pid: number | undefined): number | undefined {
 }
 
 /** Polls refresh + _count every 250 ms until every produced read is searchable. */
-async function waitIndexed(
+export async function waitIndexed(
   elastic: ElasticClient, prefix: string, expected: number, began: number, timeoutMs: number, children: ChildRun[],
 ): Promise<{ totalSeconds: number; firstSeconds: number; firstCount: number; polls: number }> {
   const pattern = readsIndexPattern(prefix);

@@ -13,6 +13,7 @@ import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import { AgencyCategory, DEFAULT_SHARING_POLICY, SharingPolicy } from '@platekeeper/sharing';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { IndexerModule } from '../../apps/indexer/src/indexer.module';
+import { AlertsModule } from '../../apps/alerts/src/alerts.module';
 import { createSearchApp } from '../../apps/search/src/search-app';
 import { mintDevelopmentToken } from '../../apps/cli/src/mint-token';
 
@@ -30,8 +31,12 @@ export class PlatekeeperTestStack {
   private readonly apps: INestApplication[] = [];
   searchUrls: string[] = [];
 
+  /** Whether the pipeline includes the hotlist alerts service (suites about hotlists turn it on). */
+  private withAlerts = false;
+
   /** `env` overrides the run's settings, e.g. the rate limits, which are off unless a suite turns them on. */
-  async start(options: { searchInstances?: number; env?: Record<string, string> } = {}): Promise<this> {
+  async start(options: { searchInstances?: number; env?: Record<string, string>; alerts?: boolean } = {}): Promise<this> {
+    this.withAlerts = options.alerts ?? false;
     // The production names as prefixes, so the run's topics and groups fall under the stack's Kafka ACLs.
     const production = loadConfig({ ...process.env, NODE_ENV: 'test' });
     Object.assign(process.env, {
@@ -41,6 +46,8 @@ export class PlatekeeperTestStack {
       TOPIC_RAW: `${production.TOPIC_RAW}.${this.runId}`,
       TOPIC_ENRICHED: `${production.TOPIC_ENRICHED}.${this.runId}`,
       TOPIC_DLQ: `${production.TOPIC_DLQ}.${this.runId}`,
+      TOPIC_ALERTS: `${production.TOPIC_ALERTS}.${this.runId}`,
+      ALERTS_GROUP_ID: `${production.ALERTS_GROUP_ID}.${this.runId}`,
       INGEST_GROUP_ID: `${production.INGEST_GROUP_ID}.${this.runId}`,
       INDEXER_GROUP_ID: `${production.INDEXER_GROUP_ID}.${this.runId}`,
       READS_INDEX_PREFIX: `${this.runId}-reads`,
@@ -82,10 +89,12 @@ export class PlatekeeperTestStack {
 
   private pipelineApps: INestApplication[] = [];
 
-  /** Starts ingest and indexer; their consumer groups come from the run's configuration, so a restart rejoins them. */
+  /** Starts ingest and indexer (and alerts, when the suite asked); their consumer groups come from the run's configuration, so a restart rejoins them. */
   async startPipeline(): Promise<void> {
     if (this.pipelineApps.length > 0) throw new Error('the pipeline is already running');
-    for (const module of [IngestModule.withConfig(this.config), IndexerModule.withConfig(this.config)]) {
+    const modules = [IngestModule.withConfig(this.config), IndexerModule.withConfig(this.config)];
+    if (this.withAlerts) modules.push(AlertsModule.withConfig(this.config));
+    for (const module of modules) {
       const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), { logger: ['error'] });
       await app.listen(0, '127.0.0.1');
       this.pipelineApps.push(app);

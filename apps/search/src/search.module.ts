@@ -7,6 +7,7 @@ import { AuditQueriesModule } from './audit-queries/audit-queries.module';
 import { AuthGuard } from './auth/auth.guard';
 import { CamerasModule } from './cameras/cameras.module';
 import { HealthController } from './health/health.controller';
+import { HotlistsModule } from './hotlists/hotlists.module';
 import { JurisdictionsModule } from './jurisdictions/jurisdictions.module';
 import { PlatformModule } from './platform.module';
 import { RetentionModule } from './retention/retention.module';
@@ -20,7 +21,7 @@ import { WithheldMatchingReads } from './searches/withheld-matching-reads';
 
 @Module({
   imports: [
-    PlatformModule, searchRateLimitModule, AgenciesModule, CamerasModule, CameraKeysModule, JurisdictionsModule, AuditQueriesModule, RetentionModule,
+    PlatformModule, searchRateLimitModule, AgenciesModule, CamerasModule, CameraKeysModule, JurisdictionsModule, AuditQueriesModule, RetentionModule, HotlistsModule,
     platekeeperLoggerModule({ logRequests: true }),
   ],
   controllers: [HealthController, SearchesController, SearchPreviewController],

@@ -11,7 +11,7 @@ const integerFrom = (min: number) =>
   });
 
 /** Who talks to Kafka: each is its own SASL user with its own ACLs (docs/kafka-security.md). */
-export const KAFKA_PRINCIPALS = ['admin', 'ingest', 'indexer', 'camera'] as const;
+export const KAFKA_PRINCIPALS = ['admin', 'ingest', 'indexer', 'camera', 'alerts'] as const;
 export type KafkaPrincipal = (typeof KAFKA_PRINCIPALS)[number];
 
 /** The local stack's users (deploy/local/stack creates them with these passwords); production refuses them. */
@@ -20,6 +20,7 @@ export const DEVELOPMENT_KAFKA_PASSWORDS: Readonly<Record<KafkaPrincipal, string
   ingest: 'platekeeper-dev-ingest',
   indexer: 'platekeeper-dev-indexer',
   camera: 'platekeeper-dev-camera',
+  alerts: 'platekeeper-dev-alerts',
 };
 
 export const DEVELOPMENT_JWT_SECRET = 'platekeeper-development-secret-change-me';
@@ -47,13 +48,17 @@ const platekeeperEnv = {
   KAFKA_INDEXER_PASSWORD: kafkaPassword('indexer'),
   KAFKA_CAMERA_USERNAME: str({ default: 'camera', desc: 'SASL user cameras and gateways produce raw reads as' }),
   KAFKA_CAMERA_PASSWORD: kafkaPassword('camera'),
+  KAFKA_ALERTS_USERNAME: str({ default: 'alerts', desc: 'SASL user of the hotlist alerts service (reads enriched reads, writes alerts)' }),
+  KAFKA_ALERTS_PASSWORD: kafkaPassword('alerts'),
   TOPIC_RAW: str({ default: 'alpr.reads.raw', desc: 'topic cameras write raw reads to' }),
   TOPIC_ENRICHED: str({ default: 'alpr.reads.enriched', desc: 'topic ingest writes enriched reads to and the indexer consumes' }),
   TOPIC_DLQ: str({ default: 'alpr.reads.dlq', desc: 'dead-letter topic: refused reads with the reason in headers' }),
+  TOPIC_ALERTS: str({ default: 'alpr.alerts', desc: 'topic the alerts service writes hotlist alerts to (docs/hotlists.md)' }),
   TOPIC_PARTITIONS: num({ default: 3, desc: 'partitions of each topic when it is provisioned' }),
   TOPIC_REPLICATION_FACTOR: integerFrom(1)({ default: 1, desc: 'replicas of each topic when it is provisioned (1 on a single broker; 3 in production)' }),
   INGEST_GROUP_ID: str({ default: 'platekeeper-ingest', desc: 'consumer group of the ingest instances' }),
   INDEXER_GROUP_ID: str({ default: 'platekeeper-indexer', desc: 'consumer group of the indexer instances' }),
+  ALERTS_GROUP_ID: str({ default: 'platekeeper-alerts', desc: 'consumer group of the alerts instances (hotlist matching on the enriched topic)' }),
   ELASTICSEARCH_URL: url({ default: 'http://127.0.0.1:9200', desc: 'Elasticsearch node the indexer writes to and searches query' }),
   READS_INDEX_PREFIX: str({ default: 'alpr-reads', desc: 'read indices are `<prefix>-YYYY.MM`, one per month of capture' }),
   DATABASE_URL: url({ default: 'postgres://postgres:postgres@127.0.0.1:5432/platekeeper', desc: 'PostgreSQL: agencies, cameras, sharing rules, audit chain' }),
@@ -66,6 +71,7 @@ const platekeeperEnv = {
   HEALTH_HOST: str({ default: '127.0.0.1', desc: 'address ingest and indexer bind their /health endpoint to' }),
   INGEST_HEALTH_PORT: port({ default: 3001, desc: 'port of ingest\'s /health' }),
   INDEXER_HEALTH_PORT: port({ default: 3002, desc: 'port of the indexer\'s /health' }),
+  ALERTS_HEALTH_PORT: port({ default: 3004, desc: 'port of the alerts service\'s /health' }),
   INDEXER_MAX_RETRIES: num({ default: 8, desc: 'bulk retries while Elasticsearch pushes back (blocked index, 429, 5xx) before the indexer gives up on a batch for INDEXER_GIVE_UP_PAUSE_MS' }),
   INDEXER_RETRY_BASE_MS: num({ default: 200, desc: 'first bulk retry delay; doubles per retry (jittered, at most 30 s)' }),
   INDEXER_GIVE_UP_PAUSE_MS: integerFrom(0)({
@@ -104,6 +110,10 @@ const platekeeperEnv = {
     default: 64,
     desc: 'a search whose decision names more visible owners than this first asks which owners have matching reads, then filters on those (docs/performance.md)',
   }),
+  ALERTS_FETCH_MAX_BYTES_PER_PARTITION: integerFrom(1024)({ default: 4 * 1024 * 1024, desc: 'most bytes the alerts service fetches from one partition at a time' }),
+  HOTLIST_RECORD_RETENTION_DAYS: integerFrom(1)({
+    default: 365, desc: 'expired or removed hotlist entries are kept for the record this long after they stopped matching, then purged with their alerts\' dispositions',
+  }),
   READS_REFRESH_ON_WRITE: bool({ default: false, desc: 'refresh indices after each bulk (tests only)' }),
 };
 
@@ -131,6 +141,7 @@ const KAFKA_CREDENTIAL_VARIABLES = {
   ingest: { username: 'KAFKA_INGEST_USERNAME', password: 'KAFKA_INGEST_PASSWORD' },
   indexer: { username: 'KAFKA_INDEXER_USERNAME', password: 'KAFKA_INDEXER_PASSWORD' },
   camera: { username: 'KAFKA_CAMERA_USERNAME', password: 'KAFKA_CAMERA_PASSWORD' },
+  alerts: { username: 'KAFKA_ALERTS_USERNAME', password: 'KAFKA_ALERTS_PASSWORD' },
 } as const satisfies Record<KafkaPrincipal, { username: keyof typeof platekeeperEnv; password: keyof typeof platekeeperEnv }>;
 
 /** The environment variables holding each principal's SASL credentials. */

@@ -39,13 +39,18 @@ export function readTopics(config: PlatekeeperConfig) {
   return { raw: config.TOPIC_RAW, enriched: config.TOPIC_ENRICHED, deadLetter: config.TOPIC_DLQ };
 }
 
-/** Creates the pipeline's topics if they are missing; harmless when they exist. Needs the admin principal. */
+/** Every topic the system provisions: the pipeline's and the hotlist alerts' (docs/hotlists.md). */
+export function provisionedTopics(config: PlatekeeperConfig): string[] {
+  return [...Object.values(readTopics(config)), config.TOPIC_ALERTS];
+}
+
+/** Creates the pipeline's topics (and the alerts topic) if they are missing; harmless when they exist. Needs the admin principal. */
 export async function ensureReadTopics(kafka: Kafka, config: PlatekeeperConfig): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const missing = Object.values(readTopics(config)).filter((topic) => !existing.has(topic));
+    const missing = provisionedTopics(config).filter((topic) => !existing.has(topic));
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,

@@ -25,16 +25,16 @@ const AUDITED_SEARCHES_SQL = `
    LIMIT $5`;
 
 /**
- * Per other agency, over one UTC month of answered searches (`search.reads`; previews and refusals touch no
- * read): searches and reads that returned the reviewed agency's data, their purposes, and the attempts its
+ * Per other agency, over one UTC month of answered searches (`search.reads`, and hotlist alerts `hotlist.alert`, each
+ * recorded as a search that returned one read; previews and refusals touch no read): searches and reads that returned the reviewed agency's data, their purposes, and the attempts its
  * deny rules withheld its matching reads from (`withheldByOwner`: an attempt counts only where the agency held
  * reads matching the criteria). One pass in PostgreSQL over the month's related records.
  */
 const USAGE_REPORT_SQL = `
   WITH related AS (
-    SELECT seq, actor_agency_id, payload
+    SELECT seq, actor_agency_id, action, payload
       FROM audit_records
-     WHERE kind = 'search' AND action = 'search.reads'
+     WHERE kind = 'search' AND action IN ('search.reads', 'hotlist.alert')
        AND recorded_at >= $2::timestamptz AND recorded_at < $3::timestamptz
        AND actor_agency_id <> $1::text
        AND (payload->'returnedByOwner' ? $1::text OR payload->'withheldByOwner' ? $1::text)
@@ -42,6 +42,7 @@ const USAGE_REPORT_SQL = `
   returned AS (
     SELECT actor_agency_id AS searcher,
            count(*)::int AS searches,
+           count(*) FILTER (WHERE action = 'hotlist.alert')::int AS alerts,
            sum((payload->'returnedByOwner'->>$1::text)::bigint)::bigint AS reads,
            array_agg(DISTINCT payload->>'purpose' ORDER BY payload->>'purpose') FILTER (WHERE payload->>'purpose' IS NOT NULL) AS purposes
       FROM related
@@ -60,6 +61,7 @@ const USAGE_REPORT_SQL = `
   )
   SELECT COALESCE(returned.searcher, withheld.searcher) AS searcher,
          COALESCE(returned.searches, 0) AS searches,
+         COALESCE(returned.alerts, 0) AS alerts,
          COALESCE(returned.reads, 0)::text AS reads,
          COALESCE(returned.purposes, '{}') AS purposes,
          COALESCE(withheld.attempts, 0) AS attempts,

@@ -10,3 +10,5 @@ export * from './persistence.module';
 export * from './data-source';
 export * from './rows';
 export * from './camera-key-store';
+export * from './audit-chain';
+export * from './hotlist-store';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditRecordStore } from '@platekeeper/persistence';
+import { AuditRecordStore, HotlistStore } from '@platekeeper/persistence';
 import { SearcherUsageDto, UsageReportDto } from './usage-report.dto';
 
 export interface UsageReportCommand {
@@ -10,11 +10,11 @@ export interface UsageReportCommand {
 
 @Injectable()
 export class BuildUsageReportUseCase {
-  constructor(private readonly auditRecords: AuditRecordStore) {}
+  constructor(private readonly auditRecords: AuditRecordStore, private readonly hotlists: HotlistStore) {}
 
   async execute({ agencyId, month }: UsageReportCommand): Promise<UsageReportDto> {
     const { start, end } = utcMonth(month);
-    const rows = await this.auditRecords.usageByOthers(agencyId, start, end);
+    const [rows, hotlists] = await Promise.all([this.auditRecords.usageByOthers(agencyId, start, end), this.hotlists.hitRates(agencyId, start, end)]);
     const searchers: SearcherUsageDto[] = rows.map((row) => ({
       searcherAgencyId: row.searcher,
       searchesReturningOurReads: row.searches,
@@ -23,7 +23,8 @@ export class BuildUsageReportUseCase {
       withheldAttempts: row.attempts,
       withheldReasons: row.reasons,
     }));
-    return { agencyId, month, generatedAt: new Date().toISOString(), searchers };
+    const alertsOnOurReads = rows.filter((row) => row.alerts > 0).map((row) => ({ agencyId: row.searcher, alerts: row.alerts }));
+    return { agencyId, month, generatedAt: new Date().toISOString(), searchers, hotlists, alertsOnOurReads };
   }
 }
 

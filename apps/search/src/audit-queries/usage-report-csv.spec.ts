@@ -2,7 +2,7 @@ import { usageReportCsv } from './usage-report-csv';
 import { utcMonth } from './build-usage-report.usecase';
 
 const report = (searchers: Parameters<typeof usageReportCsv>[0]['searchers']) => ({
-  agencyId: 'wa-auburn-pd', month: '2026-03', generatedAt: '2026-04-01T00:00:00.000Z', searchers,
+  agencyId: 'wa-auburn-pd', month: '2026-03', generatedAt: '2026-04-01T00:00:00.000Z', searchers, hotlists: [], alertsOnOurReads: [],
 });
 
 describe('usage report CSV', () => {

@@ -1,43 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
-import stringify from 'safe-stable-stringify';
 import { DataSource, EntityManager } from 'typeorm';
-import { ADVISORY_LOCKS } from '@platekeeper/persistence';
+import { AuditEntry, GENESIS_HASH, StoredAuditRecord, appendAuditRecords, auditRecordHash } from '@platekeeper/persistence';
 import { DomainError } from '../errors/domain-error';
 import { storableRecordValue } from '../validation/text-rules';
 
-export const GENESIS_HASH = '0'.repeat(64);
-const AUDIT_CHAIN_LOCK = ADVISORY_LOCKS.auditChain;
 /** Most records one group commit writes; more waiting appends form the next group. */
 const MAX_GROUP = 500;
 
-export interface AuditEntry {
-  kind: 'search' | 'change';
-  action: string;
-  actorUserId: string;
-  actorAgencyId: string;
-  payload: Record<string, unknown>;
-}
-
-export interface StoredAuditRecord extends AuditEntry {
-  seq: string;
-  recordedAt: string;
-  prevHash: string;
-  hash: string;
-}
-
-/** sha256 over the previous hash and the record's canonical JSON (key order fixed, as jsonb does not keep it). */
-export function auditRecordHash(prevHash: string, record: AuditEntry & { recordedAt: string }): string {
-  const canonical = stringify({
-    recordedAt: record.recordedAt,
-    kind: record.kind,
-    action: record.action,
-    actorUserId: record.actorUserId,
-    actorAgencyId: record.actorAgencyId,
-    payload: record.payload,
-  });
-  return createHash('sha256').update(prevHash).update(canonical ?? '').digest('hex');
-}
+// The record's shape, hash and chain write live in libs/persistence (the alerts service appends to the same chain).
+export { GENESIS_HASH, auditRecordHash } from '@platekeeper/persistence';
+export type { AuditEntry, StoredAuditRecord } from '@platekeeper/persistence';
 
 interface PendingAppend {
   entry: AuditEntry;
@@ -120,39 +92,10 @@ export class AuditTrail {
   }
 
   /** Chains `entries` in order onto the head, under the chain lock held until `manager`'s transaction ends. */
-  private async appendGroupWithin(manager: EntityManager, entries: AuditEntry[]): Promise<StoredAuditRecord[]> {
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-    const [last] = await manager.query('SELECT hash FROM audit_records ORDER BY seq DESC LIMIT 1');
-    let prevHash: string = last?.hash ?? GENESIS_HASH;
-    const records = entries.map((entry) => {
-      const recordedAt = new Date().toISOString();
-      // A refused request is recorded with what it sent: NUL, lone surrogates or deep nesting must not make the record unwritable.
-      const payload = JSON.parse(JSON.stringify(storableRecordValue(entry.payload)));
-      const hash = auditRecordHash(prevHash, { ...entry, payload, recordedAt });
-      const record = { ...entry, payload, seq: '', recordedAt, prevHash, hash };
-      prevHash = hash;
-      return record;
-    });
-    const column = <T>(pick: (record: (typeof records)[number]) => T) => records.map(pick);
-    // Sequence numbers are drawn in chain order (ORDER BY position), so seq order is chain order for verify().
-    const inserted: Array<{ seq: string; hash: string }> = await manager.query(
-      `INSERT INTO audit_records (recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash)
-       SELECT recorded_at, kind, action, actor_user_id, actor_agency_id, payload::jsonb, prev_hash, hash
-       FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-         WITH ORDINALITY AS record(recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash, position)
-       ORDER BY position
-       RETURNING seq::text AS seq, hash`,
-      [
-        column((record) => record.recordedAt), column((record) => record.kind), column((record) => record.action),
-        column((record) => record.actorUserId), column((record) => record.actorAgencyId),
-        column((record) => JSON.stringify(record.payload)), column((record) => record.prevHash), column((record) => record.hash),
-      ],
-    );
-    const seqByHash = new Map(inserted.map((row) => [row.hash, row.seq]));
-    for (const record of records) record.seq = seqByHash.get(record.hash) ?? '';
-    const inChainOrder = records.every((record, position) => position === 0 || BigInt(records[position - 1].seq) < BigInt(record.seq));
-    if (records.some((record) => record.seq === '') || !inChainOrder) throw new Error('audit records were not numbered in chain order');
-    return records;
+  private appendGroupWithin(manager: EntityManager, entries: AuditEntry[]): Promise<StoredAuditRecord[]> {
+    // A refused request is recorded with what it sent: NUL, lone surrogates or deep nesting must not make the record unwritable.
+    const storable = entries.map((entry) => ({ ...entry, payload: storableRecordValue(entry.payload) as Record<string, unknown> }));
+    return appendAuditRecords(manager, storable);
   }
 
   /** Recomputes the whole chain in order; names the first record whose hash or link is wrong. */
