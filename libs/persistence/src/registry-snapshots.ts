@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
-import { AgencyProfile, JurisdictionRule } from '@platekeeper/sharing';
-import { AGENCY_COLUMNS, JURISDICTION_COLUMNS, agencyProfileFromRow, jurisdictionRuleFromRow } from './rows';
+import { AgencyProfile, JurisdictionRule, SearcherDeclaration } from '@platekeeper/sharing';
+import {
+  AGENCY_COLUMNS, DECLARATION_COLUMNS, JURISDICTION_COLUMNS, agencyProfileFromRow, jurisdictionRuleFromRow, searcherDeclarationFromRow,
+} from './rows';
 import { SqlRunner } from './sql';
 
 /** A value read from one consistent snapshot, with the registry version it was read at. */
@@ -13,6 +15,8 @@ export interface Versioned<T> {
 export interface SharingWorldRows {
   agencies: AgencyProfile[];
   jurisdictions: JurisdictionRule[];
+  /** declarations not revoked, expired ones included: whether one counts depends on when a search starts */
+  declarations: SearcherDeclaration[];
 }
 
 /** One interval of a camera's ownership; `validFromMs` may be -Infinity, `validToMs` null while it lasts. */
@@ -51,6 +55,9 @@ export class RegistrySnapshots {
     return this.snapshot(async (sql) => ({
       agencies: (await sql.query(`SELECT ${AGENCY_COLUMNS} FROM agencies`)).map(agencyProfileFromRow),
       jurisdictions: (await sql.query(`SELECT ${JURISDICTION_COLUMNS} FROM jurisdictions`)).map(jurisdictionRuleFromRow),
+      declarations: (await sql.query(`SELECT ${DECLARATION_COLUMNS} FROM searcher_declarations WHERE revoked_at IS NULL`)).map(
+        searcherDeclarationFromRow,
+      ),
     }));
   }
 

@@ -14,6 +14,6 @@ export class GetEffectiveAccessUseCase {
     assertAdministers(user, agencyId);
     const world = await this.sharingWorld.current();
     if (!world.agencies.has(agencyId)) throw new DomainError('AGENCY.NOT_FOUND', `agency ${agencyId} does not exist`);
-    return effectiveAccess(world, agencyId);
+    return effectiveAccess(world, agencyId, new Date());
   }
 }

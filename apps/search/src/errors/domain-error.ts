@@ -17,7 +17,10 @@ export type DomainErrorCode =
   | 'AUDIT.UNAVAILABLE'
   | 'AUDIT.INVALID_CURSOR'
   | 'AUDIT.INVALID_PERIOD'
-  | 'ENGINE.UNAVAILABLE';
+  | 'ENGINE.UNAVAILABLE'
+  | 'DECLARATION.NOT_FOUND'
+  | 'DECLARATION.INVALID'
+  | 'AUDIT.SEARCH_NOT_FOUND';
 
 export const HTTP_STATUS_BY_CODE: Record<DomainErrorCode, HttpStatus> = {
   'AUTH.AGENCY_NOT_ACTIVE': HttpStatus.FORBIDDEN,
@@ -36,6 +39,9 @@ export const HTTP_STATUS_BY_CODE: Record<DomainErrorCode, HttpStatus> = {
   'AUDIT.INVALID_CURSOR': HttpStatus.BAD_REQUEST,
   'AUDIT.INVALID_PERIOD': HttpStatus.BAD_REQUEST,
   'ENGINE.UNAVAILABLE': HttpStatus.SERVICE_UNAVAILABLE,
+  'DECLARATION.NOT_FOUND': HttpStatus.NOT_FOUND,
+  'DECLARATION.INVALID': HttpStatus.BAD_REQUEST,
+  'AUDIT.SEARCH_NOT_FOUND': HttpStatus.NOT_FOUND,
 };
 
 export class DomainError extends Error {
