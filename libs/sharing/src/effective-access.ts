@@ -1,6 +1,8 @@
 import { GrantingRule, compareAgencyIds, denyReasons, grantingRules } from './sharing-conditions';
 import { declarationRequired, declaredPurposes, legalReferenceAfterHours, minimumOffenseLevel } from './legal-basis';
-import { AgencyCategory, OffenseLevel, SEARCH_PURPOSES, SearchPurpose, SharingWorld, effectiveRetentionDays } from './sharing-policy';
+import {
+  AgencyCategory, AgencyProfile, JurisdictionRule, OffenseLevel, SEARCH_PURPOSES, SearchPurpose, SharingWorld, effectiveRetentionDays,
+} from './sharing-policy';
 
 export interface AccessGrant {
   agencyId: string;
@@ -11,8 +13,8 @@ export interface AccessGrant {
   rules: GrantingRule[];
   /** Purposes still denied to them: the owner's ∪ the owner's jurisdiction's, and those no declaration of theirs covers where one is required; sorted. */
   deniedPurposes: SearchPurpose[];
-  /** whether a declaration rule names them (their access lasts only while a declaration is on file) */
-  declarationRequired: boolean;
+  /** present (true) when a declaration rule names them: their access lasts only while a declaration is on file */
+  declarationRequired?: true;
 }
 
 export interface EffectiveAccess {
@@ -21,10 +23,10 @@ export interface EffectiveAccess {
   effectiveRetentionDays: number;
   grants: AccessGrant[];
   deniedPurposesForAll: SearchPurpose[];
-  /** reads older than this many hours need a legal reference in the search (owner's or state's, the shorter); null for none */
-  legalReferenceAfterHours: number | null;
-  /** per purpose, the least serious offense level a search must state (owner's or state's, the stricter) */
-  minimumOffenseLevels: Partial<Record<SearchPurpose, OffenseLevel>>;
+  /** present when set: reads older than this many hours need a legal reference in the search (owner's or state's, the shorter) */
+  legalReferenceAfterHours?: number;
+  /** present when set: per purpose, the least serious offense level a search must state (owner's or state's, the stricter) */
+  minimumOffenseLevels?: Partial<Record<SearchPurpose, OffenseLevel>>;
 }
 
 /**
@@ -35,10 +37,7 @@ export interface EffectiveAccess {
 export function effectiveAccess(world: SharingWorld, ownerAgencyId: string, at?: Date): EffectiveAccess {
   const owner = world.agencies.get(ownerAgencyId);
   if (owner === undefined) {
-    return {
-      ownerAgencyId, ownerActive: false, effectiveRetentionDays: 0, grants: [], deniedPurposesForAll: [],
-      legalReferenceAfterHours: null, minimumOffenseLevels: {},
-    };
+    return { ownerAgencyId, ownerActive: false, effectiveRetentionDays: 0, grants: [], deniedPurposesForAll: [] };
   }
 
   const jurisdiction = world.jurisdictions.get(owner.state);
@@ -61,7 +60,8 @@ export function effectiveAccess(world: SharingWorld, ownerAgencyId: string, at?:
       const deniedPurposes = declared === undefined
         ? [...deniedPurposesForAll]
         : SEARCH_PURPOSES.filter((purpose) => deniedPurposesForAll.includes(purpose) || !declared.has(purpose)).sort();
-      if (deniedPurposes.length === SEARCH_PURPOSES.length && needsDeclaration) continue;
+      // No declaration on file at all: this searcher cannot search the owner's reads for any purpose, so it has no access.
+      if (declared !== undefined && declared.size === 0) continue;
       grants.push({
         agencyId: searcher.id,
         agencyName: searcher.name,
@@ -69,7 +69,7 @@ export function effectiveAccess(world: SharingWorld, ownerAgencyId: string, at?:
         category: searcher.category,
         rules,
         deniedPurposes,
-        declarationRequired: needsDeclaration,
+        ...(needsDeclaration && { declarationRequired: true as const }),
       });
     }
     grants.sort((left, right) => compareAgencyIds(left.agencyId, right.agencyId));
@@ -81,12 +81,18 @@ export function effectiveAccess(world: SharingWorld, ownerAgencyId: string, at?:
     effectiveRetentionDays: effectiveRetentionDays(owner, jurisdiction),
     grants,
     deniedPurposesForAll,
-    legalReferenceAfterHours: legalReferenceAfterHours(owner, jurisdiction),
-    minimumOffenseLevels: Object.fromEntries(
-      SEARCH_PURPOSES.flatMap((purpose) => {
-        const level = minimumOffenseLevel(owner, jurisdiction, purpose);
-        return level === null ? [] : [[purpose, level]];
-      }),
-    ),
+    ...legalBasisInForce(owner, jurisdiction),
   };
+}
+
+/** The legal-basis limits on every search of the owner's reads, only those set. */
+function legalBasisInForce(owner: AgencyProfile, jurisdiction: JurisdictionRule | undefined): Pick<EffectiveAccess, 'legalReferenceAfterHours' | 'minimumOffenseLevels'> {
+  const hours = legalReferenceAfterHours(owner, jurisdiction);
+  const levels = Object.fromEntries(
+    SEARCH_PURPOSES.flatMap((purpose) => {
+      const level = minimumOffenseLevel(owner, jurisdiction, purpose);
+      return level === null ? [] : [[purpose, level]];
+    }),
+  );
+  return { ...(hours !== null && { legalReferenceAfterHours: hours }), ...(Object.keys(levels).length > 0 && { minimumOffenseLevels: levels }) };
 }

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   AGENCY_CATEGORIES, AccessGrant, AgencyCategory, EffectiveAccess, GrantingRule, OFFENSE_LEVELS, OffenseLevel, SEARCH_PURPOSES, SearchPurpose,
 } from '@platekeeper/sharing';
@@ -12,8 +12,8 @@ export class AccessGrantDto implements AccessGrant {
   rules: GrantingRule[];
   @ApiProperty({ enum: SEARCH_PURPOSES, isArray: true, description: 'purposes still denied to this agency' })
   deniedPurposes: SearchPurpose[];
-  @ApiProperty({ description: 'a declaration rule names this agency: its access lasts only while a declaration of theirs is on file' })
-  declarationRequired: boolean;
+  @ApiPropertyOptional({ description: 'true when a declaration rule names this agency: its access lasts only while a declaration of theirs is on file' })
+  declarationRequired?: true;
 }
 
 export class EffectiveAccessDto implements EffectiveAccess {
@@ -22,8 +22,8 @@ export class EffectiveAccessDto implements EffectiveAccess {
   @ApiProperty({ description: 'min(agency retentionDays, state maxRetentionDays)' }) effectiveRetentionDays: number;
   @ApiProperty({ type: [AccessGrantDto] }) grants: AccessGrantDto[];
   @ApiProperty({ enum: SEARCH_PURPOSES, isArray: true }) deniedPurposesForAll: SearchPurpose[];
-  @ApiProperty({ type: 'integer', nullable: true, description: 'reads older than this many hours need a legal reference in the search' })
-  legalReferenceAfterHours: number | null;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string', enum: [...OFFENSE_LEVELS] }, description: 'per purpose, the least serious offense level a search must state' })
-  minimumOffenseLevels: Partial<Record<SearchPurpose, OffenseLevel>>;
+  @ApiPropertyOptional({ type: 'integer', description: 'present when set: reads older than this many hours need a legal reference in the search' })
+  legalReferenceAfterHours?: number;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', enum: [...OFFENSE_LEVELS] }, description: 'present when set: per purpose, the least serious offense level a search must state' })
+  minimumOffenseLevels?: Partial<Record<SearchPurpose, OffenseLevel>>;
 }
