@@ -454,7 +454,7 @@ function arbitraryAgency(
       denyAgencies: oftenEmpty(fc.subarray(agencyIds, { minLength: 1, maxLength: 2 })),
       denyCategories: mostlyEmpty(fc.subarray(categories, { minLength: 1, maxLength: 1 })),
       deniedPurposes: mostlyEmpty(fc.subarray(purposes, { minLength: 1, maxLength: 2 })),
-    }).chain((sharing) => arbitraryLegalBasis(purposes, 4).map((legal) => ({ ...sharing, ...legal }))),
+    }).chain((sharing) => arbitraryLegalBasis(purposes, 6).map((legal) => ({ ...sharing, ...legal }))),
   });
 }
 
@@ -488,7 +488,7 @@ function arbitraryJurisdiction(state: string, categories: AgencyCategory[], purp
     denyCategories: oftenEmpty(fc.subarray(categories, { minLength: 1, maxLength: 1 })),
     deniedPurposes: oftenEmpty(fc.subarray(purposes, { minLength: 1, maxLength: 2 })),
     maxRetentionDays: fc.oneof(fc.constant(null), fc.integer({ min: 1, max: 30 })),
-  }).chain((rule) => arbitraryLegalBasis(purposes, 3).map((legal) => ({ ...rule, ...legal })));
+  }).chain((rule) => arbitraryLegalBasis(purposes, 4).map((legal) => ({ ...rule, ...legal })));
 }
 
 /** 0–4 declarations between the world's agencies, for purposes in play, some expired a day or more ago. */
@@ -565,7 +565,12 @@ export function arbitrarySearch(agencyIds: string[], purposesInPlay: SearchPurpo
     searcherId: fc.constantFrom(...agencyIds),
     purpose: fc.oneof({ arbitrary: fc.constantFrom(...purposesInPlay), weight: 4 }, { arbitrary: fc.constantFrom(...PURPOSES), weight: 1 }),
     scope: fc.oneof({ arbitrary: fc.constantFrom(...SCOPES), weight: 1 }, { arbitrary: fc.constant<SearchScope>('national'), weight: 1 }),
-    offenseLevel: fc.option(fc.constantFrom(...OFFENSE_LEVELS), { nil: undefined, freq: 3 }),
+    // Mostly the most serious level, so offense minimums decide now and then without hiding every other rule's work.
+    offenseLevel: fc.oneof(
+      { arbitrary: fc.constant(undefined), weight: 1 },
+      { arbitrary: fc.constant<OffenseLevel>('felony'), weight: 3 },
+      { arbitrary: fc.constantFrom(...OFFENSE_LEVELS), weight: 2 },
+    ),
     legalReference: fc.option(fc.constantFrom('WARRANT-2026-0417', 'CO-DC-26-1183'), { nil: undefined, freq: 2 }),
   }, { requiredKeys: ['searcherId', 'purpose', 'scope'] }).map((search) =>
     Object.fromEntries(Object.entries(search).filter(([, value]) => value !== undefined)) as unknown as ReferenceSearch);
@@ -847,10 +852,15 @@ export function arbitraryScenario(options: { states: string[]; now: Date; bounda
         pick: fc.nat(),
         purpose: fc.constantFrom(...(world.purposesInPlay ?? PURPOSES)),
         limit: fc.integer({ min: 1, max: 3 }),
+        // A second spotlight, arranged first so the main one stands whatever it changes: thirteen clauses share the cases.
+        extraSpotlight: fc.constantFrom(...SPOTLIGHTS),
+        extraPick: fc.nat(),
       })
-      .map(({ scenario, spotlight, pick, purpose, limit }) =>
-        withSpotlight(scenario, base, spotlight, { pick, purpose, limit, states: options.states, now: options.now }),
-      );
+      .map(({ scenario, spotlight, pick, purpose, limit, extraSpotlight, extraPick }) => {
+        const arranged = { purpose, limit, states: options.states, now: options.now };
+        const withExtra = withSpotlight(scenario, base, extraSpotlight, { ...arranged, pick: extraPick });
+        return withSpotlight(withExtra, base, spotlight, { ...arranged, pick });
+      });
   });
 }
 
