@@ -81,6 +81,20 @@ export class AuditRecordStore {
     return this.dataSource.query(AUDITED_SEARCHES_SQL, [agencyId, window.from, window.to, beforeSeq, limit]);
   }
 
+  /** The record of one search (answered or previewed) by its id, or undefined. */
+  async searchRecord(searchId: string): Promise<{ seq: string; recordedAt: string; actorUserId: string; actorAgencyId: string; action: string; payload: Record<string, any> } | undefined> {
+    const [row] = await this.dataSource.query(
+      `SELECT seq::text AS seq, recorded_at, actor_user_id, actor_agency_id, action, payload FROM audit_records
+        WHERE kind = 'search' AND payload->>'searchId' = $1 ORDER BY seq LIMIT 1`,
+      [searchId],
+    );
+    if (row === undefined) return undefined;
+    return {
+      seq: row.seq, recordedAt: new Date(row.recorded_at).toISOString(), actorUserId: row.actor_user_id,
+      actorAgencyId: row.actor_agency_id, action: row.action, payload: row.payload,
+    };
+  }
+
   /** One row per other agency whose answered searches in [start, end) returned or were denied `agencyId`'s reads. */
   usageByOthers(agencyId: string, start: Date, end: Date): Promise<Array<Record<string, any>>> {
     return this.dataSource.query(USAGE_REPORT_SQL, [agencyId, start, end]);

@@ -5,10 +5,11 @@ import { ListAuditedSearchesUseCase } from './list-audited-searches.usecase';
 import { ReviewedAgency } from './reviewed-agency';
 import { UsageReportController } from './usage-report.controller';
 import { VerifyAuditChainUseCase } from './verify-audit-chain.usecase';
+import { ExplainSearchUseCase } from './explain-search.usecase';
 
 /** Reading the audit trail (CONTRACT §4 Accountability): chain verification, an agency's search trail, the monthly usage report. */
 @Module({
   controllers: [AuditController, UsageReportController],
-  providers: [VerifyAuditChainUseCase, ListAuditedSearchesUseCase, BuildUsageReportUseCase, ReviewedAgency],
+  providers: [VerifyAuditChainUseCase, ListAuditedSearchesUseCase, BuildUsageReportUseCase, ReviewedAgency, ExplainSearchUseCase],
 })
 export class AuditQueriesModule {}

@@ -32,9 +32,12 @@ export class LegalBasis1795801819910 implements MigrationInterface {
     await queryRunner.query(`
       CREATE TRIGGER searcher_declarations_bump_sharing_world_version AFTER INSERT OR UPDATE OR DELETE ON searcher_declarations
       FOR EACH STATEMENT EXECUTE FUNCTION bump_sharing_world_version()`);
+    // GET /v1/audit/searches/{id}/explain finds a search's record by its id.
+    await queryRunner.query(`CREATE INDEX audit_records_search_id ON audit_records ((payload->>'searchId')) WHERE kind = 'search'`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX audit_records_search_id`);
     await queryRunner.query(`DROP TABLE searcher_declarations`);
     await queryRunner.query(`
       ALTER TABLE jurisdictions DROP COLUMN legal_reference_after_hours, DROP COLUMN minimum_offense_levels, DROP COLUMN declaration_required_for`);
