@@ -81,6 +81,18 @@ export class AuditRecordStore {
     return this.dataSource.query(AUDITED_SEARCHES_SQL, [agencyId, window.from, window.to, beforeSeq, limit]);
   }
 
+  /** The newest record of the chain (its sequence number, hash and time), or undefined while the chain is empty. */
+  async head(): Promise<{ seq: string; hash: string; recordedAt: string } | undefined> {
+    const [row] = await this.dataSource.query('SELECT seq::text AS seq, hash, recorded_at FROM audit_records ORDER BY seq DESC LIMIT 1');
+    return row === undefined ? undefined : { seq: row.seq, hash: row.hash, recordedAt: new Date(row.recorded_at).toISOString() };
+  }
+
+  /** The hash of the record at `seq`, or undefined when there is none. */
+  async hashAt(seq: string): Promise<string | undefined> {
+    const [row] = await this.dataSource.query('SELECT hash FROM audit_records WHERE seq = $1::bigint', [seq]);
+    return row?.hash;
+  }
+
   /** The record of one search (answered or previewed) by its id, or undefined. */
   async searchRecord(searchId: string): Promise<{ seq: string; recordedAt: string; actorUserId: string; actorAgencyId: string; action: string; payload: Record<string, any> } | undefined> {
     const [row] = await this.dataSource.query(

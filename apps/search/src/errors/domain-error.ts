@@ -20,7 +20,8 @@ export type DomainErrorCode =
   | 'ENGINE.UNAVAILABLE'
   | 'DECLARATION.NOT_FOUND'
   | 'DECLARATION.INVALID'
-  | 'AUDIT.SEARCH_NOT_FOUND';
+  | 'AUDIT.SEARCH_NOT_FOUND'
+  | 'AUDIT.CHECKPOINTS_OFF';
 
 export const HTTP_STATUS_BY_CODE: Record<DomainErrorCode, HttpStatus> = {
   'AUTH.AGENCY_NOT_ACTIVE': HttpStatus.FORBIDDEN,
@@ -42,6 +43,7 @@ export const HTTP_STATUS_BY_CODE: Record<DomainErrorCode, HttpStatus> = {
   'DECLARATION.NOT_FOUND': HttpStatus.NOT_FOUND,
   'DECLARATION.INVALID': HttpStatus.BAD_REQUEST,
   'AUDIT.SEARCH_NOT_FOUND': HttpStatus.NOT_FOUND,
+  'AUDIT.CHECKPOINTS_OFF': HttpStatus.CONFLICT,
 };
 
 export class DomainError extends Error {
