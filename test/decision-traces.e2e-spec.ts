@@ -106,7 +106,7 @@ describe('decision traces: GET /v1/audit/searches/{id}/explain', () => {
     const missing = await explain(tacoma, ['agency_admin'], randomUUID());
     expect(untouched.status).toBe(404);
     expect(missing.status).toBe(404);
-    expect(untouched.body.message).toEqual(missing.body.message.replace(/[0-9a-f-]{36}/, answer.searchId));
+    expect(untouched.body.message).toEqual(missing.body.message.map((line: string) => line.replace(/[0-9a-f-]{36}/, answer.searchId)));
     expect((await explain(auburn, ['investigator'])).status).toBe(403);
   });
 
