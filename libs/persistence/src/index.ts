@@ -11,3 +11,4 @@ export * from './data-source';
 export * from './rows';
 export * from './camera-key-store';
 export * from './declaration-store';
+export * from './sensitive-place-store';

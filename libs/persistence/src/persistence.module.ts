@@ -9,12 +9,13 @@ import { CameraStore } from './camera-store';
 import { dataSourceOptions } from './data-source';
 import { Database } from './database';
 import { DeclarationStore } from './declaration-store';
+import { SensitivePlaceStore } from './sensitive-place-store';
 import { JurisdictionStore } from './jurisdiction-store';
 import { RegistrySnapshots } from './registry-snapshots';
 
 /** Everything an app may ask PostgreSQL for; each is a plain class over the one data source. */
 const PERSISTENCE = [
-  Database, AgencyStore, CameraStore, CameraKeyStore, JurisdictionStore, AuditRecordStore, RegistrySnapshots, DeclarationStore,
+  Database, AgencyStore, CameraStore, CameraKeyStore, JurisdictionStore, AuditRecordStore, RegistrySnapshots, DeclarationStore, SensitivePlaceStore,
 ];
 
 /**

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { SensitivePlace } from '@platekeeper/contract';
 import { AgencyProfile, JurisdictionRule, SearcherDeclaration } from '@platekeeper/sharing';
 import {
   AGENCY_COLUMNS, DECLARATION_COLUMNS, JURISDICTION_COLUMNS, agencyProfileFromRow, jurisdictionRuleFromRow, searcherDeclarationFromRow,
@@ -30,10 +31,11 @@ export interface CameraHistoryRow {
   validToMs: number | null;
 }
 
-/** What ingest reads: the cameras' ownership history and each owner's retention with its state's cap. */
+/** What ingest reads: the cameras' ownership history, each owner's retention with its state's cap, and the sensitive places in force. */
 export interface CameraRegistryRows {
   history: CameraHistoryRow[];
   retention: Array<{ agencyId: string; retentionDays: number; maxRetentionDays: number | null }>;
+  places: SensitivePlace[];
 }
 
 const VERSION_SQL = 'SELECT version::text AS version FROM sharing_world_version WHERE id = 1';
@@ -81,6 +83,10 @@ export class RegistrySnapshots {
           validFromMs: row.valid_from_ms, validToMs: row.valid_to_ms,
         })),
         retention: retention.map((row) => ({ agencyId: row.id, retentionDays: row.retention_days, maxRetentionDays: row.max_retention_days })),
+        places: (await sql.query(`SELECT id, kind, lat, lon, radius_m, camera_rule, agency_id FROM sensitive_places WHERE removed_at IS NULL`))
+          .map((row: Record<string, any>): SensitivePlace => ({
+            id: row.id, kind: row.kind, lat: row.lat, lon: row.lon, radiusM: row.radius_m, cameraRule: row.camera_rule, agencyId: row.agency_id,
+          })),
       };
     });
   }

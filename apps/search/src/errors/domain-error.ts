@@ -21,7 +21,10 @@ export type DomainErrorCode =
   | 'DECLARATION.NOT_FOUND'
   | 'DECLARATION.INVALID'
   | 'AUDIT.SEARCH_NOT_FOUND'
-  | 'AUDIT.CHECKPOINTS_OFF';
+  | 'AUDIT.CHECKPOINTS_OFF'
+  | 'CAMERA.IN_SENSITIVE_PLACE'
+  | 'PLACE.INVALID'
+  | 'PLACE.NOT_FOUND';
 
 export const HTTP_STATUS_BY_CODE: Record<DomainErrorCode, HttpStatus> = {
   'AUTH.AGENCY_NOT_ACTIVE': HttpStatus.FORBIDDEN,
@@ -44,6 +47,9 @@ export const HTTP_STATUS_BY_CODE: Record<DomainErrorCode, HttpStatus> = {
   'DECLARATION.INVALID': HttpStatus.BAD_REQUEST,
   'AUDIT.SEARCH_NOT_FOUND': HttpStatus.NOT_FOUND,
   'AUDIT.CHECKPOINTS_OFF': HttpStatus.CONFLICT,
+  'CAMERA.IN_SENSITIVE_PLACE': HttpStatus.CONFLICT,
+  'PLACE.INVALID': HttpStatus.BAD_REQUEST,
+  'PLACE.NOT_FOUND': HttpStatus.NOT_FOUND,
 };
 
 export class DomainError extends Error {
