@@ -81,6 +81,16 @@ export class AuditRecordStore {
     return this.dataSource.query(AUDITED_SEARCHES_SQL, [agencyId, window.from, window.to, beforeSeq, limit]);
   }
 
+  /** The newest change record of `action`, with its place in the chain, or undefined. */
+  async latestChange(action: string): Promise<{ seq: string; hash: string; recordedAt: string; actorUserId: string; payload: Record<string, any> } | undefined> {
+    const [row] = await this.dataSource.query(
+      `SELECT seq::text AS seq, hash, recorded_at, actor_user_id, payload FROM audit_records
+        WHERE kind = 'change' AND action = $1 ORDER BY seq DESC LIMIT 1`,
+      [action],
+    );
+    return row === undefined ? undefined : { seq: row.seq, hash: row.hash, recordedAt: new Date(row.recorded_at).toISOString(), actorUserId: row.actor_user_id, payload: row.payload };
+  }
+
   /** The newest record of the chain (its sequence number, hash and time), or undefined while the chain is empty. */
   async head(): Promise<{ seq: string; hash: string; recordedAt: string } | undefined> {
     const [row] = await this.dataSource.query('SELECT seq::text AS seq, hash, recorded_at FROM audit_records ORDER BY seq DESC LIMIT 1');
