@@ -22,7 +22,7 @@ export class AuditController {
   ) {}
 
   @Get('searches/:searchId/explain')
-  @Roles('agency_admin', 'platform_admin')
+  @Roles('agency_admin', 'platform_admin', 'auditor')
   @ApiOperation({
     summary: 'Why a search saw what it saw: the world version it was decided under and, per owner, the rule that granted or the reasons that withheld',
     description:
@@ -45,7 +45,7 @@ export class AuditController {
   }
 
   @Get('searches')
-  @Roles('agency_admin', 'platform_admin')
+  @Roles('agency_admin', 'platform_admin', 'auditor')
   @ApiOperation({
     summary: "Searches by the agency's own users, and searches by others that returned its reads or were withheld its matching reads",
     description:

@@ -23,7 +23,7 @@ export class DeclarationsController {
   }
 
   @Get()
-  @Roles('agency_admin', 'platform_admin')
+  @Roles('agency_admin', 'platform_admin', 'auditor')
   @ApiOperation({ summary: 'Declarations on file with this owner, newest first, revoked and expired ones included' })
   @ApiOkResponse({ type: [DeclarationDto] })
   list(@CurrentUser() user: AuthenticatedUser, @Param() path: OwnerPathDto): Promise<DeclarationDto[]> {

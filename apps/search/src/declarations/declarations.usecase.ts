@@ -3,7 +3,7 @@ import { AgencyStore, Database, DeclarationStore } from '@platekeeper/persistenc
 import { requireAgency } from '../agencies/agency-rows';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { changeRecord } from '../audit/change-record';
-import { assertAdministers } from '../auth/agency-access';
+import { assertAdministers, assertReviews } from '../auth/agency-access';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { DomainError } from '../errors/domain-error';
 import { distinct } from '../validation/administration-fields';
@@ -48,7 +48,7 @@ export class DeclarationsUseCase {
   }
 
   async list(user: AuthenticatedUser, ownerAgencyId: string): Promise<DeclarationDto[]> {
-    assertAdministers(user, ownerAgencyId);
+    assertReviews(user, ownerAgencyId);
     await requireAgency(this.agencies, ownerAgencyId);
     const now = new Date();
     return (await this.declarations.listByOwner(ownerAgencyId)).map((filed) => declarationDto(filed, now));

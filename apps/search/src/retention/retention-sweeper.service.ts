@@ -14,7 +14,7 @@ const DELETE_PAGE = 5_000;
 export interface SweepOutcome {
   deletedIndices: string[];
   deletedReads: number;
-  /** per owner that held or lost reads: the sweep's attestation, recorded in the chain (docs/sensitive-places.md) */
+  /** per owner that held or lost reads: the sweep's attestation, recorded in the chain (docs/audit-checkpoints.md) */
   attestations?: Record<string, RetentionAttestation>;
 }
 
