@@ -237,7 +237,7 @@ describe('legal-basis rules through the search API', () => {
       expect(await found(gary, plate)).toEqual(reads);
       const revoked = await stack.request('DELETE', `/v1/agencies/${springfield}/declarations/${filed.body.id}`, { token: springfieldAdmin });
       expect(revoked.status).toBe(200);
-      expect(revoked.body).toMatchObject({ inForce: false });
+      expect(revoked.body).toMatchObject({ id: filed.body.id, inForce: false, expiresAt: filed.body.expiresAt, revokedAt: expect.any(String), revokedBy: expect.any(String) });
       expect(await found(gary, plate)).toEqual([]);
       const records: Array<{ action: string }> = await stack.dataSource.query(
         `SELECT action FROM audit_records WHERE kind = 'change' AND payload->'subject'->>'id' = $1 ORDER BY seq`, [filed.body.id],

@@ -54,7 +54,8 @@ export class DeclarationStore {
   }
 
   async revoke(tx: Transaction, id: string, revokedBy: string): Promise<FiledDeclaration> {
-    const [row] = await tx.query(
+    // An UPDATE answers [rows, count] through TypeORM.
+    const [[row]] = await tx.query(
       `UPDATE searcher_declarations SET revoked_at = now(), revoked_by = $2 WHERE id = $1 RETURNING ${DECLARATION_COLUMNS}`,
       [id, revokedBy],
     );

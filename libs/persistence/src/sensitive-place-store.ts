@@ -57,7 +57,8 @@ export class SensitivePlaceStore {
   }
 
   async remove(tx: Transaction, id: string): Promise<RegisteredSensitivePlace> {
-    const [row] = await tx.query(`UPDATE sensitive_places SET removed_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
+    // An UPDATE answers [rows, count] through TypeORM.
+    const [[row]] = await tx.query(`UPDATE sensitive_places SET removed_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
     return placeFromRow(row);
   }
 

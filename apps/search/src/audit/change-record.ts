@@ -4,8 +4,9 @@ import type { AuditEntry } from './audit-trail.service';
 export type ChangeAction = 'agency.create' | 'agency.update' | 'sharing.update' | 'camera.put' | 'jurisdiction.put' | 'retention.sweep'
   | 'camera_key.issue' | 'camera_key.rotate' | 'camera_key.revoke'
   | 'declaration.file' | 'declaration.revoke'
-  | 'sensitive_place.register' | 'sensitive_place.remove';
-export type ChangeSubject = { type: 'agency' | 'camera' | 'jurisdiction' | 'reads' | 'camera_key' | 'declaration' | 'sensitive_place'; id: string };
+  | 'sensitive_place.register' | 'sensitive_place.remove'
+  | 'anomaly.dispose';
+export type ChangeSubject = { type: 'agency' | 'camera' | 'jurisdiction' | 'reads' | 'camera_key' | 'declaration' | 'sensitive_place' | 'anomaly'; id: string };
 /** Who made a change: a signed-in user, or the service itself for scheduled work (`SCHEDULED_ACTOR`). */
 export type ChangeActor = Pick<AuthenticatedUser, 'userId' | 'agencyId'>;
 

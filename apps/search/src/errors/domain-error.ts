@@ -24,7 +24,8 @@ export type DomainErrorCode =
   | 'AUDIT.CHECKPOINTS_OFF'
   | 'CAMERA.IN_SENSITIVE_PLACE'
   | 'PLACE.INVALID'
-  | 'PLACE.NOT_FOUND';
+  | 'PLACE.NOT_FOUND'
+  | 'ANOMALY.NOT_FOUND';
 
 export const HTTP_STATUS_BY_CODE: Record<DomainErrorCode, HttpStatus> = {
   'AUTH.AGENCY_NOT_ACTIVE': HttpStatus.FORBIDDEN,
@@ -50,6 +51,7 @@ export const HTTP_STATUS_BY_CODE: Record<DomainErrorCode, HttpStatus> = {
   'CAMERA.IN_SENSITIVE_PLACE': HttpStatus.CONFLICT,
   'PLACE.INVALID': HttpStatus.BAD_REQUEST,
   'PLACE.NOT_FOUND': HttpStatus.NOT_FOUND,
+  'ANOMALY.NOT_FOUND': HttpStatus.NOT_FOUND,
 };
 
 export class DomainError extends Error {
