@@ -556,6 +556,8 @@ describe('REST fuzzing from the OpenAPI document: documented statuses only, clea
     'GET /v1/agencies/{id}/usage-report', 'POST /v1/retention/sweep', 'GET /v1/audit/verify',
     'POST /v1/agencies/{id}/camera-keys', 'GET /v1/agencies/{id}/camera-keys', 'POST /v1/agencies/{id}/camera-keys/{keyId}/rotate',
     'DELETE /v1/agencies/{id}/camera-keys/{keyId}',
+    'POST /v1/agencies/{id}/declarations', 'GET /v1/agencies/{id}/declarations', 'DELETE /v1/agencies/{id}/declarations/{declarationId}',
+    'GET /v1/audit/searches/{searchId}/explain', 'POST /v1/sensitive-places', 'GET /v1/sensitive-places/drops', 'GET /v1/agencies/{id}/anomalies',
   ];
 
   it.each(OPERATION_KEYS)('answers every generated request to %s with a documented status and a clean error body', async (key) => {
