@@ -27,7 +27,7 @@ describe('oversight: the auditor role and the anomaly review queue', () => {
 
   const queue = async (token = supervisor) =>
     stack.request('GET', `/v1/agencies/${agency}/anomalies?${afterHours}`, { token });
-  const flagsOf = (body: any, userId: string) => (body.flags as Array<{ userId: string; rule: string }>).filter((flag) => flag.userId === userId);
+  const flagsOf = (body: any, userId: string) => (body.flags as Array<{ userId: string; rule: string; flagId: string }>).filter((flag) => flag.userId === userId);
 
   beforeAll(async () => {
     await stack.start();
