@@ -570,6 +570,8 @@ describe('REST fuzzing from the OpenAPI document: documented statuses only, clea
     'POST /v1/hotlists', 'GET /v1/hotlists', 'GET /v1/hotlists/{hotlistId}', 'POST /v1/hotlists/{hotlistId}/entries',
     'GET /v1/hotlists/{hotlistId}/entries', 'DELETE /v1/hotlists/{hotlistId}/entries/{entryId}', 'POST /v1/hotlists/{hotlistId}/imports',
     'GET /v1/hotlist-alerts', 'PUT /v1/hotlist-alerts/{alertId}/disposition',
+    'POST /v1/agencies/{id}/declarations', 'GET /v1/agencies/{id}/declarations', 'DELETE /v1/agencies/{id}/declarations/{declarationId}',
+    'GET /v1/audit/searches/{searchId}/explain', 'POST /v1/sensitive-places', 'GET /v1/sensitive-places/drops', 'GET /v1/agencies/{id}/anomalies',
   ];
   /** Answers that never end (server-sent events): documented, but a request/response fuzzer cannot wait for them (test/hotlists covers them). */
   const STREAMING_OPERATION_KEYS = ['GET /v1/hotlist-alerts/stream'];

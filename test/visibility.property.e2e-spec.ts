@@ -51,6 +51,9 @@ const MINIMUM_PER_CASE = {
     stateDenyOutOfState: 0.08,
     stateRetention: 0.08,
     ownerActive: 0.08,
+    offenseLevel: 0.1,
+    legalReferenceAge: 0.2,
+    noDeclaration: 0.2,
   },
   byMatchKind: { exact: 0.4, partial: 0.12, fuzzy: 0.1, fuzzyLookAlikeOnly: 0.1, vehicle: 0.01 },
 };
@@ -67,6 +70,9 @@ function renameScenario(scenario: ReferenceScenario, prefix: string): ReferenceS
       sharing: { ...agency.sharing, allowAgencies: agency.sharing.allowAgencies.map(rename), denyAgencies: agency.sharing.denyAgencies.map(rename) },
     })),
     cameras: (scenario.world.cameras ?? []).map((camera) => ({ id: rename(camera.id), agencyId: rename(camera.agencyId) })),
+    declarations: (scenario.world.declarations ?? []).map((declaration) => ({
+      ...declaration, ownerAgencyId: rename(declaration.ownerAgencyId), searcherAgencyId: rename(declaration.searcherAgencyId),
+    })),
   };
   return {
     world,
@@ -121,8 +127,19 @@ describe('visibility through the real REST API equals an independent reading of 
       await manager.query(`DELETE FROM jurisdictions WHERE state = ANY($1)`, [STATES]);
       for (const rule of world.jurisdictions) {
         await manager.query(
-          `INSERT INTO jurisdictions (state, deny_out_of_state, deny_categories, denied_purposes, max_retention_days) VALUES ($1, $2, $3, $4, $5)`,
-          [rule.state, rule.denyOutOfState, rule.denyCategories, rule.deniedPurposes, rule.maxRetentionDays],
+          `INSERT INTO jurisdictions (state, deny_out_of_state, deny_categories, denied_purposes, max_retention_days,
+             legal_reference_after_hours, minimum_offense_levels, declaration_required_for) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [
+            rule.state, rule.denyOutOfState, rule.denyCategories, rule.deniedPurposes, rule.maxRetentionDays,
+            rule.legalReferenceAfterHours ?? null, rule.minimumOffenseLevels ?? {}, rule.declarationRequiredFor ?? [],
+          ],
+        );
+      }
+      for (const declaration of world.declarations ?? []) {
+        await manager.query(
+          `INSERT INTO searcher_declarations (id, owner_agency_id, searcher_agency_id, document_ref, signer, purposes, expires_at, filed_by)
+           VALUES ($1, $2, $3, 'doc://property', 'property test', $4, $5, 'property-test')`,
+          [randomUUID(), declaration.ownerAgencyId, declaration.searcherAgencyId, declaration.purposes, declaration.expiresAt.toISOString()],
         );
       }
     });
@@ -156,6 +173,8 @@ describe('visibility through the real REST API equals an independent reading of 
   function searchBody(search: ReferenceSearch, limit?: number) {
     return {
       purpose: search.purpose, scope: search.scope, caseNumber: `PBT-${caseNumber}`, reason: 'property-based visibility check',
+      ...(search.offenseLevel !== undefined && { offenseLevel: search.offenseLevel }),
+      ...(search.legalReference !== undefined && { legalReference: search.legalReference }),
       ...search.criteria, ...(limit !== undefined && { limit }),
     };
   }
@@ -186,7 +205,7 @@ describe('visibility through the real REST API equals an independent reading of 
   async function checkPreview(token: string, world: ReferenceWorld, search: ReferenceSearch, prefix: string): Promise<void> {
     const response = await stack.request('POST', '/v1/searches/preview', { token, body: searchBody(search) });
     expect(response.status).toBe(200);
-    const expected = referencePreview(world, search);
+    const expected = referencePreview(world, search, new Date());
     // Agencies of other suites may share nationally with anyone; this case's own world is compared exactly.
     expect(sorted((response.body.agencyIds as string[]).filter((id) => id.startsWith(prefix)))).toEqual(expected.agencyIds);
     if (search.scope !== 'national' || search.criteria?.cameraIds !== undefined) {
@@ -197,7 +216,7 @@ describe('visibility through the real REST API equals an independent reading of 
   async function checkEffectiveAccess(world: ReferenceWorld, ownerId: string, prefix: string): Promise<void> {
     const response = await stack.request('GET', `/v1/agencies/${ownerId}/effective-access`, { token: platformAdmin });
     expect(response.status).toBe(200);
-    const expected = referenceEffectiveAccess(world, ownerId);
+    const expected = referenceEffectiveAccess(world, ownerId, new Date());
     expect({
       ownerActive: response.body.ownerActive,
       effectiveRetentionDays: response.body.effectiveRetentionDays,

@@ -5,6 +5,7 @@ import type {
   AgencyStatus,
   DenyReason,
   JurisdictionRule,
+  OffenseLevel,
   SearchPurpose,
   SearchScope,
 } from '@platekeeper/sharing';
@@ -34,6 +35,10 @@ const PURPOSES: SearchPurpose[] = [
   'other',
 ];
 const SCOPES: SearchScope[] = ['local', 'statewide', 'national'];
+const HOUR_MS = 60 * 60 * 1000;
+/** Least serious first, as the legal-basis rules read them (docs/legal-basis.md). */
+const OFFENSE_LEVELS: OffenseLevel[] = ['infraction', 'misdemeanor', 'gross_misdemeanor', 'felony'];
+const FEDERAL: AgencyCategory[] = ['federal', 'federal_immigration'];
 
 export const REFERENCE_NOW = new Date('2026-03-15T12:00:00.000Z');
 
@@ -56,9 +61,18 @@ export interface ReferenceCamera {
   agencyId: string;
 }
 
+/** A declaration a searcher agency has on file with an owner (revoked ones are simply not listed). */
+export interface ReferenceDeclaration {
+  ownerAgencyId: string;
+  searcherAgencyId: string;
+  purposes: SearchPurpose[];
+  expiresAt: Date;
+}
+
 export interface ReferenceWorld {
   agencies: AgencyProfile[];
   jurisdictions: JurisdictionRule[];
+  declarations?: ReferenceDeclaration[];
   cameras?: ReferenceCamera[];
   /** the purposes this world's deny lists draw from; searches mostly use them too */
   purposesInPlay?: SearchPurpose[];
@@ -76,6 +90,22 @@ export interface ReferenceSearch {
   purpose: SearchPurpose;
   scope: SearchScope;
   criteria?: ReferenceCriteria;
+  /** what the search states about its legal basis */
+  offenseLevel?: OffenseLevel;
+  legalReference?: string;
+}
+
+/** What the legal-basis clauses read besides agencies and rules: the search's statements, the declarations, the time. */
+export interface ReferenceLegalContext {
+  offenseLevel?: OffenseLevel;
+  legalReference?: string;
+  declarations?: ReferenceDeclaration[];
+  /** when the search starts; without it no declaration counts */
+  now?: Date;
+}
+
+export function legalContextOf(world: ReferenceWorld, search: ReferenceSearch, now: Date): ReferenceLegalContext {
+  return { offenseLevel: search.offenseLevel, legalReference: search.legalReference, declarations: world.declarations, now };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -170,6 +200,12 @@ export interface ReferenceClauses {
   c5NotOutOfState: boolean;
   c6Granted: boolean;
   scopeAdmits: boolean;
+  /** legal basis: the search states an offense level at least as serious as the owner's and the state's minimum for P */
+  offenseLevelMet: boolean;
+  /** legal basis: the read is younger than the owner's and the state's legal-reference window, or the search states a reference */
+  legalReferenceAdmits: boolean;
+  /** legal basis: no declaration rule names R, or R has one on file with O covering P and not yet expired */
+  declarationOnFile: boolean;
 }
 
 export function referenceClauses(
@@ -180,12 +216,26 @@ export function referenceClauses(
   scope: SearchScope,
   ownerId: string,
   readAgeMs: number,
+  legal: ReferenceLegalContext = {},
 ): ReferenceClauses | undefined {
   const R = agencies.find((agency) => agency.id === searcherId);
   const O = agencies.find((agency) => agency.id === ownerId);
   if (R === undefined || O === undefined) return undefined;
   const J = jurisdictions.find((rule) => rule.state === O.state);
+  // "Owners can tighten, never loosen": each legal-basis rule holds from the owner's policy and from the state's rule alike.
+  const minimums = [O.sharing.minimumOffenseLevels?.[purpose], J?.minimumOffenseLevels?.[purpose]].filter((level): level is OffenseLevel => level != null);
+  const stated = legal.offenseLevel === undefined ? -1 : OFFENSE_LEVELS.indexOf(legal.offenseLevel);
+  const windows = [O.sharing.legalReferenceAfterHours, J?.legalReferenceAfterHours].filter((hours): hours is number => typeof hours === 'number');
+  const named = [...(O.sharing.declarationRequiredFor ?? []), ...(J?.declarationRequiredFor ?? [])];
+  const declarationNeeded = O.id !== R.id
+    && ((named.includes('out_of_state') && R.state !== O.state) || (named.includes('federal') && FEDERAL.includes(R.category)));
+  const declared = (legal.declarations ?? []).some((declaration) =>
+    declaration.ownerAgencyId === O.id && declaration.searcherAgencyId === R.id && declaration.purposes.includes(purpose)
+    && legal.now !== undefined && declaration.expiresAt.getTime() > legal.now.getTime());
   return {
+    offenseLevelMet: minimums.every((minimum) => stated >= OFFENSE_LEVELS.indexOf(minimum)),
+    legalReferenceAdmits: legal.legalReference !== undefined || windows.every((hours) => readAgeMs < hours * HOUR_MS),
+    declarationOnFile: !declarationNeeded || declared,
     searcherActive: R.status === 'active',
     own: O.id === R.id,
     youngerThanOwnerRetention: readAgeMs < O.retentionDays * DAY_MS,
@@ -212,7 +262,11 @@ export function referenceFailingClauses(clauses: ReferenceClauses): string[] {
   if (!clauses.youngerThanOwnerRetention) failing.push('ownerRetention');
   if (!clauses.youngerThanStateRetention) failing.push('stateRetention');
   if (!clauses.scopeAdmits) failing.push('scope');
+  // Legal-basis rules are law about using the data, so they bind the owner's own searches too (docs/legal-basis.md).
+  if (!clauses.offenseLevelMet) failing.push('offenseLevel');
+  if (!clauses.legalReferenceAdmits) failing.push('legalReferenceAge');
   if (clauses.own) return failing;
+  if (!clauses.declarationOnFile) failing.push('noDeclaration');
   const shared: Array<[keyof ReferenceClauses, string]> = [
     ['c1OwnerActive', 'ownerActive'],
     ['c2NotDeniedAgency', 'denyAgencies'],
@@ -236,8 +290,9 @@ export function referenceIsVisible(
   scope: SearchScope,
   read: ReferenceRead,
   now: Date,
+  legal: ReferenceLegalContext = {},
 ): boolean {
-  const clauses = referenceClauses(agencies, jurisdictions, searcherId, purpose, scope, read.agencyId, now.getTime() - read.capturedAt.getTime());
+  const clauses = referenceClauses(agencies, jurisdictions, searcherId, purpose, scope, read.agencyId, now.getTime() - read.capturedAt.getTime(), legal);
   return clauses !== undefined && referenceFailingClauses(clauses).length === 0;
 }
 
@@ -258,7 +313,7 @@ function compareNewestFirst(criteria: ReferenceCriteria | undefined) {
 export function referenceSearch(world: ReferenceWorld, search: ReferenceSearch, reads: ReferenceRead[], now: Date): ReferenceRead[] {
   return reads
     .filter((read) => referenceMatchesCriteria(search.criteria, read))
-    .filter((read) => referenceIsVisible(world.agencies, world.jurisdictions, search.searcherId, search.purpose, search.scope, read, now))
+    .filter((read) => referenceIsVisible(world.agencies, world.jurisdictions, search.searcherId, search.purpose, search.scope, read, now, legalContextOf(world, search, now)))
     .sort(compareNewestFirst(search.criteria));
 }
 
@@ -278,7 +333,7 @@ export function referenceWithheldOwners(
   const withheld: { agencyId: string; reasons: DenyReason[] }[] = [];
   for (const owner of world.agencies) {
     const clausesAt = (readAgeMs: number) =>
-      referenceClauses(world.agencies, world.jurisdictions, search.searcherId, search.purpose, search.scope, owner.id, readAgeMs);
+      referenceClauses(world.agencies, world.jurisdictions, search.searcherId, search.purpose, search.scope, owner.id, readAgeMs, legalContextOf(world, search, now));
     const clauses = clausesAt(0);
     if (clauses === undefined || !clauses.searcherActive || clauses.own) continue;
     if (!clauses.c1OwnerActive || !clauses.c6Granted || !clauses.scopeAdmits) continue;
@@ -293,6 +348,8 @@ export function referenceWithheldOwners(
     if (!clauses.c3NotDeniedCategoryByOwner || !clauses.c3NotDeniedCategoryByState) reasons.push('SHARING.DENIED_CATEGORY');
     if (!clauses.c4NotDeniedPurposeByOwner || !clauses.c4NotDeniedPurposeByState) reasons.push('SHARING.DENIED_PURPOSE');
     if (!clauses.c5NotOutOfState) reasons.push('SHARING.OUT_OF_STATE');
+    if (!clauses.offenseLevelMet) reasons.push('SHARING.OFFENSE_LEVEL');
+    if (!clauses.declarationOnFile) reasons.push('SHARING.NO_DECLARATION');
     if (reasons.length > 0) withheld.push({ agencyId: owner.id, reasons });
   }
   return withheld.sort((left, right) => (left.agencyId < right.agencyId ? -1 : left.agencyId > right.agencyId ? 1 : 0));
@@ -302,12 +359,12 @@ export function referenceWithheldOwners(
  * CONTRACT §4 preview: the owner agencies a search could reach (the searcher's own and every owner that passes
  * §3 for this purpose inside the scope), narrowed to the owners of `cameraIds` when given, and their cameras.
  */
-export function referencePreview(world: ReferenceWorld, search: ReferenceSearch): { agencyIds: string[]; cameras: number } {
+export function referencePreview(world: ReferenceWorld, search: ReferenceSearch, now: Date = new Date()): { agencyIds: string[]; cameras: number } {
   const cameras = world.cameras ?? [];
   const named = (camera: ReferenceCamera) => search.criteria?.cameraIds === undefined || search.criteria.cameraIds.includes(camera.id);
   const reachable = world.agencies
     .filter((owner) => {
-      const clauses = referenceClauses(world.agencies, world.jurisdictions, search.searcherId, search.purpose, search.scope, owner.id, 0);
+      const clauses = referenceClauses(world.agencies, world.jurisdictions, search.searcherId, search.purpose, search.scope, owner.id, 0, legalContextOf(world, search, now));
       return clauses !== undefined && referenceFailingClauses(clauses).length === 0;
     })
     .map((owner) => owner.id)
@@ -328,7 +385,7 @@ export interface ReferenceEffectiveAccess {
  * conditions 1, 2, 3, 5 and 6 of §3), each with every rule of condition 6 that lets them in, and the purposes
  * (condition 4) still denied to them.
  */
-export function referenceEffectiveAccess(world: ReferenceWorld, ownerId: string): ReferenceEffectiveAccess {
+export function referenceEffectiveAccess(world: ReferenceWorld, ownerId: string, now: Date = new Date()): ReferenceEffectiveAccess {
   const O = world.agencies.find((agency) => agency.id === ownerId)!;
   const J = world.jurisdictions.find((rule) => rule.state === O.state);
   const deniedPurposesForAll = PURPOSES.filter((purpose) => O.sharing.deniedPurposes.includes(purpose) || (J?.deniedPurposes ?? []).includes(purpose)).sort();
@@ -342,7 +399,14 @@ export function referenceEffectiveAccess(world: ReferenceWorld, ownerId: string)
     if (O.sharing.allowAgencies.includes(R.id)) rules.push('direct');
     if (O.sharing.statewide && R.sharing.statewide && R.state === O.state) rules.push('statewide');
     if (O.sharing.nationalLookup && R.sharing.nationalLookup) rules.push('national');
-    if (rules.length > 0) grants.push({ agencyId: R.id, rules, deniedPurposes: deniedPurposesForAll });
+    // A purpose no declaration of theirs covers is denied to a searcher a declaration rule names; none covered, no access.
+    const undeclared = PURPOSES.filter((purpose) => {
+      const clauses = referenceClauses(world.agencies, world.jurisdictions, R.id, purpose, 'national', O.id, 0, { declarations: world.declarations, now });
+      return !clauses!.declarationOnFile;
+    });
+    if (undeclared.length === PURPOSES.length) continue;
+    const deniedPurposes = PURPOSES.filter((purpose) => deniedPurposesForAll.includes(purpose) || undeclared.includes(purpose)).sort();
+    if (rules.length > 0) grants.push({ agencyId: R.id, rules, deniedPurposes });
   }
   return {
     ownerActive: O.status === 'active',
@@ -390,8 +454,31 @@ function arbitraryAgency(
       denyAgencies: oftenEmpty(fc.subarray(agencyIds, { minLength: 1, maxLength: 2 })),
       denyCategories: mostlyEmpty(fc.subarray(categories, { minLength: 1, maxLength: 1 })),
       deniedPurposes: mostlyEmpty(fc.subarray(purposes, { minLength: 1, maxLength: 2 })),
-    }),
+    }).chain((sharing) => arbitraryLegalBasis(purposes, 6).map((legal) => ({ ...sharing, ...legal }))),
   });
+}
+
+/** Hours a legal-reference window may last: whole days, so reads kept clear of day boundaries stay clear of these too. */
+const LEGAL_REFERENCE_HOURS = [24, 48, 72, 96];
+
+/**
+ * Legal-basis rules (docs/legal-basis.md), each present one time in `rarity` or so: a warrant window, minimum offense
+ * levels for some purposes in play, a declaration rule. Absent fields are absent, as a rule without them is stored.
+ */
+function arbitraryLegalBasis(purposes: SearchPurpose[], rarity: number): fc.Arbitrary<Pick<JurisdictionRule, 'legalReferenceAfterHours' | 'minimumOffenseLevels' | 'declarationRequiredFor'>> {
+  const sometimes = <T>(value: fc.Arbitrary<T>) =>
+    fc.oneof({ arbitrary: fc.constant(undefined), weight: rarity - 1 }, { arbitrary: value as fc.Arbitrary<T | undefined>, weight: 1 });
+  return fc
+    .record({
+      legalReferenceAfterHours: sometimes(fc.constantFrom(...LEGAL_REFERENCE_HOURS)),
+      minimumOffenseLevels: sometimes(
+        fc.subarray(purposes, { minLength: 1, maxLength: 2 }).chain((named) =>
+          fc.tuple(...named.map(() => fc.constantFrom(...OFFENSE_LEVELS))).map((levels) => Object.fromEntries(named.map((purpose, index) => [purpose, levels[index]]))),
+        ),
+      ),
+      declarationRequiredFor: sometimes(fc.constantFrom<Array<'out_of_state' | 'federal'>>(['out_of_state'], ['federal'], ['out_of_state', 'federal'])),
+    })
+    .map((legal) => Object.fromEntries(Object.entries(legal).filter(([, value]) => value !== undefined)));
 }
 
 function arbitraryJurisdiction(state: string, categories: AgencyCategory[], purposes: SearchPurpose[]): fc.Arbitrary<JurisdictionRule> {
@@ -401,7 +488,20 @@ function arbitraryJurisdiction(state: string, categories: AgencyCategory[], purp
     denyCategories: oftenEmpty(fc.subarray(categories, { minLength: 1, maxLength: 1 })),
     deniedPurposes: oftenEmpty(fc.subarray(purposes, { minLength: 1, maxLength: 2 })),
     maxRetentionDays: fc.oneof(fc.constant(null), fc.integer({ min: 1, max: 30 })),
-  });
+  }).chain((rule) => arbitraryLegalBasis(purposes, 4).map((legal) => ({ ...rule, ...legal })));
+}
+
+/** 0–4 declarations between the world's agencies, for purposes in play, some expired a day or more ago. */
+function arbitraryDeclarations(agencyIds: string[], purposes: SearchPurpose[], now: Date): fc.Arbitrary<ReferenceDeclaration[]> {
+  return fc.array(
+    fc.record({
+      ownerAgencyId: fc.constantFrom(...agencyIds),
+      searcherAgencyId: fc.constantFrom(...agencyIds),
+      purposes: fc.subarray(purposes, { minLength: 1 }),
+      expiresInDays: fc.constantFrom(-3, -1, 1, 5, 30),
+    }).map(({ expiresInDays, ...declaration }) => ({ ...declaration, expiresAt: new Date(now.getTime() + expiresInDays * DAY_MS) })),
+    { maxLength: 4 },
+  );
 }
 
 /**
@@ -410,7 +510,7 @@ function arbitraryJurisdiction(state: string, categories: AgencyCategory[], purp
  * draws the few categories and purposes in play, so deny lists meet the agencies and searches they name;
  * across worlds every category and purpose occurs. `idPrefix` namespaces ids.
  */
-export function arbitraryWorld(options: { idPrefix?: string; states?: string[] } = {}): fc.Arbitrary<ReferenceWorld> {
+export function arbitraryWorld(options: { idPrefix?: string; states?: string[]; now?: Date } = {}): fc.Arbitrary<ReferenceWorld> {
   const idPrefix = options.idPrefix ?? '';
   const states = options.states ?? ['WA', 'OR', 'CA'];
   const inPlay = fc.record({
@@ -429,7 +529,8 @@ export function arbitraryWorld(options: { idPrefix?: string; states?: string[] }
     const cameras = fc
       .tuple(...agencyIds.map(() => fc.integer({ min: 1, max: 2 })))
       .map((counts) => agencyIds.flatMap((agencyId, index) => Array.from({ length: counts[index] }, (_, camera) => ({ id: `${agencyId}-cam-${camera}`, agencyId }))));
-    return fc.record({ agencies, jurisdictions, cameras, purposesInPlay: fc.constant(purposes) });
+    const declarations = arbitraryDeclarations(agencyIds, purposes, options.now ?? REFERENCE_NOW);
+    return fc.record({ agencies, jurisdictions, declarations, cameras, purposesInPlay: fc.constant(purposes) });
   });
 }
 
@@ -464,7 +565,15 @@ export function arbitrarySearch(agencyIds: string[], purposesInPlay: SearchPurpo
     searcherId: fc.constantFrom(...agencyIds),
     purpose: fc.oneof({ arbitrary: fc.constantFrom(...purposesInPlay), weight: 4 }, { arbitrary: fc.constantFrom(...PURPOSES), weight: 1 }),
     scope: fc.oneof({ arbitrary: fc.constantFrom(...SCOPES), weight: 1 }, { arbitrary: fc.constant<SearchScope>('national'), weight: 1 }),
-  });
+    // Mostly the most serious level, so offense minimums decide now and then without hiding every other rule's work.
+    offenseLevel: fc.oneof(
+      { arbitrary: fc.constant(undefined), weight: 1 },
+      { arbitrary: fc.constant<OffenseLevel>('felony'), weight: 3 },
+      { arbitrary: fc.constantFrom(...OFFENSE_LEVELS), weight: 2 },
+    ),
+    legalReference: fc.option(fc.constantFrom('WARRANT-2026-0417', 'CO-DC-26-1183'), { nil: undefined, freq: 2 }),
+  }, { requiredKeys: ['searcherId', 'purpose', 'scope'] }).map((search) =>
+    Object.fromEntries(Object.entries(search).filter(([, value]) => value !== undefined)) as unknown as ReferenceSearch);
 }
 
 // Plates: every case draws one base plate; reads carry it, look-alikes of it, near misses and strangers, and
@@ -610,6 +719,9 @@ export const SPOTLIGHTS = [
   'stateRetention',
   'ownerActive',
   'lookAlikes',
+  'offenseLevel',
+  'legalReferenceAge',
+  'noDeclaration',
 ] as const;
 export type Spotlight = (typeof SPOTLIGHTS)[number];
 
@@ -653,6 +765,37 @@ function withSpotlight(
   } else if (rule.denyOutOfState) {
     searcher.state = owner.state;
   }
+  // Legal basis: the arranged search states the most serious level and a reference, and has a declaration on file with
+  // the owner, unless the spotlight is the one rule that is to decide.
+  if (spotlight === 'offenseLevel') {
+    if (arranged.pick % 2 === 0) owner.sharing.minimumOffenseLevels = { ...owner.sharing.minimumOffenseLevels, [purpose]: 'felony' };
+    else rule.minimumOffenseLevels = { ...rule.minimumOffenseLevels, [purpose]: 'felony' };
+  }
+  if (spotlight === 'legalReferenceAge') rule.legalReferenceAfterHours = 24;
+  if (spotlight === 'noDeclaration') {
+    rule.declarationRequiredFor = ['out_of_state'];
+    rule.denyOutOfState = false;
+    searcher.state = arranged.states.find((state) => state !== owner.state)!;
+  }
+  const otherPairs = (scenario.world.declarations ?? []).filter(
+    (declaration) => !(declaration.ownerAgencyId === owner.id && declaration.searcherAgencyId === searcher.id),
+  );
+  const declarations = [
+    ...otherPairs,
+    {
+      ownerAgencyId: owner.id,
+      searcherAgencyId: searcher.id,
+      purposes: [purpose],
+      // Without a declaration in force the spotlight's read is withheld; an expired one must not count.
+      expiresAt: new Date(arranged.now.getTime() + (spotlight === 'noDeclaration' ? -1 : 30) * DAY_MS),
+    },
+  ];
+  const statedBasis = {
+    offenseLevel: spotlight === 'offenseLevel' ? (arranged.pick % 3 === 0 ? undefined : 'gross_misdemeanor' as const) : 'felony' as const,
+    legalReference: spotlight === 'legalReferenceAge' ? undefined : 'WARRANT-2026-0417',
+  };
+  const legalBasis = Object.fromEntries(Object.entries(statedBasis).filter(([, value]) => value !== undefined)) as Pick<ReferenceSearch, 'offenseLevel' | 'legalReference'>;
+
   const ageDays = spotlight === 'stateRetention' ? 3 : 1;
   if (spotlight === 'stateRetention') rule.maxRetentionDays = 2;
   else if (rule.maxRetentionDays !== null && rule.maxRetentionDays <= ageDays + 1) rule.maxRetentionDays = ageDays + 2;
@@ -668,11 +811,11 @@ function withSpotlight(
   };
   const search: ReferenceSearch & { limit: number } =
     spotlight === 'lookAlikes'
-      ? { searcherId: searcher.id, purpose, scope: 'local', criteria: { plate: lookAlikePlate(0), plateMatch: 'fuzzy' }, limit: arranged.limit }
-      : { searcherId: searcher.id, purpose, scope: 'national', criteria: { plate: base }, limit: arranged.limit };
+      ? { searcherId: searcher.id, purpose, scope: 'local', criteria: { plate: lookAlikePlate(0), plateMatch: 'fuzzy' }, limit: arranged.limit, ...legalBasis }
+      : { searcherId: searcher.id, purpose, scope: 'national', criteria: { plate: base }, limit: arranged.limit, ...legalBasis };
   return {
     ...scenario,
-    world: { ...scenario.world, agencies, jurisdictions },
+    world: { ...scenario.world, agencies, jurisdictions, declarations },
     reads: [...scenario.reads, read],
     searches: [...scenario.searches, search],
   };
@@ -680,7 +823,7 @@ function withSpotlight(
 
 /** One case of the REST property test: a world, reads of one base plate's family, 2–5 searches of any kind, and a spotlight. */
 export function arbitraryScenario(options: { states: string[]; now: Date; boundaryMarginMs: number }): fc.Arbitrary<ReferenceScenario> {
-  return fc.record({ world: arbitraryWorld({ states: options.states }), base: arbitraryBasePlate }).chain(({ world, base }) => {
+  return fc.record({ world: arbitraryWorld({ states: options.states, now: options.now }), base: arbitraryBasePlate }).chain(({ world, base }) => {
     const agencyIds = world.agencies.map((agency) => agency.id);
     const cameras = world.cameras ?? [];
     const read = fc
@@ -709,10 +852,15 @@ export function arbitraryScenario(options: { states: string[]; now: Date; bounda
         pick: fc.nat(),
         purpose: fc.constantFrom(...(world.purposesInPlay ?? PURPOSES)),
         limit: fc.integer({ min: 1, max: 3 }),
+        // A second spotlight, arranged first so the main one stands whatever it changes: thirteen clauses share the cases.
+        extraSpotlight: fc.constantFrom(...SPOTLIGHTS),
+        extraPick: fc.nat(),
       })
-      .map(({ scenario, spotlight, pick, purpose, limit }) =>
-        withSpotlight(scenario, base, spotlight, { pick, purpose, limit, states: options.states, now: options.now }),
-      );
+      .map(({ scenario, spotlight, pick, purpose, limit, extraSpotlight, extraPick }) => {
+        const arranged = { purpose, limit, states: options.states, now: options.now };
+        const withExtra = withSpotlight(scenario, base, extraSpotlight, { ...arranged, pick: extraPick });
+        return withSpotlight(withExtra, base, spotlight, { ...arranged, pick });
+      });
   });
 }
 
@@ -750,7 +898,10 @@ export function addCoverage(coverage: ReferenceCoverage, scenario: ReferenceScen
     }
     for (const read of scenario.reads) {
       if (!referenceMatchesCriteria(search.criteria, read)) continue;
-      const clauses = referenceClauses(world.agencies, world.jurisdictions, search.searcherId, search.purpose, search.scope, read.agencyId, now.getTime() - read.capturedAt.getTime())!;
+      const clauses = referenceClauses(
+        world.agencies, world.jurisdictions, search.searcherId, search.purpose, search.scope, read.agencyId, now.getTime() - read.capturedAt.getTime(),
+        legalContextOf(world, search, now),
+      )!;
       const failing = referenceFailingClauses(clauses);
       if (failing.length === 1) coverage.decidedBy[failing[0]] = (coverage.decidedBy[failing[0]] ?? 0) + 1;
     }

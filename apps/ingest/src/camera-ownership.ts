@@ -1,4 +1,4 @@
-import { CameraRegistration } from '@platekeeper/contract';
+import { CameraRegistration, SensitivePlace, sensitivePlaceAt } from '@platekeeper/contract';
 
 /** One stretch of a camera's life: its owner and position from `validFromMs` (inclusive) to `validToMs` (exclusive). */
 export interface CameraOwnershipInterval {
@@ -19,6 +19,7 @@ export class CameraOwnershipSnapshot {
   constructor(
     intervals: Iterable<CameraOwnershipInterval>,
     private readonly retentionDaysByOwner: ReadonlyMap<string, number>,
+    private readonly sensitivePlaces: readonly SensitivePlace[] = [],
   ) {
     for (const interval of intervals) {
       const cameraId = interval.registration.cameraId;
@@ -31,6 +32,11 @@ export class CameraOwnershipSnapshot {
     const instant = capturedAt.getTime();
     return this.intervalsByCamera.get(cameraId)?.find((interval) => interval.validFromMs <= instant && instant < interval.validToMs)
       ?.registration;
+  }
+
+  /** The sensitive place a read of `ownerAgencyId` captured at `position` lies in (docs/sensitive-places.md), or undefined. */
+  sensitivePlaceAt(position: { lat: number; lon: number }, ownerAgencyId: string): SensitivePlace | undefined {
+    return this.sensitivePlaces.length === 0 ? undefined : sensitivePlaceAt(this.sensitivePlaces, position, ownerAgencyId);
   }
 
   /** The owner's effective retention (its own, capped by its state's jurisdiction), in days. */

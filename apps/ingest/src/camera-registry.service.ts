@@ -23,7 +23,7 @@ export class CameraRegistry {
       const retentionDaysByOwner = new Map(
         value.retention.map((row) => [row.agencyId, effectiveRetentionDays({ retentionDays: row.retentionDays }, { maxRetentionDays: row.maxRetentionDays })]),
       );
-      return { version, value: new CameraOwnershipSnapshot(intervals, retentionDaysByOwner) };
+      return { version, value: new CameraOwnershipSnapshot(intervals, retentionDaysByOwner, value.places) };
     });
   }
 

@@ -3,6 +3,7 @@ import type { Batch, Message } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { BatchConsumer, BatchContext, createKafka, deadLetterMessage, produceAll, readTopics, requireTopics } from '@platekeeper/kafka';
 import { pipelineMetrics } from '@platekeeper/metrics';
+import { SensitivePlaceStore } from '@platekeeper/persistence';
 import { CameraRegistry } from './camera-registry.service';
 import { enrichFromRegistry, parseRawMessage } from './read-triage';
 
@@ -17,6 +18,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     @Inject(PLATEKEEPER_CONFIG) private readonly config: PlatekeeperConfig,
     private readonly cameraRegistry: CameraRegistry,
+    private readonly sensitivePlaces: SensitivePlaceStore,
   ) {
     this.kafka = createKafka(config, 'ingest');
     this.topics = readTopics(config);
@@ -50,9 +52,18 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
     const enriched: Message[] = [];
     const deadLetters: Message[] = [];
     const deadLetterReasons: string[] = [];
+    const droppedAtPlaces = new Map<string, { placeId: string; cameraId: string; day: string; dropped: number }>();
     for (const { message, parsed: outcome } of parsed) {
       const triaged = outcome.ok ? enrichFromRegistry(outcome.read, cameras, ingestedAt, this.config.READS_MAX_AGE_DAYS) : outcome;
-      if (triaged.ok) {
+      // A read captured inside a sensitive place is never stored: not enriched, not dead-lettered, only counted.
+      const place = triaged.ok ? cameras.sensitivePlaceAt(triaged.read.location, triaged.read.agencyId) : undefined;
+      if (triaged.ok && place !== undefined) {
+        const day = new Date(triaged.read.capturedAt).toISOString().slice(0, 10);
+        const key = `${place.id}|${triaged.read.cameraId}|${day}`;
+        const count = droppedAtPlaces.get(key) ?? { placeId: place.id, cameraId: triaged.read.cameraId, day, dropped: 0 };
+        count.dropped++;
+        droppedAtPlaces.set(key, count);
+      } else if (triaged.ok) {
         enriched.push({ key: triaged.read.cameraId, value: JSON.stringify(triaged.read) });
       } else {
         const source = { topic: batch.topic, partition: batch.partition, offset: message.offset };
@@ -65,6 +76,8 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
       { topic: this.topics.deadLetter, messages: deadLetters },
     ].filter((entry) => entry.messages.length > 0);
     await produceAll(producer, topicMessages);
+    // Counted before the offsets move; a redelivered batch counts its drops again (the count is at-least-once, like delivery).
+    await this.sensitivePlaces.addDrops([...droppedAtPlaces.values()]);
     pipelineMetrics.readsIngested.inc({ outcome: 'enriched', reason: '' }, enriched.length);
     for (const reason of deadLetterReasons) pipelineMetrics.readsIngested.inc({ outcome: 'dead_lettered', reason });
   }

@@ -3,6 +3,9 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ConfigModule, PlatekeeperConfig, platekeeperLoggerModule } from '@platekeeper/config';
 import { AgenciesModule } from './agencies/agencies.module';
 import { CameraKeysModule } from './camera-keys/camera-keys.module';
+import { DeclarationsModule } from './declarations/declarations.module';
+import { SensitivePlacesModule } from './sensitive-places/sensitive-places.module';
+import { OversightModule } from './oversight/oversight.module';
 import { AuditQueriesModule } from './audit-queries/audit-queries.module';
 import { AuthGuard } from './auth/auth.guard';
 import { CamerasModule } from './cameras/cameras.module';
@@ -22,6 +25,7 @@ import { WithheldMatchingReads } from './searches/withheld-matching-reads';
 @Module({
   imports: [
     PlatformModule, searchRateLimitModule, AgenciesModule, CamerasModule, CameraKeysModule, JurisdictionsModule, AuditQueriesModule, RetentionModule, HotlistsModule,
+    DeclarationsModule, SensitivePlacesModule, OversightModule,
     platekeeperLoggerModule({ logRequests: true }),
   ],
   controllers: [HealthController, SearchesController, SearchPreviewController],

@@ -115,6 +115,13 @@ const platekeeperEnv = {
     default: 365, desc: 'expired or removed hotlist entries are kept for the record this long after they stopped matching, then purged with their alerts\' dispositions',
   }),
   READS_REFRESH_ON_WRITE: bool({ default: false, desc: 'refresh indices after each bulk (tests only)' }),
+  AUDIT_CHECKPOINT_KEY_FILE: str({
+    default: '',
+    desc: 'PEM file of the Ed25519 private key that signs audit checkpoints (docs/audit-checkpoints.md); held outside the database. Empty: no checkpoints',
+  }),
+  AUDIT_CHECKPOINT_DIR: str({ default: '', desc: 'directory signed audit checkpoints are published to (`latest.json` and one file per checkpoint); empty: none' }),
+  AUDIT_CHECKPOINT_URL: str({ default: '', desc: 'when set, each signed audit checkpoint is also POSTed (JSON) to this URL' }),
+  AUDIT_CHECKPOINT_MINUTES: integerFrom(0)({ default: 15, desc: 'how often the search service publishes a signed audit checkpoint; 0: only when a platform_admin asks' }),
 };
 
 export type PlatekeeperConfig = Readonly<ReturnType<typeof loadConfig>>;

@@ -83,6 +83,70 @@ export class AuditRecordStore {
     return this.dataSource.query(AUDITED_SEARCHES_SQL, [agencyId, window.from, window.to, beforeSeq, limit]);
   }
 
+  /** The answered searches of `agencyId`'s own users recorded in [from, to], oldest first (at most `limit`). */
+  answeredSearchesBy(agencyId: string, window: { from: Date; to: Date }, limit = 50_000): Promise<Array<Record<string, any>>> {
+    return this.dataSource.query(
+      `SELECT seq::text AS seq, recorded_at, actor_user_id, payload->>'searchId' AS search_id, payload->>'purpose' AS purpose,
+              payload->>'reason' AS reason, payload->>'scope' AS scope, payload->'criteria' AS criteria
+         FROM audit_records
+        WHERE kind = 'search' AND action = 'search.reads' AND actor_agency_id = $1
+          AND recorded_at >= $2::timestamptz AND recorded_at <= $3::timestamptz
+        ORDER BY seq LIMIT $4`,
+      [agencyId, window.from, window.to, limit],
+    );
+  }
+
+  /** Per subject id, the newest change record of `action` about it (e.g. each anomaly flag's latest disposition). */
+  async latestChangesAbout(action: string, subjectIds: string[]): Promise<Map<string, { seq: string; recordedAt: string; actorUserId: string; after: any }>> {
+    if (subjectIds.length === 0) return new Map();
+    const rows = await this.dataSource.query(
+      `SELECT DISTINCT ON (payload->'subject'->>'id') payload->'subject'->>'id' AS subject_id, seq::text AS seq, recorded_at, actor_user_id, payload->'after' AS after
+         FROM audit_records
+        WHERE kind = 'change' AND action = $1 AND payload->'subject'->>'id' = ANY($2)
+        ORDER BY payload->'subject'->>'id', seq DESC`,
+      [action, subjectIds],
+    );
+    return new Map(rows.map((row: Record<string, any>) => [
+      row.subject_id, { seq: row.seq, recordedAt: new Date(row.recorded_at).toISOString(), actorUserId: row.actor_user_id, after: row.after },
+    ]));
+  }
+
+  /** The newest change record of `action`, with its place in the chain, or undefined. */
+  async latestChange(action: string): Promise<{ seq: string; hash: string; recordedAt: string; actorUserId: string; payload: Record<string, any> } | undefined> {
+    const [row] = await this.dataSource.query(
+      `SELECT seq::text AS seq, hash, recorded_at, actor_user_id, payload FROM audit_records
+        WHERE kind = 'change' AND action = $1 ORDER BY seq DESC LIMIT 1`,
+      [action],
+    );
+    return row === undefined ? undefined : { seq: row.seq, hash: row.hash, recordedAt: new Date(row.recorded_at).toISOString(), actorUserId: row.actor_user_id, payload: row.payload };
+  }
+
+  /** The newest record of the chain (its sequence number, hash and time), or undefined while the chain is empty. */
+  async head(): Promise<{ seq: string; hash: string; recordedAt: string } | undefined> {
+    const [row] = await this.dataSource.query('SELECT seq::text AS seq, hash, recorded_at FROM audit_records ORDER BY seq DESC LIMIT 1');
+    return row === undefined ? undefined : { seq: row.seq, hash: row.hash, recordedAt: new Date(row.recorded_at).toISOString() };
+  }
+
+  /** The hash of the record at `seq`, or undefined when there is none. */
+  async hashAt(seq: string): Promise<string | undefined> {
+    const [row] = await this.dataSource.query('SELECT hash FROM audit_records WHERE seq = $1::bigint', [seq]);
+    return row?.hash;
+  }
+
+  /** The record of one search (answered or previewed) by its id, or undefined. */
+  async searchRecord(searchId: string): Promise<{ seq: string; recordedAt: string; actorUserId: string; actorAgencyId: string; action: string; payload: Record<string, any> } | undefined> {
+    const [row] = await this.dataSource.query(
+      `SELECT seq::text AS seq, recorded_at, actor_user_id, actor_agency_id, action, payload FROM audit_records
+        WHERE kind = 'search' AND payload->>'searchId' = $1 ORDER BY seq LIMIT 1`,
+      [searchId],
+    );
+    if (row === undefined) return undefined;
+    return {
+      seq: row.seq, recordedAt: new Date(row.recorded_at).toISOString(), actorUserId: row.actor_user_id,
+      actorAgencyId: row.actor_agency_id, action: row.action, payload: row.payload,
+    };
+  }
+
   /** One row per other agency whose answered searches in [start, end) returned or were denied `agencyId`'s reads. */
   usageByOthers(agencyId: string, start: Date, end: Date): Promise<Array<Record<string, any>>> {
     return this.dataSource.query(USAGE_REPORT_SQL, [agencyId, start, end]);

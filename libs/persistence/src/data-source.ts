@@ -7,6 +7,8 @@ import { CameraHistory1764400000000 } from './migrations/1764400000000-camera-hi
 import { AuditWithheldOwnerIndex1764500000000 } from './migrations/1764500000000-audit-withheld-owner-index';
 import { CameraKeys1764600000000 } from './migrations/1764600000000-camera-keys';
 import { Hotlists1795801823654 } from './migrations/1795801823654-hotlists';
+import { LegalBasis1795801819910 } from './migrations/1795801819910-legal-basis';
+import { SensitivePlaces1795803000000 } from './migrations/1795803000000-sensitive-places';
 
 export const MIGRATIONS = [
   InitialSchema1764200000000,
@@ -14,7 +16,9 @@ export const MIGRATIONS = [
   CameraHistory1764400000000,
   AuditWithheldOwnerIndex1764500000000,
   CameraKeys1764600000000,
+  LegalBasis1795801819910,
   Hotlists1795801823654,
+  SensitivePlaces1795803000000,
 ];
 
 export function dataSourceOptions(config: PlatekeeperConfig): DataSourceOptions {

@@ -12,3 +12,5 @@ export * from './rows';
 export * from './camera-key-store';
 export * from './audit-chain';
 export * from './hotlist-store';
+export * from './declaration-store';
+export * from './sensitive-place-store';

@@ -9,11 +9,16 @@ import { CameraStore } from './camera-store';
 import { dataSourceOptions } from './data-source';
 import { Database } from './database';
 import { HotlistStore } from './hotlist-store';
+import { DeclarationStore } from './declaration-store';
+import { SensitivePlaceStore } from './sensitive-place-store';
 import { JurisdictionStore } from './jurisdiction-store';
 import { RegistrySnapshots } from './registry-snapshots';
 
 /** Everything an app may ask PostgreSQL for; each is a plain class over the one data source. */
-const PERSISTENCE = [Database, AgencyStore, CameraStore, CameraKeyStore, JurisdictionStore, AuditRecordStore, RegistrySnapshots, HotlistStore];
+const PERSISTENCE = [
+  Database, AgencyStore, CameraStore, CameraKeyStore, JurisdictionStore, AuditRecordStore, RegistrySnapshots, HotlistStore, DeclarationStore,
+  SensitivePlaceStore,
+];
 
 /**
  * The data source (from the validated configuration) and the stores, for every module of an app. Apps take

@@ -1,6 +1,9 @@
 import { DataSource } from 'typeorm';
-import { AgencyProfile, JurisdictionRule } from '@platekeeper/sharing';
-import { AGENCY_COLUMNS, JURISDICTION_COLUMNS, agencyProfileFromRow, jurisdictionRuleFromRow } from './rows';
+import { SensitivePlace } from '@platekeeper/contract';
+import { AgencyProfile, JurisdictionRule, SearcherDeclaration } from '@platekeeper/sharing';
+import {
+  AGENCY_COLUMNS, DECLARATION_COLUMNS, JURISDICTION_COLUMNS, agencyProfileFromRow, jurisdictionRuleFromRow, searcherDeclarationFromRow,
+} from './rows';
 import { SqlRunner } from './sql';
 
 /** A value read from one consistent snapshot, with the registry version it was read at. */
@@ -13,6 +16,8 @@ export interface Versioned<T> {
 export interface SharingWorldRows {
   agencies: AgencyProfile[];
   jurisdictions: JurisdictionRule[];
+  /** declarations not revoked, expired ones included: whether one counts depends on when a search starts */
+  declarations: SearcherDeclaration[];
 }
 
 /** One interval of a camera's ownership; `validFromMs` may be -Infinity, `validToMs` null while it lasts. */
@@ -26,10 +31,11 @@ export interface CameraHistoryRow {
   validToMs: number | null;
 }
 
-/** What ingest reads: the cameras' ownership history and each owner's retention with its state's cap. */
+/** What ingest reads: the cameras' ownership history, each owner's retention with its state's cap, and the sensitive places in force. */
 export interface CameraRegistryRows {
   history: CameraHistoryRow[];
   retention: Array<{ agencyId: string; retentionDays: number; maxRetentionDays: number | null }>;
+  places: SensitivePlace[];
 }
 
 const VERSION_SQL = 'SELECT version::text AS version FROM sharing_world_version WHERE id = 1';
@@ -51,6 +57,9 @@ export class RegistrySnapshots {
     return this.snapshot(async (sql) => ({
       agencies: (await sql.query(`SELECT ${AGENCY_COLUMNS} FROM agencies`)).map(agencyProfileFromRow),
       jurisdictions: (await sql.query(`SELECT ${JURISDICTION_COLUMNS} FROM jurisdictions`)).map(jurisdictionRuleFromRow),
+      declarations: (await sql.query(`SELECT ${DECLARATION_COLUMNS} FROM searcher_declarations WHERE revoked_at IS NULL`)).map(
+        searcherDeclarationFromRow,
+      ),
     }));
   }
 
@@ -74,6 +83,10 @@ export class RegistrySnapshots {
           validFromMs: row.valid_from_ms, validToMs: row.valid_to_ms,
         })),
         retention: retention.map((row) => ({ agencyId: row.id, retentionDays: row.retention_days, maxRetentionDays: row.max_retention_days })),
+        places: (await sql.query(`SELECT id, kind, lat, lon, radius_m, camera_rule, agency_id FROM sensitive_places WHERE removed_at IS NULL`))
+          .map((row: Record<string, any>): SensitivePlace => ({
+            id: row.id, kind: row.kind, lat: row.lat, lon: row.lon, radiusM: row.radius_m, cameraRule: row.camera_rule, agencyId: row.agency_id,
+          })),
       };
     });
   }

@@ -2,10 +2,13 @@ import { compareAgencyIds } from './sharing-conditions';
 import { SharingWorld, effectiveRetentionDays } from './sharing-policy';
 import { VisibilityDecision, VisibleOwner } from './visibility';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 
 export interface OwnerFilterGroup {
   retentionDays: number;
+  /** without a legal reference, only reads younger than this many hours (VisibleOwner.maxAgeHours) */
+  maxAgeHours?: number;
   agencyIds: string[];
 }
 
@@ -14,16 +17,31 @@ export function groupVisibleOwnersByRetention(decision: VisibilityDecision): Own
   return groupOwnersByRetention(decision.visibleOwners);
 }
 
-function groupOwnersByRetention(owners: Array<{ agencyId: string; retentionDays: number }>): OwnerFilterGroup[] {
-  const agencyIdsByRetention = new Map<number, string[]>();
+function groupOwnersByRetention(owners: Array<{ agencyId: string; retentionDays: number; maxAgeHours?: number }>): OwnerFilterGroup[] {
+  const groups = new Map<string, OwnerFilterGroup>();
   for (const owner of owners) {
-    const agencyIds = agencyIdsByRetention.get(owner.retentionDays);
-    if (agencyIds === undefined) agencyIdsByRetention.set(owner.retentionDays, [owner.agencyId]);
-    else agencyIds.push(owner.agencyId);
+    const key = `${owner.retentionDays}|${owner.maxAgeHours ?? ''}`;
+    const group = groups.get(key);
+    if (group === undefined) {
+      groups.set(key, {
+        retentionDays: owner.retentionDays,
+        ...(owner.maxAgeHours !== undefined && { maxAgeHours: owner.maxAgeHours }),
+        agencyIds: [owner.agencyId],
+      });
+    } else {
+      group.agencyIds.push(owner.agencyId);
+    }
   }
-  return [...agencyIdsByRetention.entries()]
-    .sort(([left], [right]) => left - right)
-    .map(([retentionDays, agencyIds]) => ({ retentionDays, agencyIds: agencyIds.sort(compareAgencyIds) }));
+  return [...groups.values()]
+    .sort((left, right) => left.retentionDays - right.retentionDays || (left.maxAgeHours ?? Infinity) - (right.maxAgeHours ?? Infinity))
+    .map((group) => ({ ...group, agencyIds: group.agencyIds.sort(compareAgencyIds) }));
+}
+
+/** The oldest instant a read of the group may have been captured after: the later of its retention and legal-reference cutoffs. */
+function groupCutoff(now: Date, group: { retentionDays: number; maxAgeHours?: number }): Date {
+  const retention = retentionCutoff(now, group.retentionDays);
+  if (group.maxAgeHours === undefined) return retention;
+  return new Date(Math.max(retention.getTime(), now.getTime() - group.maxAgeHours * HOUR_MS));
 }
 
 /** Oldest instant a read may have been captured after and still be visible: "younger than" is strict. */
@@ -60,7 +78,7 @@ function ownersWithinRetentionFilter(groups: OwnerFilterGroup[], now: Date): Rec
         bool: {
           filter: [
             { terms: { agencyId: group.agencyIds } },
-            { range: { capturedAt: { gt: retentionCutoff(now, group.retentionDays).toISOString() } } },
+            { range: { capturedAt: { gt: groupCutoff(now, group).toISOString() } } },
           ],
         },
       })),
@@ -105,5 +123,5 @@ export function isReadVisible(
   now: Date,
 ): boolean {
   const owner = visibleOwnerIndex(decision).get(read.agencyId);
-  return owner !== undefined && read.capturedAt.getTime() > retentionCutoff(now, owner.retentionDays).getTime();
+  return owner !== undefined && read.capturedAt.getTime() > groupCutoff(now, owner).getTime();
 }

@@ -1,14 +1,18 @@
 import fc from 'fast-check';
 import {
   REFERENCE_NOW,
+  ReferenceRead,
+  ReferenceSearch,
+  ReferenceWorld,
   arbitraryRead,
   arbitrarySearch,
   arbitraryWorld,
+  legalContextOf,
   referenceIsVisible,
   referenceWithheldOwners,
 } from '../../../test/support/reference-visibility';
-import { sharingWorldOf } from './sharing-policy';
-import { decideVisibility } from './visibility';
+import { SearchBasis, SharingWorld, sharingWorldOf } from './sharing-policy';
+import { VisibilityDecision, decideVisibility } from './visibility';
 import { buildVisibilityFilter, isReadVisible, narrowDecisionToOwners } from './visibility-filter';
 
 type Read = { agencyId: string; capturedAt: Date };
@@ -50,6 +54,22 @@ function queryMatches(query: Clause, read: Read): boolean {
   throw new Error(`unsupported clause ${JSON.stringify(query)}`);
 }
 
+function sharingWorldFrom(world: ReferenceWorld): SharingWorld {
+  const declarations = (world.declarations ?? []).map((declaration, index) => ({ ...declaration, id: `d${index}`, expiresAt: declaration.expiresAt.toISOString() }));
+  return sharingWorldOf(world.agencies, world.jurisdictions, declarations);
+}
+
+function decided(world: ReferenceWorld, search: ReferenceSearch): VisibilityDecision {
+  const basis: SearchBasis = { offenseLevel: search.offenseLevel, legalReference: search.legalReference !== undefined, at: REFERENCE_NOW };
+  return decideVisibility(sharingWorldFrom(world), search.searcherId, search.purpose, search.scope, basis);
+}
+
+function visibleByReference(world: ReferenceWorld, search: ReferenceSearch, read: ReferenceRead): boolean {
+  return referenceIsVisible(
+    world.agencies, world.jurisdictions, search.searcherId, search.purpose, search.scope, read, REFERENCE_NOW, legalContextOf(world, search, REFERENCE_NOW),
+  );
+}
+
 const worldSearchAndReads = arbitraryWorld().chain((world) => {
   const agencyIds = world.agencies.map((agency) => agency.id);
   return fc.record({
@@ -63,22 +83,9 @@ describe('visibility against the literal reading of CONTRACT §3', () => {
   it('decides every read exactly as the reference does', () => {
     fc.assert(
       fc.property(worldSearchAndReads, ({ world, search, reads }) => {
-        const decision = decideVisibility(
-          sharingWorldOf(world.agencies, world.jurisdictions),
-          search.searcherId,
-          search.purpose,
-          search.scope,
-        );
+        const decision = decided(world, search);
         for (const read of reads) {
-          const expected = referenceIsVisible(
-            world.agencies,
-            world.jurisdictions,
-            search.searcherId,
-            search.purpose,
-            search.scope,
-            read,
-            REFERENCE_NOW,
-          );
+          const expected = visibleByReference(world, search, read);
           expect(isReadVisible(decision, read, REFERENCE_NOW)).toBe(expected);
         }
       }),
@@ -90,19 +97,11 @@ describe('visibility against the literal reading of CONTRACT §3', () => {
     fc.assert(
       fc.property(worldSearchAndReads, ({ world, search, reads }) => {
         const filter = buildVisibilityFilter(
-          decideVisibility(sharingWorldOf(world.agencies, world.jurisdictions), search.searcherId, search.purpose, search.scope),
+          decided(world, search),
           REFERENCE_NOW,
         );
         for (const read of reads) {
-          const expected = referenceIsVisible(
-            world.agencies,
-            world.jurisdictions,
-            search.searcherId,
-            search.purpose,
-            search.scope,
-            read,
-            REFERENCE_NOW,
-          );
+          const expected = visibleByReference(world, search, read);
           expect(queryMatches(filter, read)).toBe(expected);
         }
       }),
@@ -113,11 +112,11 @@ describe('visibility against the literal reading of CONTRACT §3', () => {
   it('narrowed to any set holding the owners of the reads, the filter still matches exactly the reads the reference shows', () => {
     fc.assert(
       fc.property(worldSearchAndReads, fc.array(fc.string({ maxLength: 4 })), ({ world, search, reads }, strangers) => {
-        const decision = decideVisibility(sharingWorldOf(world.agencies, world.jurisdictions), search.searcherId, search.purpose, search.scope);
+        const decision = decided(world, search);
         // What an owner probe answers: the owners of the matching reads, and possibly owners nobody registered.
         const filter = buildVisibilityFilter(narrowDecisionToOwners(decision, [...reads.map((read) => read.agencyId), ...strangers]), REFERENCE_NOW);
         for (const read of reads) {
-          const expected = referenceIsVisible(world.agencies, world.jurisdictions, search.searcherId, search.purpose, search.scope, read, REFERENCE_NOW);
+          const expected = visibleByReference(world, search, read);
           expect(queryMatches(filter, read)).toBe(expected);
         }
       }),
@@ -128,11 +127,11 @@ describe('visibility against the literal reading of CONTRACT §3', () => {
   it('narrowed to any set at all, the filter never matches a read the reference hides (fail-closed)', () => {
     fc.assert(
       fc.property(worldSearchAndReads, fc.func(fc.boolean()), ({ world, search, reads }, keep) => {
-        const decision = decideVisibility(sharingWorldOf(world.agencies, world.jurisdictions), search.searcherId, search.purpose, search.scope);
+        const decision = decided(world, search);
         const someOwners = [...world.agencies.map((agency) => agency.id), 'unregistered-agency'].filter((id) => keep(id));
         const filter = buildVisibilityFilter(narrowDecisionToOwners(decision, someOwners), REFERENCE_NOW);
         for (const read of reads) {
-          const visible = referenceIsVisible(world.agencies, world.jurisdictions, search.searcherId, search.purpose, search.scope, read, REFERENCE_NOW);
+          const visible = visibleByReference(world, search, read);
           expect(queryMatches(filter, read)).toBe(visible && someOwners.includes(read.agencyId));
         }
       }),
@@ -143,12 +142,7 @@ describe('visibility against the literal reading of CONTRACT §3', () => {
   it('withholds, among owners holding reads younger than their retention, the owners the contract-text reference withholds, for the same reasons', () => {
     fc.assert(
       fc.property(worldSearchAndReads, ({ world, search, reads }) => {
-        const decision = decideVisibility(
-          sharingWorldOf(world.agencies, world.jurisdictions),
-          search.searcherId,
-          search.purpose,
-          search.scope,
-        );
+        const decision = decided(world, search);
         // The decision knows no reads; the audit narrows its withheld owners to those holding matching reads.
         // Here every read matches (no criteria), so those are the owners with a read inside their retention.
         const holding = new Set(
@@ -161,14 +155,15 @@ describe('visibility against the literal reading of CONTRACT §3', () => {
             })
             .map((read) => read.agencyId),
         );
-        const decided = decision.withheldOwners
-          .filter((owner) => holding.has(owner.agencyId))
+        // The searcher's own reads a legal-basis rule keeps from it are in the decision too; the §4 reference lists other owners.
+        const withheldOthers = decision.withheldOwners
+          .filter((owner) => holding.has(owner.agencyId) && owner.agencyId !== search.searcherId)
           .map((owner) => ({ agencyId: owner.agencyId, reasons: [...owner.reasons].sort() }));
         const expected = referenceWithheldOwners(world, search, reads, REFERENCE_NOW).map((owner) => ({
           agencyId: owner.agencyId,
           reasons: [...owner.reasons].sort(),
         }));
-        expect(decided).toEqual(expected);
+        expect(withheldOthers).toEqual(expected);
       }),
       { numRuns: 500 },
     );

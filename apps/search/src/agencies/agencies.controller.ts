@@ -30,7 +30,7 @@ export class AgenciesController {
   }
 
   @Get(':id')
-  @Roles('platform_admin', 'agency_admin')
+  @Roles('platform_admin', 'agency_admin', 'auditor')
   @ApiOperation({ summary: 'An agency with its sharing policy (its own agency_admin, or a platform_admin)' })
   @ApiOkResponse({ type: AgencyDto })
   get(@CurrentUser() user: AuthenticatedUser, @Param('id') agencyId: string): Promise<AgencyDto> {
@@ -47,7 +47,7 @@ export class AgenciesController {
   }
 
   @Get(':id/effective-access')
-  @Roles('agency_admin', 'platform_admin')
+  @Roles('agency_admin', 'platform_admin', 'auditor')
   @ApiOperation({ summary: 'Who can search this agency\'s reads right now, by which rule, and the purposes still denied' })
   @ApiOkResponse({ type: EffectiveAccessDto })
   effectiveAccess(@CurrentUser() user: AuthenticatedUser, @Param('id') agencyId: string): Promise<EffectiveAccessDto> {

@@ -2,6 +2,7 @@ import { AgencyProfile, DEFAULT_SHARING_POLICY, SharingPolicy } from '@platekeep
 import { AgencyStore, Transaction } from '@platekeeper/persistence';
 import { DomainError } from '../errors/domain-error';
 import { distinct } from '../validation/administration-fields';
+import { settingLegalBasis } from '../validation/legal-basis-fields';
 
 /** A whole policy from a partial one: lists copied and de-duplicated, so the stored jsonb is always complete. */
 export function completeSharingPolicy(policy: Partial<SharingPolicy>): SharingPolicy {
@@ -13,6 +14,7 @@ export function completeSharingPolicy(policy: Partial<SharingPolicy>): SharingPo
     denyAgencies: distinct(whole.denyAgencies),
     denyCategories: distinct(whole.denyCategories),
     deniedPurposes: distinct(whole.deniedPurposes),
+    ...settingLegalBasis(whole),
   };
 }
 

@@ -18,7 +18,8 @@ export class AgencySharingController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'The agency\'s sharing policy (its own agency_admin, or a platform_admin)' })
+  @Roles('agency_admin', 'platform_admin', 'auditor')
+  @ApiOperation({ summary: 'The agency\'s sharing policy (its own agency_admin or auditor, or a platform_admin)' })
   @ApiOkResponse({ type: SharingPolicyDto })
   get(@CurrentUser() user: AuthenticatedUser, @Param('id') agencyId: string): Promise<SharingPolicyDto> {
     return this.getSharingPolicy.execute(user, agencyId);

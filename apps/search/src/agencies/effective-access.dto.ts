@@ -1,5 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { AGENCY_CATEGORIES, AccessGrant, AgencyCategory, EffectiveAccess, GrantingRule, SEARCH_PURPOSES, SearchPurpose } from '@platekeeper/sharing';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  AGENCY_CATEGORIES, AccessGrant, AgencyCategory, EffectiveAccess, GrantingRule, OFFENSE_LEVELS, OffenseLevel, SEARCH_PURPOSES, SearchPurpose,
+} from '@platekeeper/sharing';
 
 export class AccessGrantDto implements AccessGrant {
   @ApiProperty() agencyId: string;
@@ -10,6 +12,8 @@ export class AccessGrantDto implements AccessGrant {
   rules: GrantingRule[];
   @ApiProperty({ enum: SEARCH_PURPOSES, isArray: true, description: 'purposes still denied to this agency' })
   deniedPurposes: SearchPurpose[];
+  @ApiPropertyOptional({ description: 'true when a declaration rule names this agency: its access lasts only while a declaration of theirs is on file' })
+  declarationRequired?: true;
 }
 
 export class EffectiveAccessDto implements EffectiveAccess {
@@ -18,4 +22,8 @@ export class EffectiveAccessDto implements EffectiveAccess {
   @ApiProperty({ description: 'min(agency retentionDays, state maxRetentionDays)' }) effectiveRetentionDays: number;
   @ApiProperty({ type: [AccessGrantDto] }) grants: AccessGrantDto[];
   @ApiProperty({ enum: SEARCH_PURPOSES, isArray: true }) deniedPurposesForAll: SearchPurpose[];
+  @ApiPropertyOptional({ type: 'integer', description: 'present when set: reads older than this many hours need a legal reference in the search' })
+  legalReferenceAfterHours?: number;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', enum: [...OFFENSE_LEVELS] }, description: 'present when set: per purpose, the least serious offense level a search must state' })
+  minimumOffenseLevels?: Partial<Record<SearchPurpose, OffenseLevel>>;
 }

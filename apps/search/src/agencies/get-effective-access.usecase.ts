@@ -3,7 +3,7 @@ import { EffectiveAccess, effectiveAccess } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { DomainError } from '../errors/domain-error';
 import { SharingWorldService } from '../sharing-world/sharing-world.service';
-import { assertAdministers } from '../auth/agency-access';
+import { assertReviews } from '../auth/agency-access';
 
 /** Who can search this agency's reads right now: computed from the live policies on every call, never stored. */
 @Injectable()
@@ -11,9 +11,9 @@ export class GetEffectiveAccessUseCase {
   constructor(private readonly sharingWorld: SharingWorldService) {}
 
   async execute(user: AuthenticatedUser, agencyId: string): Promise<EffectiveAccess> {
-    assertAdministers(user, agencyId);
+    assertReviews(user, agencyId);
     const world = await this.sharingWorld.current();
     if (!world.agencies.has(agencyId)) throw new DomainError('AGENCY.NOT_FOUND', `agency ${agencyId} does not exist`);
-    return effectiveAccess(world, agencyId);
+    return effectiveAccess(world, agencyId, new Date());
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AgencyStore } from '@platekeeper/persistence';
 import { SharingPolicy } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
-import { assertAdministers } from '../auth/agency-access';
+import { assertReviews } from '../auth/agency-access';
 import { requireAgency } from './agency-rows';
 
 @Injectable()
@@ -10,7 +10,7 @@ export class GetSharingPolicyUseCase {
   constructor(private readonly agencies: AgencyStore) {}
 
   async execute(user: AuthenticatedUser, agencyId: string): Promise<SharingPolicy> {
-    assertAdministers(user, agencyId);
+    assertReviews(user, agencyId);
     return (await requireAgency(this.agencies, agencyId)).sharing;
   }
 }

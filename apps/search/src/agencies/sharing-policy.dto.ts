@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, Matches } from 'class-validator';
 import { AGENCY_CATEGORIES, AgencyCategory, SEARCH_PURPOSES, SearchPurpose, SharingPolicy } from '@platekeeper/sharing';
 import { AGENCY_ID_PATTERN, MAX_POLICY_LIST_SIZE, OptionalNotNull } from '../validation/administration-fields';
+import { LegalBasisFieldsDto } from '../validation/legal-basis-fields';
 
 export const SHARING_POLICY_FIELDS = [
   'statewide',
@@ -10,12 +11,18 @@ export const SHARING_POLICY_FIELDS = [
   'denyAgencies',
   'denyCategories',
   'deniedPurposes',
+  'legalReferenceAfterHours',
+  'minimumOffenseLevels',
+  'declarationRequiredFor',
 ] as const satisfies ReadonlyArray<keyof SharingPolicy>;
 
 const agencyIdMessage = { each: true, message: 'each value in $property must be an agency id (lower-case slug)' };
 
-/** A partial sharing policy (CONTRACT §3): fields left out keep their current value. */
-export class SharingPolicyPatchDto {
+/**
+ * A partial sharing policy (CONTRACT §3): fields left out keep their current value. The legal-basis fields tighten the
+ * state's (the stricter applies); `legalReferenceAfterHours: null` removes the owner's own window, never the state's.
+ */
+export class SharingPolicyPatchDto extends LegalBasisFieldsDto {
   @ApiPropertyOptional({ description: 'share with agencies of the same state that also share statewide' })
   @OptionalNotNull() @IsBoolean()
   statewide?: boolean;
@@ -41,7 +48,7 @@ export class SharingPolicyPatchDto {
   deniedPurposes?: SearchPurpose[];
 }
 
-export class SharingPolicyDto implements SharingPolicy {
+export class SharingPolicyDto extends LegalBasisFieldsDto implements SharingPolicy {
   @ApiProperty() statewide: boolean;
   @ApiProperty() nationalLookup: boolean;
   @ApiProperty({ type: [String] }) allowAgencies: string[];

@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CheckpointCheckDto } from '../audit-checkpoints/audit-checkpoint.dto';
 
 export class BrokenAuditRecordDto {
   @ApiProperty() seq: string;
@@ -9,4 +10,6 @@ export class AuditVerificationDto {
   @ApiProperty() valid: boolean;
   @ApiProperty({ description: 'records checked, up to and including the first broken one' }) checked: number;
   @ApiProperty({ type: BrokenAuditRecordDto, nullable: true }) firstBroken: BrokenAuditRecordDto | null;
+  @ApiPropertyOptional({ type: CheckpointCheckDto, description: 'when checkpoints are configured: the chain against the latest signed checkpoint, which catches removed newest records' })
+  checkpoint?: CheckpointCheckDto;
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { AuthenticatedUser } from '../auth/authenticated-user';
@@ -7,6 +7,8 @@ import { AuditedSearchesPageDto, AuditedSearchesQueryDto } from './audited-searc
 import { ListAuditedSearchesUseCase } from './list-audited-searches.usecase';
 import { ReviewedAgency } from './reviewed-agency';
 import { VerifyAuditChainUseCase } from './verify-audit-chain.usecase';
+import { ExplainSearchUseCase } from './explain-search.usecase';
+import { ExplainedSearchDto, SearchIdPathDto } from './explained-search.dto';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -16,7 +18,23 @@ export class AuditController {
     private readonly verifyAuditChain: VerifyAuditChainUseCase,
     private readonly listAuditedSearches: ListAuditedSearchesUseCase,
     private readonly reviewedAgency: ReviewedAgency,
+    private readonly explainSearch: ExplainSearchUseCase,
   ) {}
+
+  @Get('searches/:searchId/explain')
+  @Roles('agency_admin', 'platform_admin', 'auditor')
+  @ApiOperation({
+    summary: 'Why a search saw what it saw: the world version it was decided under and, per owner, the rule that granted or the reasons that withheld',
+    description:
+      'Answered from the search\'s record, never recomputed. The searching agency\'s agency_admin sees its search (returned owners ' +
+      'with their granting rule, its own withheld reads, the legal-reference narrowing); another agency\'s agency_admin sees it only ' +
+      'where it returned or withheld that agency\'s matching reads, and then only that agency\'s line; a platform_admin sees all. ' +
+      'Any other search is a 404, as one that does not exist.',
+  })
+  @ApiOkResponse({ type: ExplainedSearchDto })
+  explain(@CurrentUser() user: AuthenticatedUser, @Param() path: SearchIdPathDto): Promise<ExplainedSearchDto> {
+    return this.explainSearch.execute(user, path.searchId, [user.agencyId]);
+  }
 
   @Get('verify')
   @Roles('platform_admin')
@@ -27,7 +45,7 @@ export class AuditController {
   }
 
   @Get('searches')
-  @Roles('agency_admin', 'platform_admin')
+  @Roles('agency_admin', 'platform_admin', 'auditor')
   @ApiOperation({
     summary: "Searches by the agency's own users, and searches by others that returned its reads or were withheld its matching reads",
     description:

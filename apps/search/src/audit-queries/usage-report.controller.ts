@@ -18,7 +18,7 @@ export class UsageReportController {
   ) {}
 
   @Get(':id/usage-report')
-  @Roles('agency_admin', 'platform_admin')
+  @Roles('agency_admin', 'platform_admin', 'auditor')
   @ApiOperation({
     summary: "The monthly review: per other agency, what it searched of this agency's reads and what this agency's rules withheld",
     description:

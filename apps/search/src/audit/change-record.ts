@@ -3,9 +3,13 @@ import type { AuditEntry } from './audit-trail.service';
 
 export type ChangeAction = 'agency.create' | 'agency.update' | 'sharing.update' | 'camera.put' | 'jurisdiction.put' | 'retention.sweep'
   | 'camera_key.issue' | 'camera_key.rotate' | 'camera_key.revoke'
-  | 'hotlist.create' | 'hotlist_entry.add' | 'hotlist_entry.remove' | 'hotlist_entry.import' | 'hotlist_alert.disposition';
+  | 'hotlist.create' | 'hotlist_entry.add' | 'hotlist_entry.remove' | 'hotlist_entry.import' | 'hotlist_alert.disposition'
+  | 'declaration.file' | 'declaration.revoke'
+  | 'sensitive_place.register' | 'sensitive_place.remove'
+  | 'anomaly.dispose';
 export type ChangeSubject = {
-  type: 'agency' | 'camera' | 'jurisdiction' | 'reads' | 'camera_key' | 'hotlist' | 'hotlist_entry' | 'hotlist_alert';
+  type: 'agency' | 'camera' | 'jurisdiction' | 'reads' | 'camera_key' | 'hotlist' | 'hotlist_entry' | 'hotlist_alert'
+    | 'declaration' | 'sensitive_place' | 'anomaly';
   id: string;
 };
 /** Who made a change: a signed-in user, or the service itself for scheduled work (`SCHEDULED_ACTOR`). */

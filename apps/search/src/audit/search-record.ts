@@ -1,4 +1,4 @@
-import type { WithheldOwner } from '@platekeeper/sharing';
+import type { ShareRule, WithheldOwner } from '@platekeeper/sharing';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import type { SearchRequestDto } from '../searches/search-request.dto';
 import type { AuditEntry } from './audit-trail.service';
@@ -13,7 +13,8 @@ export const UNIDENTIFIED_ACTOR = '(unauthenticated)';
 const CRITERIA_FIELDS = [
   'plate', 'plateMatch', 'plateRegion', 'vehicle', 'from', 'to', 'area', 'cameraIds', 'limit', 'cursor',
 ] as const satisfies ReadonlyArray<keyof SearchRequestDto>;
-const KNOWN_FIELDS = new Set<string>(['purpose', 'caseNumber', 'reason', 'scope', ...CRITERIA_FIELDS]);
+const LEGAL_BASIS_FIELDS = ['offenseLevel', 'legalReference'] as const satisfies ReadonlyArray<keyof SearchRequestDto>;
+const KNOWN_FIELDS = new Set<string>(['purpose', 'caseNumber', 'reason', 'scope', ...LEGAL_BASIS_FIELDS, ...CRITERIA_FIELDS]);
 type SearchCriteria = Partial<Pick<SearchRequestDto, (typeof CRITERIA_FIELDS)[number]>>;
 
 /**
@@ -53,6 +54,23 @@ export interface SearchRecordPayload {
   refusal?: string | number;
   refusalMessages?: string[];
   unknownFields?: string[];
+  /** the offense level and legal reference the search stated, where it stated them */
+  offenseLevel?: unknown;
+  legalReference?: unknown;
+  /** how the search was decided (docs/legal-basis.md): what `GET /v1/audit/searches/{id}/explain` answers from */
+  decisionTrace?: DecisionTrace;
+}
+
+/**
+ * The decision a search ran under, kept with its record so it is answered later, not reconstructed: the sharing
+ * world's version, the rule that granted each owner whose reads it returned (and any legal-reference window), and the
+ * windows a missing legal reference narrowed it to. The reasons for withheld owners are `withheldOwners`.
+ */
+export interface DecisionTrace {
+  worldVersion: string;
+  decidedAt: string;
+  grantedOwners: Array<{ agencyId: string; rule: ShareRule; retentionDays: number; maxAgeHours?: number }>;
+  narrowedToHours: number[];
 }
 
 function searchRecord(action: SearchAction, actor: AuthenticatedUser | undefined, payload: SearchRecordPayload): AuditEntry {
@@ -67,8 +85,12 @@ function searchRecord(action: SearchAction, actor: AuthenticatedUser | undefined
 
 /** What a validated search asked: its purpose, case, reason, scope, and every other field as its criteria. */
 function validatedRequest(request: SearchRequestDto) {
-  const { purpose, caseNumber, reason, scope, ...criteria } = request;
-  return { purpose, caseNumber, reason, scope: scope ?? 'local', criteria: criteria as SearchCriteria };
+  const { purpose, caseNumber, reason, scope, offenseLevel, legalReference, ...criteria } = request;
+  return {
+    purpose, caseNumber, reason, scope: scope ?? 'local', criteria: criteria as SearchCriteria,
+    ...(offenseLevel !== undefined && { offenseLevel }),
+    ...(legalReference !== undefined && { legalReference }),
+  };
 }
 
 /** A search that ran: what it asked, what it returned per owner, and which withheld owners held matching reads. */
@@ -81,6 +103,7 @@ export function answeredSearchRecord(
     returnedByOwner: Record<string, number>;
     withheldOwners: WithheldOwner[];
     withheldByOwner: Record<string, number>;
+    decisionTrace?: DecisionTrace;
   },
 ): AuditEntry {
   return searchRecord('search.reads', user, {
@@ -91,6 +114,7 @@ export function answeredSearchRecord(
     returnedByOwner: outcome.returnedByOwner,
     withheldOwners: outcome.withheldOwners.map(({ agencyId, reasons }) => ({ agencyId, reasons })),
     withheldByOwner: outcome.withheldByOwner,
+    ...(outcome.decisionTrace !== undefined && { decisionTrace: outcome.decisionTrace }),
   });
 }
 
@@ -135,6 +159,8 @@ export function refusedSearchRecord(
     withheldByOwner: {},
     refusal: refusal.code,
     refusalMessages: shortened(refusal.messages, limits.refusalMessages).map((message) => truncated(message, limits.refusalMessageChars)),
+    ...(fields.offenseLevel !== undefined && { offenseLevel: recordedScalar(fields.offenseLevel, limits.purposeChars) }),
+    ...(fields.legalReference !== undefined && { legalReference: recordedScalar(fields.legalReference, limits.caseNumberChars * 2) }),
     ...(unknownFields.length > 0 && {
       unknownFields: shortened(unknownFields, limits.unknownFieldNames).map((field) => truncated(field, limits.unknownFieldNameChars)),
     }),

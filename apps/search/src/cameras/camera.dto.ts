@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsLatitude, IsLongitude, IsNumber, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { AGENCY_ID_PATTERN } from '../validation/administration-fields';
 import { IsNotBlank } from '../validation/text-rules';
@@ -9,6 +9,8 @@ export interface RegisteredCamera {
   name: string;
   lat: number;
   lon: number;
+  /** flagging sensitive places the camera stands in (docs/sensitive-places.md); absent when none */
+  sensitivePlaces?: Array<{ id: string; kind: string; cameraRule: string }>;
 }
 
 export class CameraPathDto {
@@ -31,4 +33,6 @@ export class CameraDto implements RegisteredCamera {
   @ApiProperty() name: string;
   @ApiProperty() lat: number;
   @ApiProperty() lon: number;
+  @ApiPropertyOptional({ description: 'flagging sensitive places the camera stands in; absent when none' })
+  sensitivePlaces?: Array<{ id: string; kind: string; cameraRule: string }>;
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AgencyStore, CameraStore, Database, Transaction } from '@platekeeper/persistence';
+import { AgencyStore, CameraStore, Database, SensitivePlaceStore, Transaction } from '@platekeeper/persistence';
+import { sensitivePlacesAt } from '@platekeeper/contract';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { DomainError } from '../errors/domain-error';
@@ -25,17 +26,30 @@ export class PutCameraUseCase {
     private readonly agencies: AgencyStore,
     private readonly cameras: CameraStore,
     private readonly auditTrail: AuditTrail,
+    private readonly sensitivePlaces: SensitivePlaceStore,
   ) {}
 
   async execute(user: AuthenticatedUser, cameraId: string, request: PutCameraDto): Promise<RegisteredCamera> {
     assertAdministers(user, request.agencyId);
-    const after: RegisteredCamera = { id: cameraId, agencyId: request.agencyId, name: request.name, lat: request.lat, lon: request.lon };
+    const position: RegisteredCamera = { id: cameraId, agencyId: request.agencyId, name: request.name, lat: request.lat, lon: request.lon };
     return this.database.transaction(async (tx) => {
       await requireAgency(this.agencies, request.agencyId, { tx });
-      const before = await this.write(tx, user, after);
+      const after = await this.sensitivePlaceCheck(tx, position);
+      const before = await this.write(tx, user, position);
       await this.auditTrail.append(changeRecord(user, 'camera.put', { type: 'camera', id: cameraId }, before, after), tx);
       return after;
     });
+  }
+
+  /** A camera inside a refusing sensitive place is refused; inside a flagging one it is registered with the places named. */
+  private async sensitivePlaceCheck(tx: Transaction, camera: RegisteredCamera): Promise<RegisteredCamera> {
+    const places = sensitivePlacesAt(await this.sensitivePlaces.listInForce({}, tx), camera, camera.agencyId);
+    const refusing = places.find((place) => place.cameraRule === 'refuse');
+    if (refusing !== undefined) {
+      throw new DomainError('CAMERA.IN_SENSITIVE_PLACE', `the camera would stand inside sensitive place ${refusing.id} (${refusing.kind}), where cameras are refused`);
+    }
+    if (places.length === 0) return camera;
+    return { ...camera, sensitivePlaces: places.map(({ id, kind, cameraRule }) => ({ id, kind, cameraRule })) };
   }
 
   /** Writes the camera and answers what it was before (null if new). */

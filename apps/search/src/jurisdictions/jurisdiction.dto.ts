@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { AGENCY_CATEGORIES, AgencyCategory, JurisdictionRule, SEARCH_PURPOSES, SearchPurpose } from '@platekeeper/sharing';
 import { MAX_POLICY_LIST_SIZE, MAX_RETENTION_DAYS, OptionalNotNull, STATE_CODE_PATTERN } from '../validation/administration-fields';
+import { LegalBasisFieldsDto } from '../validation/legal-basis-fields';
 
 export class StatePathDto {
   @ApiProperty({ pattern: STATE_CODE_PATTERN.source, example: 'WA' })
@@ -10,7 +11,7 @@ export class StatePathDto {
 }
 
 /** The whole rule for a state: a field left out means "no limit" from it (false, [], null). */
-export class PutJurisdictionDto {
+export class PutJurisdictionDto extends LegalBasisFieldsDto {
   @ApiPropertyOptional({ default: false, description: 'owners in this state share with no agency of another state' })
   @OptionalNotNull() @IsBoolean()
   denyOutOfState?: boolean;
@@ -29,7 +30,7 @@ export class PutJurisdictionDto {
   maxRetentionDays?: number | null;
 }
 
-export class JurisdictionRuleDto implements JurisdictionRule {
+export class JurisdictionRuleDto extends LegalBasisFieldsDto implements JurisdictionRule {
   @ApiProperty() state: string;
   @ApiProperty() denyOutOfState: boolean;
   @ApiProperty({ enum: AGENCY_CATEGORIES, isArray: true }) denyCategories: AgencyCategory[];

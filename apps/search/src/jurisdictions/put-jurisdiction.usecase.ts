@@ -6,6 +6,7 @@ import { AuthenticatedUser } from '../auth/authenticated-user';
 import { distinct } from '../validation/administration-fields';
 import { changeRecord } from '../audit/change-record';
 import { PutJurisdictionDto } from './jurisdiction.dto';
+import { settingLegalBasis } from '../validation/legal-basis-fields';
 
 /** Replaces a state's rule, which every owner in the state is held to; recorded in the same transaction. */
 @Injectable()
@@ -23,6 +24,7 @@ export class PutJurisdictionUseCase {
       denyCategories: distinct(request.denyCategories ?? []),
       deniedPurposes: distinct(request.deniedPurposes ?? []),
       maxRetentionDays: request.maxRetentionDays ?? null,
+      ...settingLegalBasis(request),
     };
     return this.database.transaction(async (tx) => {
       const before = await this.write(tx, after);

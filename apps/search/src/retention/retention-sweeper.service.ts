@@ -14,6 +14,18 @@ const DELETE_PAGE = 5_000;
 export interface SweepOutcome {
   deletedIndices: string[];
   deletedReads: number;
+  /** per owner that held or lost reads: the sweep's attestation, recorded in the chain (docs/audit-checkpoints.md) */
+  attestations?: Record<string, RetentionAttestation>;
+}
+
+/** What one sweep attests for one owner: what it deleted, and that the oldest read still held is within retention. */
+export interface RetentionAttestation {
+  retentionDays: number;
+  deletedReads: number;
+  oldestHeldCapturedAt: string | null;
+  oldestHeldAgeDays: number | null;
+  /** the oldest read held is younger than the owner's effective retention (or none is held) */
+  withinRetention: boolean;
 }
 
 /**
@@ -61,12 +73,13 @@ export class RetentionSweeper implements OnApplicationBootstrap, OnApplicationSh
   private async sweepOnce(now: Date): Promise<SweepOutcome | { skipped: true }> {
     const swept = await this.database.ifLockFree(ADVISORY_LOCKS.retentionSweep, async () => {
       const world = await this.sharingWorld.current();
-      const deletedIndices = await this.deleteExpiredIndices(world, now);
-      const deletedReads = await this.deleteExpiredReads(world, now);
+      const deletedByOwner = new Map<string, number>();
+      const deletedIndices = await this.deleteExpiredIndices(world, now, deletedByOwner);
+      const deletedReads = await this.deleteExpiredReads(world, now, deletedByOwner);
       if (deletedIndices.length > 0 || deletedReads > 0) {
         this.logger.log(`retention: deleted ${deletedIndices.length} indices and ${deletedReads} reads`);
       }
-      return { deletedIndices, deletedReads };
+      return { deletedIndices, deletedReads, attestations: await this.attest(world, now, deletedByOwner) };
     });
     return swept.locked ? swept.value : { skipped: true };
   }
@@ -77,7 +90,36 @@ export class RetentionSweeper implements OnApplicationBootstrap, OnApplicationSh
     );
   }
 
-  private async deleteExpiredIndices(world: SharingWorld, now: Date): Promise<string[]> {
+  /** Per owner that lost or holds reads: what this sweep deleted and the oldest read it still holds, after the deletion. */
+  private async attest(world: SharingWorld, now: Date, deletedByOwner: Map<string, number>): Promise<Record<string, RetentionAttestation>> {
+    const oldest = await this.elastic.search({
+      index: readsIndexPattern(this.config.READS_INDEX_PREFIX),
+      ignore_unavailable: true,
+      allow_no_indices: true,
+      size: 0,
+      aggs: { owners: { terms: { field: 'agencyId', size: Math.max(1, world.agencies.size) }, aggs: { oldest: { min: { field: 'capturedAt' } } } } },
+    });
+    const oldestByOwner = new Map<string, number>();
+    const buckets = (oldest.aggregations?.owners as { buckets?: Array<{ key: string; oldest: { value: number | null } }> } | undefined)?.buckets ?? [];
+    for (const bucket of buckets) if (bucket.oldest.value !== null) oldestByOwner.set(bucket.key, bucket.oldest.value);
+    const retention = this.retentionByOwner(world);
+    const attestations: Record<string, RetentionAttestation> = {};
+    for (const ownerId of [...new Set([...deletedByOwner.keys(), ...oldestByOwner.keys()])].sort()) {
+      const retentionDays = retention.get(ownerId);
+      if (retentionDays === undefined) continue;
+      const oldestMs = oldestByOwner.get(ownerId);
+      attestations[ownerId] = {
+        retentionDays,
+        deletedReads: deletedByOwner.get(ownerId) ?? 0,
+        oldestHeldCapturedAt: oldestMs === undefined ? null : new Date(oldestMs).toISOString(),
+        oldestHeldAgeDays: oldestMs === undefined ? null : Math.round(((now.getTime() - oldestMs) / 86_400_000) * 100) / 100,
+        withinRetention: oldestMs === undefined || oldestMs > retentionCutoff(now, retentionDays).getTime(),
+      };
+    }
+    return attestations;
+  }
+
+  private async deleteExpiredIndices(world: SharingWorld, now: Date, deletedByOwner: Map<string, number>): Promise<string[]> {
     const longestRetention = Math.max(0, ...this.retentionByOwner(world).values());
     const prefix = this.config.READS_INDEX_PREFIX;
     const indices = await this.elastic.cat.indices({ index: readsIndexPattern(prefix), format: 'json', h: 'index' });
@@ -87,11 +129,19 @@ export class RetentionSweeper implements OnApplicationBootstrap, OnApplicationSh
         const month = name ? readsIndexMonth(prefix, name) : undefined;
         return month !== undefined && month.end.getTime() <= retentionCutoff(now, longestRetention).getTime();
       });
-    if (expired.length > 0) await this.elastic.indices.delete({ index: expired.join(',') });
+    if (expired.length > 0) {
+      // Counted per owner before the indices go, for the attestation.
+      const counts = await this.elastic.search({
+        index: expired.join(','), size: 0, aggs: { owners: { terms: { field: 'agencyId', size: Math.max(1, world.agencies.size) } } },
+      });
+      const buckets = (counts.aggregations?.owners as { buckets?: Array<{ key: string; doc_count: number }> } | undefined)?.buckets ?? [];
+      for (const bucket of buckets) deletedByOwner.set(bucket.key, (deletedByOwner.get(bucket.key) ?? 0) + bucket.doc_count);
+      await this.elastic.indices.delete({ index: expired.join(',') });
+    }
     return expired;
   }
 
-  private async deleteExpiredReads(world: SharingWorld, now: Date): Promise<number> {
+  private async deleteExpiredReads(world: SharingWorld, now: Date, deletedByOwner: Map<string, number>): Promise<number> {
     const ownersByRetention = new Map<number, string[]>();
     for (const [ownerId, days] of this.retentionByOwner(world)) {
       ownersByRetention.set(days, [...(ownersByRetention.get(days) ?? []), ownerId]);
@@ -116,10 +166,14 @@ export class RetentionSweeper implements OnApplicationBootstrap, OnApplicationSh
         ignore_unavailable: true,
         allow_no_indices: true,
         size: DELETE_PAGE,
-        _source: false,
+        _source: ['agencyId'],
         query: expiredQuery,
       });
       if (page.hits.hits.length === 0) return deleted;
+      for (const hit of page.hits.hits) {
+        const ownerId = (hit._source as { agencyId?: string } | undefined)?.agencyId ?? '(unknown)';
+        deletedByOwner.set(ownerId, (deletedByOwner.get(ownerId) ?? 0) + 1);
+      }
       const operations = page.hits.hits.map((hit) => ({ delete: { _index: hit._index, _id: hit._id! } }));
       await this.elastic.bulk({ operations, refresh: true });
       deleted += operations.length;

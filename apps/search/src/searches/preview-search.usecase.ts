@@ -7,6 +7,7 @@ import { previewedSearchRecord } from '../audit/search-record';
 import { RequestContext } from '../auth/request-context';
 import { SearchRequestDto } from './search-request.dto';
 import { SearchPreviewDto } from './search-preview.dto';
+import { narrowingNotices, searchBasisOf } from './search-basis';
 
 /**
  * How far a search would reach: the owners its visibility decision admits (narrowed to the owners of
@@ -21,12 +22,13 @@ export class PreviewSearchUseCase {
 
   async execute({ user, world }: RequestContext, request: SearchRequestDto): Promise<SearchPreviewDto> {
     const scope = request.scope ?? 'local';
-    const decision = world.decide(user.agencyId, request.purpose, scope);
+    const decision = world.decide(user.agencyId, request.purpose, scope, searchBasisOf(request, new Date()));
     const reachable = reachableOwnerIds(decision);
     const camerasByOwner = await this.cameras.countByOwner(reachable, request.cameraIds ?? null);
     const agencyIds = request.cameraIds === undefined ? reachable : reachable.filter((ownerId) => camerasByOwner.has(ownerId));
     const cameras = [...camerasByOwner.values()].reduce((sum, count) => sum + count, 0);
     await this.auditTrail.append(previewedSearchRecord(user, request, { searchId: randomUUID(), withheldOwners: decision.withheldOwners }));
-    return { agencies: agencyIds.length, cameras, agencyIds };
+    const narrowedBy = narrowingNotices(decision);
+    return { agencies: agencyIds.length, cameras, agencyIds, ...(narrowedBy.length > 0 && { narrowedBy }) };
   }
 }

@@ -5,10 +5,11 @@ import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { SEARCHED_READ_FIELDS, SearchedRead, toSearchedRead } from '@platekeeper/contract';
 import { readsIndexPattern } from '@platekeeper/elastic';
 import { searchMetrics } from '@platekeeper/metrics';
-import { SharingWorld } from '@platekeeper/sharing';
+import { SharingWorld, VisibilityDecision, legalReferenceWindows } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { AuditTrail } from '../audit/audit-trail.service';
-import { answeredSearchRecord } from '../audit/search-record';
+import { DecisionTrace, answeredSearchRecord } from '../audit/search-record';
+import { WorldSnapshot } from '../sharing-world/world-snapshot';
 import { DomainError } from '../errors/domain-error';
 import { SharingWorldService } from '../sharing-world/sharing-world.service';
 import { READS_ELASTIC_CLIENT } from '../elastic-client.provider';
@@ -18,6 +19,7 @@ import { decodeCursor, encodeCursor } from './search-cursor';
 import { searchFailure } from './search-failure';
 import { SearchRequestDto, SearchResponseDto, SearchedReadDto } from './search-request.dto';
 import { WithheldMatchingReads } from './withheld-matching-reads';
+import { narrowingNotices, searchBasisOf } from './search-basis';
 
 export const DEFAULT_SEARCH_LIMIT = 50;
 const SEARCH_TRANSPORT_GRACE_MS = 2_000;
@@ -40,7 +42,7 @@ export class SearchReadsUseCase {
     const scope = request.scope ?? 'local';
     const stopTimer = searchMetrics.searchDuration.startTimer({ scope });
     const now = new Date();
-    const decision = this.sharingWorld.decide(world, user.agencyId, request.purpose, scope);
+    const decision = this.sharingWorld.decide(world, user.agencyId, request.purpose, scope, searchBasisOf(request, now));
     const limit = request.limit ?? DEFAULT_SEARCH_LIMIT;
     const visibilityFilter = await visibilityFilterForSearch(this.elastic, {
       index: readsIndexPattern(this.config.READS_INDEX_PREFIX),
@@ -84,15 +86,34 @@ export class SearchReadsUseCase {
     const returnedByOwner: Record<string, number> = {};
     for (const item of items) returnedByOwner[item.agencyId] = (returnedByOwner[item.agencyId] ?? 0) + 1;
     await this.auditTrail.append(
-      answeredSearchRecord(user, request, { searchId, total, returnedByOwner, withheldOwners: decision.withheldOwners, withheldByOwner }),
+      answeredSearchRecord(user, request, {
+        searchId, total, returnedByOwner, withheldOwners: decision.withheldOwners, withheldByOwner,
+        decisionTrace: decisionTrace(world, decision, returnedByOwner, now),
+      }),
     );
     stopTimer();
     searchMetrics.searches.inc({ scope });
-    return { searchId, items, total, nextCursor: lastSort ? encodeCursor(lastSort as Array<string | number>) : null };
+    const narrowedBy = narrowingNotices(decision);
+    return {
+      searchId, items, total, nextCursor: lastSort ? encodeCursor(lastSort as Array<string | number>) : null,
+      ...(narrowedBy.length > 0 && { narrowedBy }),
+    };
   }
 
   private engineFailure(error: unknown, timeoutMs: number): DomainError {
     this.logger.error(`search failed in Elasticsearch: ${error instanceof Error ? error.message : String(error)}`);
     return searchFailure(error, timeoutMs);
   }
+}
+
+/** The rule that granted each owner whose reads the search returned, under the world version it was decided in. */
+function decisionTrace(world: SharingWorld, decision: VisibilityDecision, returnedByOwner: Record<string, number>, now: Date): DecisionTrace {
+  return {
+    worldVersion: world instanceof WorldSnapshot ? world.version : 'unversioned',
+    decidedAt: now.toISOString(),
+    grantedOwners: decision.visibleOwners
+      .filter((owner) => returnedByOwner[owner.agencyId] !== undefined)
+      .map(({ agencyId, rule, retentionDays, maxAgeHours }) => ({ agencyId, rule, retentionDays, ...(maxAgeHours !== undefined && { maxAgeHours }) })),
+    narrowedToHours: legalReferenceWindows(decision),
+  };
 }

@@ -5,7 +5,7 @@ import {
   IsString, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested,
 } from 'class-validator';
 import { SearchedRead } from '@platekeeper/contract';
-import { SEARCH_PURPOSES, SEARCH_SCOPES, SearchPurpose, SearchScope } from '@platekeeper/sharing';
+import { OFFENSE_LEVELS, OffenseLevel, SEARCH_PURPOSES, SEARCH_SCOPES, SearchPurpose, SearchScope } from '@platekeeper/sharing';
 import { OptionalNotNull } from '../validation/administration-fields';
 import { IsNotBlank, IsTimestamp, MinTrimmedLength } from '../validation/text-rules';
 import {
@@ -53,6 +53,20 @@ export class SearchRequestDto {
   @IsString() @MinTrimmedLength(10) @MaxLength(2000)
   reason: string;
   @ApiPropertyOptional({ enum: SEARCH_SCOPES, default: 'local' }) @IsOptional() @IsIn(SEARCH_SCOPES) scope?: SearchScope;
+
+  @ApiPropertyOptional({
+    enum: OFFENSE_LEVELS,
+    description: 'the most serious offense the case concerns; owners and states may require a minimum per purpose (docs/legal-basis.md)',
+  })
+  @IsOptional() @IsIn(OFFENSE_LEVELS)
+  offenseLevel?: OffenseLevel;
+
+  @ApiPropertyOptional({
+    maxLength: 200,
+    description: 'warrant or court order number; without one, reads older than a legal-reference rule allows are not searched',
+  })
+  @IsOptional() @IsString() @IsNotBlank() @MaxLength(200)
+  legalReference?: string;
 
   @ApiPropertyOptional({
     maxLength: 32,
@@ -115,9 +129,22 @@ const searchedReadDtoDescribesEveryField: SameKeys<SearchedReadDto, SearchedRead
 void searchedReadDtoDescribesEveryField;
 type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
 
+/**
+ * A limit the rules put on this search before it ran (docs/legal-basis.md). Decided from the rules alone, never from
+ * which reads exist: it appears whether or not any read was left out, so it reveals nothing about anyone's reads.
+ */
+export class SearchNarrowingDto {
+  @ApiProperty({ enum: ['LEGAL_REFERENCE_REQUIRED'] }) rule: 'LEGAL_REFERENCE_REQUIRED';
+  @ApiProperty({ description: 'reads older than this were not searched for the owners whose rules require a legal reference' })
+  readsOlderThanHours: number;
+  @ApiProperty() message: string;
+}
+
 export class SearchResponseDto {
   @ApiProperty() searchId: string;
   @ApiProperty({ type: [SearchedReadDto] }) items: SearchedReadDto[];
   @ApiProperty() total: number;
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiPropertyOptional({ type: [SearchNarrowingDto], description: 'limits the rules put on this search before it ran; absent when none did' })
+  narrowedBy?: SearchNarrowingDto[];
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { RegistrySnapshots, VersionedCache } from '@platekeeper/persistence';
-import { SearchPurpose, SearchScope, SharingWorld, VisibilityDecision, decideVisibility, sharingWorldOf } from '@platekeeper/sharing';
+import {
+  SearchBasis, SearchPurpose, SearchScope, SharingWorld, VisibilityDecision, decideVisibility, sharingWorldOf,
+} from '@platekeeper/sharing';
 import { WorldSnapshot } from './world-snapshot';
 
 /**
@@ -15,7 +17,7 @@ export class SharingWorldService {
   constructor(snapshots: RegistrySnapshots) {
     this.world = new VersionedCache(snapshots, async () => {
       const { version, value } = await snapshots.sharingWorld();
-      return { version, value: new WorldSnapshot(sharingWorldOf(value.agencies, value.jurisdictions)) };
+      return { version, value: new WorldSnapshot(sharingWorldOf(value.agencies, value.jurisdictions, value.declarations), version) };
     });
   }
 
@@ -27,7 +29,9 @@ export class SharingWorldService {
    * The visibility decision for a search under `world`, for callers that hold it as a plain SharingWorld (the
    * search use case, until it takes `world.decide` itself): the snapshot's own memo when it is one.
    */
-  decide(world: SharingWorld, searcherAgencyId: string, purpose: SearchPurpose, scope: SearchScope): VisibilityDecision {
-    return world instanceof WorldSnapshot ? world.decide(searcherAgencyId, purpose, scope) : decideVisibility(world, searcherAgencyId, purpose, scope);
+  decide(world: SharingWorld, searcherAgencyId: string, purpose: SearchPurpose, scope: SearchScope, basis?: SearchBasis): VisibilityDecision {
+    return world instanceof WorldSnapshot
+      ? world.decide(searcherAgencyId, purpose, scope, basis)
+      : decideVisibility(world, searcherAgencyId, purpose, scope, basis);
   }
 }
