@@ -1,23 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { HotlistStore, RegistrySnapshots, VersionedCache } from '@platekeeper/persistence';
-import { SearchPurpose, SharingWorld, VisibilityDecision, decideVisibility, sharingWorldOf } from '@platekeeper/sharing';
+import { SearchPurpose, VisibilityDecision, WorldSnapshot, sharingWorldOf } from '@platekeeper/sharing';
 import { HotlistIndex } from './hotlist-index';
 
-/** One version of the sharing world with the national decisions made under it, each computed once per agency and purpose. */
+/** One version of the sharing world; its decisions are memoised (per agency, purpose and declaration-expiry interval). */
 export class DecidingWorld {
-  private readonly decisions = new Map<string, VisibilityDecision>();
+  constructor(readonly world: WorldSnapshot) {}
 
-  constructor(readonly world: SharingWorld) {}
-
-  /** What a national search by `agencyId` with `purpose` could see now (CONTRACT §3), the rule the alerts follow. */
-  nationalSearch(agencyId: string, purpose: SearchPurpose): VisibilityDecision {
-    const key = `${agencyId}|${purpose}`;
-    let decision = this.decisions.get(key);
-    if (decision === undefined) {
-      decision = decideVisibility(this.world, agencyId, purpose, 'national');
-      this.decisions.set(key, decision);
-    }
-    return decision;
+  /** What a national search by `agencyId` with `purpose` could see at `now` (CONTRACT §3), the rule the alerts follow. */
+  nationalSearch(agencyId: string, purpose: SearchPurpose, now: Date): VisibilityDecision {
+    return this.world.decide(agencyId, purpose, 'national', { at: now });
   }
 }
 
@@ -33,7 +25,7 @@ export class LiveRegistries {
   constructor(snapshots: RegistrySnapshots, hotlists: HotlistStore) {
     this.world = new VersionedCache(snapshots, async () => {
       const { version, value } = await snapshots.sharingWorld();
-      return { version, value: new DecidingWorld(sharingWorldOf(value.agencies, value.jurisdictions)) };
+      return { version, value: new DecidingWorld(new WorldSnapshot(sharingWorldOf(value.agencies, value.jurisdictions, value.declarations), version)) };
     });
     this.index = new VersionedCache({ currentVersion: () => hotlists.currentVersion() } as RegistrySnapshots, async () => {
       const { version, value } = await hotlists.liveEntries();

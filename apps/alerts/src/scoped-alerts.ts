@@ -16,7 +16,7 @@ export function scopedMatches(reads: EnrichedRead[], index: HotlistIndex, world:
   const matches: ScopedMatch[] = [];
   for (const read of reads) {
     for (const match of index.match(read, now)) {
-      const decision = world.nationalSearch(match.entry.agencyId, match.entry.purpose);
+      const decision = world.nationalSearch(match.entry.agencyId, match.entry.purpose, now);
       if (isReadVisible(decision, { agencyId: read.agencyId, capturedAt: new Date(read.capturedAt) }, now)) matches.push({ ...match, read });
     }
   }

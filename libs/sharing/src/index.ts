@@ -4,3 +4,4 @@ export * from './visibility';
 export * from './visibility-filter';
 export * from './effective-access';
 export * from './legal-basis';
+export * from './world-snapshot';

@@ -1,6 +1,6 @@
 import { ExecutionContext, createParamDecorator } from '@nestjs/common';
 import type { AgencyProfile } from '@platekeeper/sharing';
-import type { WorldSnapshot } from '../sharing-world/world-snapshot';
+import type { WorldSnapshot } from '@platekeeper/sharing';
 import type { AuthenticatedUser } from './authenticated-user';
 
 /**

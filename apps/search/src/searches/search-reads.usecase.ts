@@ -9,7 +9,7 @@ import { SharingWorld, VisibilityDecision, legalReferenceWindows } from '@platek
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { DecisionTrace, answeredSearchRecord } from '../audit/search-record';
-import { WorldSnapshot } from '../sharing-world/world-snapshot';
+import { WorldSnapshot } from '@platekeeper/sharing';
 import { DomainError } from '../errors/domain-error';
 import { SharingWorldService } from '../sharing-world/sharing-world.service';
 import { READS_ELASTIC_CLIENT } from '../elastic-client.provider';

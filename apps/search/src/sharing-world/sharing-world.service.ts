@@ -3,7 +3,7 @@ import { RegistrySnapshots, VersionedCache } from '@platekeeper/persistence';
 import {
   SearchBasis, SearchPurpose, SearchScope, SharingWorld, VisibilityDecision, decideVisibility, sharingWorldOf,
 } from '@platekeeper/sharing';
-import { WorldSnapshot } from './world-snapshot';
+import { WorldSnapshot } from '@platekeeper/sharing';
 
 /**
  * The live agencies and jurisdiction rules. Every call asks PostgreSQL for the registry's version (one

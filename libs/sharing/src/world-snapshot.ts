@@ -1,7 +1,6 @@
-import {
-  AgencyProfile, JurisdictionRule, SearchBasis, SearchPurpose, SearchScope, SearcherDeclaration, SharingWorld, VisibilityDecision,
-  declarationExpiries, decideVisibility,
-} from '@platekeeper/sharing';
+import { declarationExpiries } from './legal-basis';
+import { AgencyProfile, JurisdictionRule, SearchBasis, SearchPurpose, SearchScope, SearcherDeclaration, SharingWorld } from './sharing-policy';
+import { VisibilityDecision, decideVisibility } from './visibility';
 
 const MAX_DECISIONS_PER_WORLD = 20_000;
 

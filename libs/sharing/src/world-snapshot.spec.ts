@@ -1,5 +1,5 @@
-import { decideVisibility } from '@platekeeper/sharing';
-import { agencyProfile, worldOf } from '../../../../libs/sharing/src/sharing.fixtures';
+import { decideVisibility } from './visibility';
+import { agencyProfile, worldOf } from './sharing.fixtures';
 import { WorldSnapshot } from './world-snapshot';
 
 describe('WorldSnapshot', () => {
