@@ -7,7 +7,7 @@ import { loadConfig } from '@platekeeper/config';
 import { createKafka, createProducer, requireTopics } from '@platekeeper/kafka';
 import { migrateDatabase } from '@platekeeper/persistence';
 import { DEMO_AGENCIES, SHOWCASE_PLATE, seedDemoRegistry } from './demo-world';
-import { mintDevelopmentToken } from './mint-token';
+import { mintDevelopmentToken } from '@platekeeper/config';
 import { generateRawReads } from './read-generator';
 import { replayReads } from './replay';
 import { printWalkthrough } from './walkthrough';

@@ -10,3 +10,4 @@ export * from './persistence.module';
 export * from './data-source';
 export * from './rows';
 export * from './camera-key-store';
+export * from './governance-store';

@@ -8,11 +8,12 @@ import { CameraKeyStore } from './camera-key-store';
 import { CameraStore } from './camera-store';
 import { dataSourceOptions } from './data-source';
 import { Database } from './database';
+import { GovernanceStore } from './governance-store';
 import { JurisdictionStore } from './jurisdiction-store';
 import { RegistrySnapshots } from './registry-snapshots';
 
 /** Everything an app may ask PostgreSQL for; each is a plain class over the one data source. */
-const PERSISTENCE = [Database, AgencyStore, CameraStore, CameraKeyStore, JurisdictionStore, AuditRecordStore, RegistrySnapshots];
+const PERSISTENCE = [Database, AgencyStore, CameraStore, CameraKeyStore, JurisdictionStore, AuditRecordStore, RegistrySnapshots, GovernanceStore];
 
 /**
  * The data source (from the validated configuration) and the stores, for every module of an app. Apps take

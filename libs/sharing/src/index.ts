@@ -3,3 +3,4 @@ export type { GrantingRule } from './sharing-conditions';
 export * from './visibility';
 export * from './visibility-filter';
 export * from './effective-access';
+export * from './policy-change';

@@ -5,10 +5,12 @@ import { ListAuditedSearchesUseCase } from './list-audited-searches.usecase';
 import { ReviewedAgency } from './reviewed-agency';
 import { UsageReportController } from './usage-report.controller';
 import { VerifyAuditChainUseCase } from './verify-audit-chain.usecase';
+import { AuditChainStatus } from './audit-chain-status';
 
 /** Reading the audit trail (CONTRACT §4 Accountability): chain verification, an agency's search trail, the monthly usage report. */
 @Module({
   controllers: [AuditController, UsageReportController],
-  providers: [VerifyAuditChainUseCase, ListAuditedSearchesUseCase, BuildUsageReportUseCase, ReviewedAgency],
+  providers: [VerifyAuditChainUseCase, ListAuditedSearchesUseCase, BuildUsageReportUseCase, ReviewedAgency, AuditChainStatus],
+  exports: [AuditChainStatus],
 })
 export class AuditQueriesModule {}

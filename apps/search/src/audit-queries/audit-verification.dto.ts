@@ -10,3 +10,13 @@ export class AuditVerificationDto {
   @ApiProperty({ description: 'records checked, up to and including the first broken one' }) checked: number;
   @ApiProperty({ type: BrokenAuditRecordDto, nullable: true }) firstBroken: BrokenAuditRecordDto | null;
 }
+
+export class AuditChainHeadDto {
+  @ApiProperty() seq: string;
+  @ApiProperty({ description: 'sha-256 of the last record verified; publish it and any later rewrite of the chain shows' }) hash: string;
+}
+
+export class AuditChainStatusDto extends AuditVerificationDto {
+  @ApiProperty({ type: AuditChainHeadDto, nullable: true, description: 'the last record that verified' }) head: AuditChainHeadDto | null;
+  @ApiProperty({ description: 'when this verification ran (it is reused for TRANSPARENCY_CHAIN_CHECK_SECONDS)' }) checkedAt: string;
+}

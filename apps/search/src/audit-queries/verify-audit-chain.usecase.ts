@@ -6,7 +6,8 @@ import { AuditVerificationDto } from './audit-verification.dto';
 export class VerifyAuditChainUseCase {
   constructor(private readonly auditTrail: AuditTrail) {}
 
-  execute(): Promise<AuditVerificationDto> {
-    return this.auditTrail.verify();
+  async execute(): Promise<AuditVerificationDto> {
+    const { valid, checked, firstBroken } = await this.auditTrail.verify();
+    return { valid, checked, firstBroken };
   }
 }

@@ -2,8 +2,9 @@ import type { AuthenticatedUser } from '../auth/authenticated-user';
 import type { AuditEntry } from './audit-trail.service';
 
 export type ChangeAction = 'agency.create' | 'agency.update' | 'sharing.update' | 'camera.put' | 'jurisdiction.put' | 'retention.sweep'
-  | 'camera_key.issue' | 'camera_key.rotate' | 'camera_key.revoke';
-export type ChangeSubject = { type: 'agency' | 'camera' | 'jurisdiction' | 'reads' | 'camera_key'; id: string };
+  | 'camera_key.issue' | 'camera_key.rotate' | 'camera_key.revoke'
+  | 'sharing.propose' | 'sharing.approve' | 'sharing.cancel' | 'governance.put';
+export type ChangeSubject = { type: 'agency' | 'camera' | 'jurisdiction' | 'reads' | 'camera_key' | 'sharing_change'; id: string };
 /** Who made a change: a signed-in user, or the service itself for scheduled work (`SCHEDULED_ACTOR`). */
 export type ChangeActor = Pick<AuthenticatedUser, 'userId' | 'agencyId'>;
 
