@@ -556,6 +556,10 @@ describe('REST fuzzing from the OpenAPI document: documented statuses only, clea
     'GET /v1/agencies/{id}/usage-report', 'POST /v1/retention/sweep', 'GET /v1/audit/verify',
     'POST /v1/agencies/{id}/camera-keys', 'GET /v1/agencies/{id}/camera-keys', 'POST /v1/agencies/{id}/camera-keys/{keyId}/rotate',
     'DELETE /v1/agencies/{id}/camera-keys/{keyId}',
+    'GET /v1/agencies', 'POST /v1/agencies/{id}/sharing/preview', 'GET /v1/agencies/{id}/governance', 'PUT /v1/agencies/{id}/governance',
+    'GET /v1/agencies/{id}/sharing/changes', 'POST /v1/agencies/{id}/sharing/changes/{changeId}/approve',
+    'POST /v1/agencies/{id}/sharing/changes/{changeId}/cancel', 'GET /v1/audit/chain-status',
+    'GET /v1/public/agencies/{id}/transparency', 'GET /v1/console/sign-in-options', 'POST /v1/console/dev-sign-in',
   ];
 
   it.each(OPERATION_KEYS)('answers every generated request to %s with a documented status and a clean error body', async (key) => {

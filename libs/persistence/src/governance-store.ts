@@ -106,13 +106,13 @@ export class GovernanceStore {
 
   async insertChange(
     tx: Transaction,
-    change: Pick<SharingChange, 'agencyId' | 'direction' | 'status' | 'steps' | 'proposedBy'> & { effectiveAt: Date | null; applied: boolean },
+    change: Pick<SharingChange, 'agencyId' | 'direction' | 'status' | 'steps' | 'proposedBy'> & { effectiveAfterMinutes: number | null; applied: boolean },
   ): Promise<SharingChange> {
     const [row] = await tx.query(
       `INSERT INTO sharing_changes (id, agency_id, direction, status, steps, proposed_by, effective_at, applied_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8::boolean THEN now() END) RETURNING ${CHANGE_COLUMNS}`,
+       VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(mins => $7::int), CASE WHEN $8::boolean THEN now() END) RETURNING ${CHANGE_COLUMNS}`,
       [randomUUID(), change.agencyId, change.direction, change.status, JSON.stringify(change.steps), change.proposedBy,
-        change.effectiveAt, change.applied],
+        change.effectiveAfterMinutes, change.applied],
     );
     return changeOf(row);
   }
@@ -124,11 +124,12 @@ export class GovernanceStore {
     return row === undefined ? undefined : changeOf(row);
   }
 
-  async approveChange(tx: Transaction, changeId: string, approvedBy: string, effectiveAt: Date): Promise<SharingChange> {
+  /** Approved now; in force `noticeMinutes` after this transaction's time, the same clock as `approved_at`. */
+  async approveChange(tx: Transaction, changeId: string, approvedBy: string, noticeMinutes: number): Promise<SharingChange> {
     const [[row]] = await tx.query(
-      `UPDATE sharing_changes SET status = 'scheduled', approved_by = $2, approved_at = now(), effective_at = $3
+      `UPDATE sharing_changes SET status = 'scheduled', approved_by = $2, approved_at = now(), effective_at = now() + make_interval(mins => $3::int)
         WHERE id = $1 RETURNING ${CHANGE_COLUMNS}`,
-      [changeId, approvedBy, effectiveAt],
+      [changeId, approvedBy, noticeMinutes],
     );
     return changeOf(row);
   }
@@ -148,12 +149,12 @@ export class GovernanceStore {
     return changeOf(row);
   }
 
-  /** Scheduled changes whose notice has run out by `now`, locked; another instance applying them at once skips them. */
-  async dueChanges(tx: Transaction, now: Date, limit = 100): Promise<SharingChange[]> {
+  /** Scheduled changes whose notice has run out (database clock), locked; another instance applying them at once skips them. */
+  async dueChanges(tx: Transaction, limit = 100): Promise<SharingChange[]> {
     const rows: Array<Record<string, any>> = await tx.query(
-      `SELECT ${CHANGE_COLUMNS} FROM sharing_changes WHERE status = 'scheduled' AND effective_at <= $1
-        ORDER BY effective_at, proposed_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [now, limit],
+      `SELECT ${CHANGE_COLUMNS} FROM sharing_changes WHERE status = 'scheduled' AND effective_at <= now()
+        ORDER BY effective_at, proposed_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
     );
     return rows.map(changeOf);
   }

@@ -19,7 +19,6 @@ export interface SharingChangeOutcome {
 type Notice = Parameters<SharingNotices['send']>;
 
 const isGoverned = (governance: AgencyGovernance) => governance.twoPersonApproval || governance.noticePeriodMinutes > 0;
-const minutesFrom = (start: Date, minutes: number) => new Date(start.getTime() + minutes * 60_000);
 
 /**
  * Every change to an agency's sharing policy. Narrowing is always in force at once. Widening is too, unless the
@@ -44,7 +43,7 @@ export class GovernedSharingChanges implements OnApplicationBootstrap, OnApplica
   onApplicationBootstrap(): void {
     if (this.config.GOVERNED_CHANGES_SWEEP_SECONDS <= 0) return;
     this.timer = setInterval(() => {
-      this.applyDue(new Date()).catch((error: Error) => this.logger.error(`applying due sharing changes failed: ${error.message}`));
+      this.applyDue().catch((error: Error) => this.logger.error(`applying due sharing changes failed: ${error.message}`));
     }, this.config.GOVERNED_CHANGES_SWEEP_SECONDS * 1000);
     this.timer.unref();
   }
@@ -70,7 +69,7 @@ export class GovernedSharingChanges implements OnApplicationBootstrap, OnApplica
       }
       for (const [direction, steps] of [['narrowing', narrowing], ['widening', governed ? [] : widening]] as const) {
         if (steps.length === 0) continue;
-        const applied = await this.governance.insertChange(tx, { agencyId, direction, status: 'applied', steps, proposedBy: user.userId, effectiveAt: new Date(), applied: true });
+        const applied = await this.governance.insertChange(tx, { agencyId, direction, status: 'applied', steps, proposedBy: user.userId, effectiveAfterMinutes: 0, applied: true });
         notices.push([direction === 'narrowing' ? 'sharing.narrowed' : 'sharing.widened', user.userId, applied]);
       }
       let pendingChange: SharingChange | null = null;
@@ -78,7 +77,7 @@ export class GovernedSharingChanges implements OnApplicationBootstrap, OnApplica
         const waitsForApproval = governance.twoPersonApproval;
         pendingChange = await this.governance.insertChange(tx, {
           agencyId, direction: 'widening', status: waitsForApproval ? 'pending_approval' : 'scheduled', steps: widening, proposedBy: user.userId,
-          effectiveAt: waitsForApproval ? null : minutesFrom(new Date(), governance.noticePeriodMinutes), applied: false,
+          effectiveAfterMinutes: waitsForApproval ? null : governance.noticePeriodMinutes, applied: false,
         });
         await this.auditTrail.append(changeRecord(user, 'sharing.propose', { type: 'sharing_change', id: pendingChange.id }, null, pendingChange), tx);
         notices.push(['sharing.widening_proposed', user.userId, pendingChange]);
@@ -101,7 +100,7 @@ export class GovernedSharingChanges implements OnApplicationBootstrap, OnApplica
         throw new DomainError('SHARING_CHANGE.SELF_APPROVAL', 'a widening needs the approval of a second person, not its proposer');
       }
       const governance = await this.governance.governanceOf(agencyId, tx);
-      let result = await this.governance.approveChange(tx, change.id, user.userId, minutesFrom(new Date(), governance.noticePeriodMinutes));
+      let result = await this.governance.approveChange(tx, change.id, user.userId, governance.noticePeriodMinutes);
       await this.auditTrail.append(changeRecord(user, 'sharing.approve', { type: 'sharing_change', id: change.id }, change, result), tx);
       notices.push(['sharing.widening_approved', user.userId, result]);
       if (governance.noticePeriodMinutes === 0) {
@@ -129,10 +128,10 @@ export class GovernedSharingChanges implements OnApplicationBootstrap, OnApplica
     return cancelled;
   }
 
-  /** Applies every approved widening whose notice has run out by `now`; answers how many it applied. */
-  async applyDue(now: Date): Promise<number> {
+  /** Applies every approved widening whose notice has run out; answers how many it applied. */
+  async applyDue(): Promise<number> {
     const applied = await this.database.transaction(async (tx) => {
-      const due = await this.governance.dueChanges(tx, now);
+      const due = await this.governance.dueChanges(tx);
       const done: SharingChange[] = [];
       for (const change of due) done.push(await this.applyWithin(tx, change, SCHEDULED_ACTOR));
       return done;
