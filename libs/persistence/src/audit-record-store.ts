@@ -80,8 +80,8 @@ const OUTSIDE_SEARCHES_SQL = `
      AND recorded_at >= $2::timestamptz AND recorded_at < $3::timestamptz
      AND actor_agency_id <> $1::text
      AND (payload->'returnedByOwner' ? $1::text OR payload->'withheldByOwner' ? $1::text)
-   GROUP BY 1, 2
-   ORDER BY 1 COLLATE "C", 2`;
+   GROUP BY actor_agency_id, payload->>'purpose'
+   ORDER BY actor_agency_id COLLATE "C", payload->>'purpose'`;
 
 /**
  * Reading the `audit_records` table for an agency's review. Appending and verifying the chain stay in the search

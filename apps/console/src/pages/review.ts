@@ -120,7 +120,7 @@ export async function renderReview({ agencyId, main }: PageContext): Promise<voi
       table(`Usage of your reads by other agencies in ${month}`, ['Agency', 'Searches returning your reads', 'Reads returned', 'Purposes', 'Attempts withheld', 'Why withheld', 'Details'],
         report.searchers.map((row) => [row.searcherAgencyId, row.searchesReturningOurReads, row.readsReturned, row.purposes.map(plain).join(', ') || '—',
           row.withheldAttempts, row.withheldReasons.join(', ') || '—',
-          h('button', { type: 'button', class: 'link', onclick: () => showSearchesOf(row.searcherAgencyId), 'aria-label': `Show the searches of ${row.searcherAgencyId}` }, 'Show searches')]),
+          h('button', { type: 'button', class: 'link', onclick: () => showSearchesOf(row.searcherAgencyId), 'aria-label': `Show searches of ${row.searcherAgencyId}` }, 'Show searches')]),
         { id: 'usage-table' }),
       drill,
     );
