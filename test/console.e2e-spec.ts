@@ -57,6 +57,11 @@ describe('the console in a browser', () => {
     await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
   };
   const shoot = async (name: string) => screenshots.push(await screenshot(page, name));
+  /** A page is rendered once the console moved focus to its main region (it does so last). */
+  const rendered = async (heading: string) => {
+    await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+    await page.waitForFunction(`document.activeElement && document.activeElement.id === 'main'`);
+  };
 
   beforeAll(async () => {
     buildConsole();
@@ -274,14 +279,14 @@ describe('the console in a browser', () => {
     await tabTo(page, /Your user name/);
     await page.keyboard.type('keyboard@auburn');
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Sharing', level: 1 }).waitFor();
+    await rendered('Sharing');
 
     await tabTo(page, /^Who can see our data$/);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Who can see our data', level: 1 }).waitFor();
+    await rendered('Who can see our data');
     await tabTo(page, /^Sharing$/);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Sharing', level: 1 }).waitFor();
+    await rendered('Sharing');
 
     await tabTo(page, /Statewide sharing/);
     await page.keyboard.press('Space');
