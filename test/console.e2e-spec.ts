@@ -60,7 +60,11 @@ describe('the console in a browser', () => {
   /** A page is rendered once the console moved focus to its main region (it does so last). */
   const rendered = async (heading: string) => {
     await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
-    await page.waitForFunction(`document.activeElement && document.activeElement.id === 'main'`);
+    // Polled with evaluate: waitForFunction compiles its string in the page, which the console's CSP (no eval) refuses.
+    for (let poll = 0; !(await page.evaluate(`document.activeElement !== null && document.activeElement.id === 'main'`)); poll++) {
+      if (poll > 150) throw new Error(`the ${heading} page never finished rendering`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   };
 
   beforeAll(async () => {
