@@ -67,16 +67,26 @@ function reachSentence(preview: Preview): string {
   return `After this change, ${agencies(after.agencies)} in ${after.states} ${after.states === 1 ? 'state' : 'states'} can search your reads (was ${before.agencies}).`;
 }
 
-export async function renderSharing({ agencyId, main }: PageContext): Promise<void> {
+export function renderSharing(context: PageContext): Promise<void> {
+  return drawSharing(context, null);
+}
+
+/** The whole page from the server's state; every save, approval or cancellation draws it again with its outcome. */
+async function drawSharing(context: PageContext, flash: { message: string; kind: 'info' | 'error'; where: 'policy' | 'changes' } | null): Promise<void> {
+  const { agencyId, main } = context;
+  const redraw = async (message: string, kind: 'info' | 'error', where: 'policy' | 'changes') => {
+    main.replaceChildren(...[...main.children].filter((child) => child.tagName === 'H1'));
+    await drawSharing(context, { message, kind, where });
+  };
   const base = `/v1/agencies/${encodeURIComponent(agencyId)}`;
-  let saved = await api<SharingPolicy>('GET', `${base}/sharing`);
-  let draft: SharingPolicy = structuredClone(saved);
+  const saved = await api<SharingPolicy>('GET', `${base}/sharing`);
+  const draft: SharingPolicy = structuredClone(saved);
   const [current, governance] = await Promise.all([
     api<Preview>('POST', `${base}/sharing/preview`, {}),
     api<Governance>('GET', `${base}/governance`),
   ]);
 
-  const outcome = h('div', { 'aria-live': 'polite' });
+  const outcome = h('div', { 'aria-live': 'polite' }, flash?.where === 'policy' ? status(flash.message, flash.kind) : '');
   const previewBox = h('div', { id: 'sharing-preview', class: 'preview', 'aria-live': 'polite' });
   const saveButton = h('button', { type: 'submit', class: 'primary', disabled: true }, 'Save changes');
   const changesBox = h('section', { 'aria-labelledby': 'changes-heading' });
@@ -169,13 +179,9 @@ export async function renderSharing({ agencyId, main }: PageContext): Promise<vo
     if (Object.keys(patch).length === 0) return;
     try {
       const response = await fetchPatch(`${base}/sharing`, patch);
-      saved = response.policy;
-      draft = structuredClone(saved);
-      outcome.replaceChildren(status(response.pending
-        ? `Saved. Narrowing is in force now; the widening (${response.pending.summary.join('; ')}) waits: ${response.pending.status === 'pending_approval' ? 'a second administrator must approve it' : `it takes effect ${when(response.pending.effectiveAt)}`}.`
-        : 'Saved. The new policy is in force for the next search.'));
-      await drawChanges();
-      await refreshPreview();
+      await redraw(response.pending
+        ? `Saved. The widening (${response.pending.summary.join('; ')}) waits: ${response.pending.status === 'pending_approval' ? 'a second administrator must approve it' : `it takes effect ${when(response.pending.effectiveAt)}`}. Anything that narrows access is in force now.`
+        : 'Saved. The new policy is in force for the next search.', 'info', 'policy');
     } catch (error) {
       outcome.replaceChildren(status((error as Error).message, 'error'));
     }
@@ -187,10 +193,9 @@ export async function renderSharing({ agencyId, main }: PageContext): Promise<vo
       if (change.status !== 'pending_approval' && change.status !== 'scheduled') return null;
       const act = (verb: 'approve' | 'cancel') => async () => {
         try {
-          await api('POST', `${base}/sharing/changes/${change.id}/${verb}`);
-          changesStatus.replaceChildren(status(verb === 'approve' ? 'Approved.' : 'Cancelled.'));
-          await drawChanges();
-          await refreshPreview();
+          const result = await api<SharingChange>('POST', `${base}/sharing/changes/${change.id}/${verb}`);
+          await redraw(verb === 'cancel' ? 'Cancelled.' : result.status === 'applied' ? 'Approved. The widening is in force for the next search.'
+            : `Approved. The widening takes effect ${when(result.effectiveAt)}.`, 'info', 'changes');
         } catch (error) {
           changesStatus.replaceChildren(status((error as Error).message, 'error'));
         }
@@ -205,11 +210,17 @@ export async function renderSharing({ agencyId, main }: PageContext): Promise<vo
           change.approvedBy ?? '—', change.appliedAt ? when(change.appliedAt) : change.effectiveAt ? `from ${when(change.effectiveAt)}` : '—', actions(change)]),
         { id: 'changes-table' }));
   };
-  const changesStatus = h('div', { 'aria-live': 'polite' });
+  const changesStatus = h('div', { 'aria-live': 'polite' }, flash?.where === 'changes' ? status(flash.message, flash.kind) : '');
 
   main.append(stateSection, form, changesBox, governanceForm(base, governance));
   await drawChanges();
   await refreshPreview();
+  // After a save or an approval the page is new: a keyboard or screen-reader user lands on what happened.
+  const flashed = main.querySelector<HTMLElement>('.status');
+  if (flash && flashed) {
+    flashed.tabIndex = -1;
+    flashed.focus();
+  }
 }
 
 async function fetchPatch(path: string, patch: Partial<SharingPolicy>): Promise<{ policy: SharingPolicy; pending: (SharingChange & { effectiveAt: string | null }) | null }> {
