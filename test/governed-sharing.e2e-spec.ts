@@ -18,7 +18,8 @@ describe('governed sharing changes', () => {
   const grantees = async () => {
     const access = await stack.request('GET', `/v1/agencies/${owner}/effective-access`, { token: tokens.chief });
     expect(access.status).toBe(200);
-    return (access.body.grants as Array<{ agencyId: string }>).map((grant) => grant.agencyId).sort();
+    // Other suites' agencies on the same database may have national lookup on: only this run's count here.
+    return (access.body.grants as Array<{ agencyId: string }>).map((grant) => grant.agencyId).filter((id) => id.startsWith(stack.runId)).sort();
   };
   const patch = (body: object, token = tokens.chief) => stack.request('PATCH', `/v1/agencies/${owner}/sharing`, { token, body });
   const act = (changeId: string, verb: 'approve' | 'cancel', token: string) =>
@@ -42,6 +43,8 @@ describe('governed sharing changes', () => {
   afterAll(async () => {
     await stack.stop();
     await smtp.stop();
+    // The stack wrote these into process.env; later suites in this process must not send notices to a stopped server.
+    for (const name of ['SMTP_URL', 'GOVERNED_CHANGES_SWEEP_SECONDS']) delete process.env[name];
     await webhook.stop();
   });
 
@@ -169,7 +172,10 @@ describe('governed sharing changes', () => {
     expect((await patch({ nationalLookup: false, statewide: false, denyAgencies: [] })).status).toBe(200);
     const preview = await stack.request('POST', `/v1/agencies/${owner}/sharing/preview`, { token: tokens.chief, body: { nationalLookup: true } });
     expect(preview.status).toBe(200);
-    expect(preview.body).toMatchObject({ before: { agencies: 0, states: 0 }, after: { agencies: 2, states: 2 }, widening: ['national lookup on'], wideningWaits: false });
+    expect(preview.body).toMatchObject({ before: { agencies: 0, states: 0 }, widening: ['national lookup on'], wideningWaits: false });
+    const grantsAfter = (preview.body.grantsAfter as Array<{ agencyId: string; state: string }>);
+    expect(grantsAfter.map((grant) => grant.agencyId)).toEqual(expect.arrayContaining([ally, federal]));
+    expect(preview.body.after).toEqual({ agencies: grantsAfter.length, states: new Set(grantsAfter.map((grant) => grant.state)).size });
     expect(await grantees()).toEqual([]);
     const bad = await stack.request('POST', `/v1/agencies/${owner}/sharing/preview`, { token: tokens.chief, body: { nationalLookup: 'maybe' } });
     expect(bad.status).toBe(400);

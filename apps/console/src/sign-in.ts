@@ -11,9 +11,15 @@ interface SignInOptions {
 const OIDC_STATE = 'platekeeper.oidc';
 const redirectUri = () => `${location.origin}/console/`;
 
+/** Plain http only to a provider on this machine (development, tests); anywhere else the provider must use https. */
+function requestOptions(issuer: URL): { [oauth.allowInsecureRequests]?: boolean } {
+  const loopback = issuer.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname);
+  return loopback ? { [oauth.allowInsecureRequests]: true } : {};
+}
+
 async function authorizationServer(issuerUrl: string): Promise<oauth.AuthorizationServer> {
   const issuer = new URL(issuerUrl);
-  return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer));
+  return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, requestOptions(issuer)));
 }
 
 /** Authorization code with PKCE against the configured provider; the provider's token becomes the API's bearer token. */
@@ -44,7 +50,7 @@ export async function finishOidcIfReturning(): Promise<boolean> {
   const server = await authorizationServer(options.oidc.issuer);
   const client: oauth.Client = { client_id: options.oidc.clientId };
   const parameters = oauth.validateAuthResponse(server, client, current, saved.state);
-  const response = await oauth.authorizationCodeGrantRequest(server, client, oauth.None(), parameters, redirectUri(), saved.verifier);
+  const response = await oauth.authorizationCodeGrantRequest(server, client, oauth.None(), parameters, redirectUri(), saved.verifier, requestOptions(new URL(options.oidc.issuer)));
   const result = await oauth.processAuthorizationCodeResponse(server, client, response);
   const token = options.oidc.bearerToken === 'id_token' ? result.id_token : result.access_token;
   if (!token) throw new Error(`the provider's answer has no ${options.oidc.bearerToken}`);
