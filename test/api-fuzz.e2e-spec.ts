@@ -572,6 +572,10 @@ describe('REST fuzzing from the OpenAPI document: documented statuses only, clea
     'GET /v1/hotlist-alerts', 'PUT /v1/hotlist-alerts/{alertId}/disposition',
     'POST /v1/agencies/{id}/declarations', 'GET /v1/agencies/{id}/declarations', 'DELETE /v1/agencies/{id}/declarations/{declarationId}',
     'GET /v1/audit/searches/{searchId}/explain', 'POST /v1/sensitive-places', 'GET /v1/sensitive-places/drops', 'GET /v1/agencies/{id}/anomalies',
+    'GET /v1/agencies', 'POST /v1/agencies/{id}/sharing/preview', 'GET /v1/agencies/{id}/governance', 'PUT /v1/agencies/{id}/governance',
+    'GET /v1/agencies/{id}/sharing/changes', 'POST /v1/agencies/{id}/sharing/changes/{changeId}/approve',
+    'POST /v1/agencies/{id}/sharing/changes/{changeId}/cancel', 'GET /v1/audit/chain-status',
+    'GET /v1/public/agencies/{id}/transparency', 'GET /v1/console/sign-in-options', 'POST /v1/console/dev-sign-in',
   ];
   /** Answers that never end (server-sent events): documented, but a request/response fuzzer cannot wait for them (test/hotlists covers them). */
   const STREAMING_OPERATION_KEYS = ['GET /v1/hotlist-alerts/stream'];

@@ -14,7 +14,7 @@ import { createSearchApp } from '../../apps/search/src/search-app';
 import { buildReadsQuery } from '../../apps/search/src/searches/reads-query';
 import { visibilityFilterForSearch } from '../../apps/search/src/searches/visibility-for-search';
 import { SearchRequestDto } from '../../apps/search/src/searches/search-request.dto';
-import { mintDevelopmentToken } from '../../apps/cli/src/mint-token';
+import { mintDevelopmentToken } from '@platekeeper/config';
 import {
   LatencySummary, benchDatabaseUrl, deleteIndices, printTable, ratio, recreateDatabase, seededRandom, shuffled, summarise,
   writeBenchJson,

@@ -15,7 +15,7 @@ import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { IndexerModule } from '../../apps/indexer/src/indexer.module';
 import { AlertsModule } from '../../apps/alerts/src/alerts.module';
 import { createSearchApp } from '../../apps/search/src/search-app';
-import { mintDevelopmentToken } from '../../apps/cli/src/mint-token';
+import { mintDevelopmentToken } from '@platekeeper/config';
 
 /**
  * The real pipeline, in this process, on the real engines: topics, consumer groups and indices are

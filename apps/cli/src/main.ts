@@ -7,10 +7,11 @@ import { loadConfig } from '@platekeeper/config';
 import { createKafka, createProducer, requireTopics } from '@platekeeper/kafka';
 import { migrateDatabase } from '@platekeeper/persistence';
 import { DEMO_AGENCIES, SHOWCASE_PLATE, seedDemoRegistry } from './demo-world';
-import { mintDevelopmentToken } from './mint-token';
+import { mintDevelopmentToken } from '@platekeeper/config';
 import { generateRawReads } from './read-generator';
 import { replayReads } from './replay';
 import { printWalkthrough } from './walkthrough';
+import { CatchAllSmtp } from './mail-catcher';
 import { createElasticClient, readsIndexPattern } from '@platekeeper/elastic';
 import { normalisePlate } from '@platekeeper/contract';
 
@@ -123,6 +124,19 @@ program
   .command('walkthrough')
   .description('print ready-to-paste curls for the demo (the Auburn story)')
   .action(() => printWalkthrough(config));
+
+program
+  .command('mail-catcher')
+  .description('a local catch-all SMTP server for sharing-change notices (demo): writes each message to --dir')
+  .option('--port <port>', 'port on 127.0.0.1', positiveInteger, 2525)
+  .option('--dir <dir>', 'where each message is written as an .eml file', '.cache/mail')
+  .action(async (options: { port: number; dir: string }) => {
+    const catcher = new CatchAllSmtp(options.dir);
+    const port = await catcher.start(options.port);
+    process.stdout.write(`[mail] catching every message on smtp://127.0.0.1:${port}, written to ${options.dir}\n`);
+    await new Promise<void>((resolve) => process.once('SIGTERM', resolve));
+    await catcher.stop();
+  });
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,6 +1,6 @@
 import { PlatekeeperConfig } from '@platekeeper/config';
 import { SHOWCASE_PLATE } from './demo-world';
-import { mintDevelopmentToken } from './mint-token';
+import { mintDevelopmentToken } from '@platekeeper/config';
 
 /** Ready-to-paste curls that tell the Auburn story against the running demo. */
 export async function printWalkthrough(config: PlatekeeperConfig): Promise<void> {

@@ -7,6 +7,7 @@ import { PlatekeeperConfig } from '@platekeeper/config';
 import { configureHttpEdge, searchHttpAdapter } from './http/http-edge';
 import { SearchModule } from './search.module';
 import { SafeInputPipe } from './validation/safe-input.pipe';
+import { serveConsole } from './console-session/console-static';
 
 /** Builds a ready-to-listen search instance; main.ts and the end-to-end tests share it. */
 export async function createSearchApp(config: PlatekeeperConfig): Promise<NestFastifyApplication> {
@@ -15,6 +16,7 @@ export async function createSearchApp(config: PlatekeeperConfig): Promise<NestFa
   const app = await NestFactory.create<NestFastifyApplication>(SearchModule.withConfig(config), adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   await configureHttpEdge(app, config);
+  await serveConsole(app, config);
   app.useGlobalPipes(
     new SafeInputPipe(),
     new ValidationPipe({

@@ -21,11 +21,13 @@ import { SearchReadsUseCase } from './searches/search-reads.usecase';
 import { SearchPreviewController } from './searches/search-preview.controller';
 import { SearchesController } from './searches/searches.controller';
 import { WithheldMatchingReads } from './searches/withheld-matching-reads';
+import { ConsoleSessionModule } from './console-session/console-session.module';
+import { TransparencyModule } from './transparency/transparency.module';
 
 @Module({
   imports: [
     PlatformModule, searchRateLimitModule, AgenciesModule, CamerasModule, CameraKeysModule, JurisdictionsModule, AuditQueriesModule, RetentionModule, HotlistsModule,
-    DeclarationsModule, SensitivePlacesModule, OversightModule,
+    DeclarationsModule, SensitivePlacesModule, OversightModule, TransparencyModule, ConsoleSessionModule,
     platekeeperLoggerModule({ logRequests: true }),
   ],
   controllers: [HealthController, SearchesController, SearchPreviewController],

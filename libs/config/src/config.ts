@@ -122,6 +122,20 @@ const platekeeperEnv = {
   AUDIT_CHECKPOINT_DIR: str({ default: '', desc: 'directory signed audit checkpoints are published to (`latest.json` and one file per checkpoint); empty: none' }),
   AUDIT_CHECKPOINT_URL: str({ default: '', desc: 'when set, each signed audit checkpoint is also POSTed (JSON) to this URL' }),
   AUDIT_CHECKPOINT_MINUTES: integerFrom(0)({ default: 15, desc: 'how often the search service publishes a signed audit checkpoint; 0: only when a platform_admin asks' }),
+  CONSOLE_DIR: str({ default: 'dist/console', desc: 'built console (`npm run build:console`) the search service serves at /console/ (docs/console.md)' }),
+  CONSOLE_DEV_SIGN_IN: bool({
+    default: false, devDefault: true,
+    desc: 'the console offers a demo sign-in that mints local HS256 tokens for any agency and role (never in production)',
+  }),
+  OIDC_ISSUER_URL: str({ default: '', desc: 'OpenID provider the console signs in with (authorization code + PKCE); tokens are then verified with JWT_JWKS_URL' }),
+  OIDC_CLIENT_ID: str({ default: '', desc: 'the console\'s client id at the OpenID provider' }),
+  OIDC_SCOPES: str({ default: 'openid profile', desc: 'scopes the console asks the OpenID provider for' }),
+  OIDC_BEARER_TOKEN: str({ choices: ['access_token', 'id_token'], default: 'access_token', desc: 'which token of the provider\'s answer the console sends as bearer (it must carry `agency` and `roles`)' }),
+  SMTP_URL: str({ default: '', desc: 'SMTP server for sharing-change notices, e.g. smtp://127.0.0.1:2525; empty: no e-mail' }),
+  NOTICE_FROM: str({ default: 'Platekeeper <platekeeper@localhost>', desc: 'sender of sharing-change notices' }),
+  NOTICE_TIMEOUT_MS: integerFrom(1)({ default: 5000, desc: 'how long one webhook or SMTP delivery of a notice may take' }),
+  GOVERNED_CHANGES_SWEEP_SECONDS: integerFrom(0)({ default: 30, desc: 'how often the search service applies approved widenings whose notice period has run out; 0 turns it off' }),
+  TRANSPARENCY_CHAIN_CHECK_SECONDS: integerFrom(0)({ default: 300, desc: 'how long the public transparency page reuses one verification of the audit chain' }),
 };
 
 export type PlatekeeperConfig = Readonly<ReturnType<typeof loadConfig>>;
@@ -164,6 +178,7 @@ function productionSecretProblems(config: LoadedConfig): string[] {
     else if (PUBLISHED_JWT_SECRETS.includes(config.JWT_SECRET)) problems.push('JWT_SECRET: is a published development value');
     else if (Buffer.byteLength(config.JWT_SECRET) < MIN_JWT_SECRET_BYTES) problems.push(`JWT_SECRET: must be at least ${MIN_JWT_SECRET_BYTES} bytes`);
   }
+  if (config.CONSOLE_DEV_SIGN_IN) problems.push('CONSOLE_DEV_SIGN_IN: mints tokens for anyone; never in production');
   if (config.KAFKA_SASL_MECHANISM === 'none') problems.push('KAFKA_SASL_MECHANISM: production Kafka clients must authenticate');
   if (config.KAFKA_SASL_MECHANISM === 'plain' && !config.KAFKA_SSL) problems.push('KAFKA_SASL_MECHANISM: plain sends the password in clear; set KAFKA_SSL=true');
   const published = new Set(Object.values(DEVELOPMENT_KAFKA_PASSWORDS));

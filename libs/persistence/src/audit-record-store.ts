@@ -70,6 +70,22 @@ const USAGE_REPORT_SQL = `
    ORDER BY COALESCE(returned.searcher, withheld.searcher) COLLATE "C"`;
 
 /**
+ * Per other agency and purpose, over [start, end): answered searches that returned the agency's reads, and those
+ * its deny rules withheld matching reads from (the public transparency page; same relation as the usage report).
+ */
+const OUTSIDE_SEARCHES_SQL = `
+  SELECT actor_agency_id AS searcher, payload->>'purpose' AS purpose,
+         count(*) FILTER (WHERE payload->'returnedByOwner' ? $1::text)::int AS returned,
+         count(*) FILTER (WHERE payload->'withheldByOwner' ? $1::text)::int AS withheld
+    FROM audit_records
+   WHERE kind = 'search' AND action = 'search.reads'
+     AND recorded_at >= $2::timestamptz AND recorded_at < $3::timestamptz
+     AND actor_agency_id <> $1::text
+     AND (payload->'returnedByOwner' ? $1::text OR payload->'withheldByOwner' ? $1::text)
+   GROUP BY actor_agency_id, payload->>'purpose'
+   ORDER BY actor_agency_id COLLATE "C", payload->>'purpose'`;
+
+/**
  * Reading the `audit_records` table for an agency's review. Appending and verifying the chain stay in the search
  * app's AuditTrail for now (its append is being reworked); the lock id it takes is ADVISORY_LOCKS.auditChain.
  */
@@ -150,5 +166,10 @@ export class AuditRecordStore {
   /** One row per other agency whose answered searches in [start, end) returned or were denied `agencyId`'s reads. */
   usageByOthers(agencyId: string, start: Date, end: Date): Promise<Array<Record<string, any>>> {
     return this.dataSource.query(USAGE_REPORT_SQL, [agencyId, start, end]);
+  }
+
+  /** Per other agency and purpose: searches in [start, end) that returned `agencyId`'s reads, or had its matching reads withheld. */
+  outsideSearches(agencyId: string, start: Date, end: Date): Promise<Array<{ searcher: string; purpose: string | null; returned: number; withheld: number }>> {
+    return this.dataSource.query(OUTSIDE_SEARCHES_SQL, [agencyId, start, end]);
   }
 }

@@ -43,4 +43,12 @@ export class CameraStore {
     );
     return new Map(counted.map((row) => [row.agency_id, row.cameras]));
   }
+
+  /** The cameras an agency owns now (its public page). */
+  async listOf(agencyId: string): Promise<StoredCamera[]> {
+    const rows: Array<Record<string, any>> = await this.dataSource.query(
+      'SELECT id, agency_id, name, lat, lon FROM cameras WHERE agency_id = $1 ORDER BY id', [agencyId],
+    );
+    return rows.map((row) => ({ id: row.id, agencyId: row.agency_id, name: row.name, lat: Number(row.lat), lon: Number(row.lon) }));
+  }
 }

@@ -9,6 +9,7 @@ import { CameraKeys1764600000000 } from './migrations/1764600000000-camera-keys'
 import { Hotlists1795801823654 } from './migrations/1795801823654-hotlists';
 import { LegalBasis1795801819910 } from './migrations/1795801819910-legal-basis';
 import { SensitivePlaces1795803000000 } from './migrations/1795803000000-sensitive-places';
+import { GovernedSharing1795801924174 } from './migrations/1795801924174-governed-sharing';
 
 export const MIGRATIONS = [
   InitialSchema1764200000000,
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   CameraKeys1764600000000,
   LegalBasis1795801819910,
   Hotlists1795801823654,
+  GovernedSharing1795801924174,
   SensitivePlaces1795803000000,
 ];
 

@@ -14,3 +14,4 @@ export * from './audit-chain';
 export * from './hotlist-store';
 export * from './declaration-store';
 export * from './sensitive-place-store';
+export * from './governance-store';

@@ -5,3 +5,4 @@ export * from './visibility-filter';
 export * from './effective-access';
 export * from './legal-basis';
 export * from './world-snapshot';
+export * from './policy-change';

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { AuthenticatedUser } from '../auth/authenticated-user';
@@ -9,6 +9,8 @@ import { EffectiveAccessDto } from './effective-access.dto';
 import { GetAgencyUseCase } from './get-agency.usecase';
 import { GetEffectiveAccessUseCase } from './get-effective-access.usecase';
 import { UpdateAgencyUseCase } from './update-agency.usecase';
+import { AgencyDirectoryEntryDto, AgencyDirectoryQueryDto, searchAgencyDirectory } from './agency-directory';
+import { SharingWorldService } from '../sharing-world/sharing-world.service';
 
 @ApiTags('administration')
 @ApiBearerAuth()
@@ -19,7 +21,16 @@ export class AgenciesController {
     private readonly getAgency: GetAgencyUseCase,
     private readonly updateAgency: UpdateAgencyUseCase,
     private readonly getEffectiveAccess: GetEffectiveAccessUseCase,
+    private readonly sharingWorld: SharingWorldService,
   ) {}
+
+  @Get()
+  @Roles('platform_admin', 'agency_admin')
+  @ApiOperation({ summary: 'Active agencies whose id or name contains `q` (id, name, state, category): what an admin picks deny lists and direct shares from' })
+  @ApiOkResponse({ type: [AgencyDirectoryEntryDto] })
+  async directory(@Query() query: AgencyDirectoryQueryDto): Promise<AgencyDirectoryEntryDto[]> {
+    return searchAgencyDirectory(await this.sharingWorld.current(), query);
+  }
 
   @Post()
   @Roles('platform_admin')

@@ -1,5 +1,9 @@
-import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { GovernedSharingUpdateDto } from '../sharing-governance/sharing-governance.dto';
+import { sharingChangeView } from '../sharing-governance/sharing-governance.controller';
+import { PreviewSharingChangeUseCase, SharingChangePreview } from './preview-sharing-change.usecase';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { requireSomeField } from '../validation/administration-fields';
@@ -15,6 +19,7 @@ export class AgencySharingController {
   constructor(
     private readonly getSharingPolicy: GetSharingPolicyUseCase,
     private readonly updateSharingPolicy: UpdateSharingPolicyUseCase,
+    private readonly previewSharingChange: PreviewSharingChangeUseCase,
   ) {}
 
   @Get()
@@ -27,15 +32,30 @@ export class AgencySharingController {
 
   @Patch()
   @ApiOperation({
-    summary: 'Partly update the sharing policy, e.g. {"nationalLookup": false}; answers the whole new policy, in force for the next search',
+    summary: 'Partly update the sharing policy, e.g. {"nationalLookup": false}; answers the whole new policy, in force for the next search. ' +
+      'When the agency governs widenings (GET/PUT governance), the widening part waits and the answer is 202 with the policy now and the pending change',
   })
   @ApiOkResponse({ type: SharingPolicyDto })
-  update(
+  @ApiAcceptedResponse({ type: GovernedSharingUpdateDto })
+  async update(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id') agencyId: string,
     @Body() patch: SharingPolicyPatchDto,
-  ): Promise<SharingPolicyDto> {
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SharingPolicyDto | GovernedSharingUpdateDto> {
     requireSomeField(patch, SHARING_POLICY_FIELDS);
-    return this.updateSharingPolicy.execute(user, agencyId, patch);
+    const outcome = await this.updateSharingPolicy.execute(user, agencyId, patch);
+    if (outcome.pendingChange === null) return outcome.policy;
+    void reply.status(202);
+    return { policy: outcome.policy, pendingChange: sharingChangeView(outcome.pendingChange) };
+  }
+
+  @Post('preview')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'What a change would do, nothing stored: agencies and states that could search the reads before and after, what the state rule forces, and whether the widening would wait',
+  })
+  preview(@CurrentUser() user: AuthenticatedUser, @Param('id') agencyId: string, @Body() patch: SharingPolicyPatchDto): Promise<SharingChangePreview> {
+    return this.previewSharingChange.execute(user, agencyId, patch);
   }
 }

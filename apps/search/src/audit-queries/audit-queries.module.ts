@@ -7,11 +7,13 @@ import { ReviewedAgency } from './reviewed-agency';
 import { UsageReportController } from './usage-report.controller';
 import { VerifyAuditChainUseCase } from './verify-audit-chain.usecase';
 import { ExplainSearchUseCase } from './explain-search.usecase';
+import { AuditChainStatus } from './audit-chain-status';
 
 /** Reading the audit trail (CONTRACT §4 Accountability): chain verification, an agency's search trail, the monthly usage report. */
 @Module({
   imports: [AuditCheckpointsModule],
   controllers: [AuditController, UsageReportController],
-  providers: [VerifyAuditChainUseCase, ListAuditedSearchesUseCase, BuildUsageReportUseCase, ReviewedAgency, ExplainSearchUseCase],
+  providers: [VerifyAuditChainUseCase, ListAuditedSearchesUseCase, BuildUsageReportUseCase, ReviewedAgency, ExplainSearchUseCase, AuditChainStatus],
+  exports: [AuditChainStatus],
 })
 export class AuditQueriesModule {}

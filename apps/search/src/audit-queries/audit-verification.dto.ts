@@ -13,3 +13,13 @@ export class AuditVerificationDto {
   @ApiPropertyOptional({ type: CheckpointCheckDto, description: 'when checkpoints are configured: the chain against the latest signed checkpoint, which catches removed newest records' })
   checkpoint?: CheckpointCheckDto;
 }
+
+export class AuditChainHeadDto {
+  @ApiProperty() seq: string;
+  @ApiProperty({ description: 'sha-256 of the last record verified; publish it and any later rewrite of the chain shows' }) hash: string;
+}
+
+export class AuditChainStatusDto extends AuditVerificationDto {
+  @ApiProperty({ type: AuditChainHeadDto, nullable: true, description: 'the last record that verified' }) head: AuditChainHeadDto | null;
+  @ApiProperty({ description: 'when this verification ran (it is reused for TRANSPARENCY_CHAIN_CHECK_SECONDS)' }) checkedAt: string;
+}

@@ -2,7 +2,8 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { AuthenticatedUser } from '../auth/authenticated-user';
-import { AuditVerificationDto } from './audit-verification.dto';
+import { AuditChainStatusDto, AuditVerificationDto } from './audit-verification.dto';
+import { AuditChainStatus } from './audit-chain-status';
 import { AuditedSearchesPageDto, AuditedSearchesQueryDto } from './audited-searches.dto';
 import { ListAuditedSearchesUseCase } from './list-audited-searches.usecase';
 import { ReviewedAgency } from './reviewed-agency';
@@ -19,6 +20,7 @@ export class AuditController {
     private readonly listAuditedSearches: ListAuditedSearchesUseCase,
     private readonly reviewedAgency: ReviewedAgency,
     private readonly explainSearch: ExplainSearchUseCase,
+    private readonly chainStatus: AuditChainStatus,
   ) {}
 
   @Get('searches/:searchId/explain')
@@ -34,6 +36,15 @@ export class AuditController {
   @ApiOkResponse({ type: ExplainedSearchDto })
   explain(@CurrentUser() user: AuthenticatedUser, @Param() path: SearchIdPathDto): Promise<ExplainedSearchDto> {
     return this.explainSearch.execute(user, path.searchId, [user.agencyId]);
+  }
+
+
+  @Get('chain-status')
+  @Roles('agency_admin', 'platform_admin', 'investigator')
+  @ApiOperation({ summary: 'Whether the audit chain verifies and its head hash (a verification reused for TRANSPARENCY_CHAIN_CHECK_SECONDS)' })
+  @ApiOkResponse({ type: AuditChainStatusDto })
+  chain(): Promise<AuditChainStatusDto> {
+    return this.chainStatus.current();
   }
 
   @Get('verify')

@@ -12,7 +12,8 @@ export class VerifyAuditChainUseCase {
   ) {}
 
   async execute(): Promise<AuditVerificationDto> {
-    const chain = await this.auditTrail.verify();
+    const { valid, checked, firstBroken } = await this.auditTrail.verify();
+    const chain = { valid, checked, firstBroken };
     const checkpoint = await this.checkpoints.check();
     // Without checkpoints configured the answer is the chain's alone, as it always was.
     if (checkpoint.status === 'not_configured') return chain;

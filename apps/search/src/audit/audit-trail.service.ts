@@ -99,21 +99,22 @@ export class AuditTrail {
   }
 
   /** Recomputes the whole chain in order; names the first record whose hash or link is wrong. */
-  async verify(): Promise<{ valid: boolean; checked: number; firstBroken: { seq: string; problem: string } | null }> {
+  async verify(): Promise<{ valid: boolean; checked: number; firstBroken: { seq: string; problem: string } | null; head: { seq: string; hash: string } | null }> {
     let prevHash = GENESIS_HASH;
     let afterSeq = '0';
     let checked = 0;
+    let head: { seq: string; hash: string } | null = null;
     for (;;) {
       const rows: Array<Record<string, any>> = await this.dataSource.query(
         `SELECT seq::text AS seq, recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash
          FROM audit_records WHERE audit_records.seq > $1::bigint ORDER BY audit_records.seq LIMIT 5000`,
         [afterSeq],
       );
-      if (rows.length === 0) return { valid: true, checked, firstBroken: null };
+      if (rows.length === 0) return { valid: true, checked, firstBroken: null, head };
       for (const row of rows) {
         checked++;
         if (row.prev_hash !== prevHash) {
-          return { valid: false, checked, firstBroken: { seq: row.seq, problem: 'does not link to the record before it' } };
+          return { valid: false, checked, firstBroken: { seq: row.seq, problem: 'does not link to the record before it' }, head };
         }
         const expected = auditRecordHash(prevHash, {
           recordedAt: new Date(row.recorded_at).toISOString(),
@@ -124,10 +125,11 @@ export class AuditTrail {
           payload: row.payload,
         });
         if (expected !== row.hash) {
-          return { valid: false, checked, firstBroken: { seq: row.seq, problem: 'content does not match its hash' } };
+          return { valid: false, checked, firstBroken: { seq: row.seq, problem: 'content does not match its hash' }, head };
         }
         prevHash = row.hash;
         afterSeq = row.seq;
+        head = { seq: row.seq, hash: row.hash };
       }
     }
   }

@@ -6,10 +6,11 @@ export type ChangeAction = 'agency.create' | 'agency.update' | 'sharing.update' 
   | 'hotlist.create' | 'hotlist_entry.add' | 'hotlist_entry.remove' | 'hotlist_entry.import' | 'hotlist_alert.disposition'
   | 'declaration.file' | 'declaration.revoke'
   | 'sensitive_place.register' | 'sensitive_place.remove'
-  | 'anomaly.dispose';
+  | 'anomaly.dispose'
+  | 'sharing.propose' | 'sharing.approve' | 'sharing.cancel' | 'governance.put';
 export type ChangeSubject = {
   type: 'agency' | 'camera' | 'jurisdiction' | 'reads' | 'camera_key' | 'hotlist' | 'hotlist_entry' | 'hotlist_alert'
-    | 'declaration' | 'sensitive_place' | 'anomaly';
+    | 'declaration' | 'sensitive_place' | 'anomaly' | 'sharing_change';
   id: string;
 };
 /** Who made a change: a signed-in user, or the service itself for scheduled work (`SCHEDULED_ACTOR`). */

@@ -55,7 +55,8 @@ export async function configureHttpEdge(app: NestFastifyApplication, config: Pla
       max: config.UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,
       timeWindow: ONE_MINUTE_MS,
       // Authenticated callers are limited per user where it matters (searches); this limit is for everyone else.
-      allowList: (request) => authenticateRequest(request, verifier).then(() => true, () => false),
+      // The console's own files are static and cheap; a page load fetches several.
+      allowList: (request) => request.url.startsWith('/console/') || authenticateRequest(request, verifier).then(() => true, () => false),
       addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
       errorResponseBuilder: (_request, context) =>
         Object.assign(

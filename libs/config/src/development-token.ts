@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { PlatekeeperConfig } from '@platekeeper/config';
+import type { PlatekeeperConfig } from './config';
 
 export interface TokenRequest {
   agencyId: string;

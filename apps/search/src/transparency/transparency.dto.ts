@@ -1,0 +1,66 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { AGENCY_CATEGORIES, AGENCY_STATUSES, AgencyCategory, AgencyStatus } from '@platekeeper/sharing';
+import { AuditChainStatusDto } from '../audit-queries/audit-verification.dto';
+import { SharingPolicyDto } from '../agencies/sharing-policy.dto';
+
+export class PublicAgencyDto {
+  @ApiProperty() id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() state: string;
+  @ApiProperty({ enum: AGENCY_CATEGORIES }) category: AgencyCategory;
+  @ApiProperty({ enum: AGENCY_STATUSES }) status: AgencyStatus;
+}
+
+export class PublicCameraDto {
+  @ApiProperty() name: string;
+  @ApiProperty({ description: 'rounded to the agency\'s publicLocationDecimals' }) lat: number;
+  @ApiProperty() lon: number;
+}
+
+export class PublicCamerasDto {
+  @ApiProperty() count: number;
+  @ApiProperty({ description: 'decimal places of the positions (2 ≈ 1 km)' }) locationDecimals: number;
+  @ApiProperty({ type: [PublicCameraDto] }) items: PublicCameraDto[];
+}
+
+export class PublicRetentionDto {
+  @ApiProperty({ description: 'the agency\'s own retention' }) agencyDays: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'the state law\'s cap, if any' }) stateMaxDays: number | null;
+  @ApiProperty({ description: 'the retention in force: the smaller of the two' }) inForceDays: number;
+}
+
+export class PublicSharingDto {
+  @ApiProperty({ type: SharingPolicyDto }) policy: SharingPolicyDto;
+  @ApiProperty({ description: 'other agencies that can search these reads right now (computed from every live policy)' }) agenciesThatCanSearch: number;
+  @ApiProperty({ description: 'the states those agencies are in' }) statesThatCanSearch: number;
+  @ApiProperty({ type: [String], description: 'purposes no one else may search for (the agency\'s and the state\'s)' }) deniedPurposes: string[];
+  @ApiProperty({ description: 'widenings wait for a second administrator' }) twoPersonApproval: boolean;
+  @ApiProperty({ description: 'widenings take effect this long after approval' }) noticePeriodMinutes: number;
+}
+
+export class CountByKeyDto {
+  @ApiProperty() key: string;
+  @ApiProperty() searches: number;
+}
+
+export class OutsideSearchesDto {
+  @ApiProperty() from: string;
+  @ApiProperty() to: string;
+  @ApiProperty({ description: 'searches by other agencies that returned reads of this agency' }) searchesReturningReads: number;
+  @ApiProperty({ type: [CountByKeyDto], description: 'those searches by purpose' }) byPurpose: CountByKeyDto[];
+  @ApiProperty({ type: [CountByKeyDto], description: 'those searches by the searching agency\'s category' }) byCategory: CountByKeyDto[];
+  @ApiProperty({ description: 'searches from which this agency\'s rules withheld matching reads' }) withheldAttempts: number;
+  @ApiProperty({ type: [CountByKeyDto], description: 'withheld attempts by purpose' }) withheldByPurpose: CountByKeyDto[];
+}
+
+export class TransparencyReportDto {
+  @ApiProperty() generatedAt: string;
+  @ApiProperty({ type: PublicAgencyDto }) agency: PublicAgencyDto;
+  @ApiProperty({ type: PublicCamerasDto }) cameras: PublicCamerasDto;
+  @ApiProperty({ type: PublicRetentionDto }) retention: PublicRetentionDto;
+  @ApiProperty({ type: PublicSharingDto }) sharing: PublicSharingDto;
+  @ApiProperty({ type: OutsideSearchesDto, description: 'the last 30 days, from the audit trail' }) outsideSearches: OutsideSearchesDto;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'hotlist counts, once hotlists exist (null until then)' })
+  hotlists: Record<string, unknown> | null;
+  @ApiProperty({ type: AuditChainStatusDto }) auditChain: AuditChainStatusDto;
+}
