@@ -114,6 +114,22 @@ describe('governed sharing changes', () => {
     expect((await act(mixed.body.pendingChange.id, 'approve', tokens.clerk)).status).toBe(409);
   });
 
+  it('treats legal-basis rules like any sharing switch: a tighter warrant window or offense level at once, a looser one waits for approval', async () => {
+    const tightened = await patch({ legalReferenceAfterHours: 72, minimumOffenseLevels: { criminal_investigation: 'felony' } });
+    expect(tightened.status).toBe(200);
+    expect(tightened.body).toMatchObject({ legalReferenceAfterHours: 72, minimumOffenseLevels: { criminal_investigation: 'felony' } });
+    const loosened = await patch({ legalReferenceAfterHours: null, minimumOffenseLevels: {} });
+    expect(loosened.status).toBe(202);
+    expect(loosened.body.policy).toMatchObject({ legalReferenceAfterHours: 72, minimumOffenseLevels: { criminal_investigation: 'felony' } });
+    expect(loosened.body.pendingChange.summary).toEqual(['no warrant window of our own', 'no minimum offense level of our own for criminal_investigation']);
+    const stored = await stack.request('GET', `/v1/agencies/${owner}/sharing`, { token: tokens.chief });
+    expect(stored.body).toMatchObject({ legalReferenceAfterHours: 72, minimumOffenseLevels: { criminal_investigation: 'felony' } });
+    expect((await act(loosened.body.pendingChange.id, 'approve', tokens.clerk)).status).toBe(200);
+    const applied = await stack.request('GET', `/v1/agencies/${owner}/sharing`, { token: tokens.chief });
+    expect(applied.body.legalReferenceAfterHours ?? null).toBeNull();
+    expect(applied.body.minimumOffenseLevels ?? {}).toEqual({});
+  });
+
   it('applies an approved widening to the policy as it is then, never undoing a narrowing made while it waited', async () => {
     const proposed = await patch({ denyAgencies: [] });
     expect(proposed.status).toBe(202);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { AGENCY_CATEGORIES, DEFAULT_SHARING_POLICY, SEARCH_PURPOSES, SharingPolicy, sharingWorldOf } from './sharing-policy';
+import { AGENCY_CATEGORIES, DECLARATION_SEARCHERS, DEFAULT_SHARING_POLICY, OFFENSE_LEVELS, SEARCH_PURPOSES, SharingPolicy, sharingWorldOf } from './sharing-policy';
 import { applyPolicySteps, splitPolicyChange } from './policy-change';
 import { effectiveAccess } from './effective-access';
 import { AgencyProfile } from './sharing-policy';
@@ -12,10 +12,16 @@ const policyArbitrary: fc.Arbitrary<SharingPolicy> = fc.record({
   denyAgencies: fc.uniqueArray(fc.constantFrom(...agencyIds)),
   denyCategories: fc.uniqueArray(fc.constantFrom(...AGENCY_CATEGORIES)),
   deniedPurposes: fc.uniqueArray(fc.constantFrom(...SEARCH_PURPOSES)),
-});
+  legalReferenceAfterHours: fc.option(fc.constantFrom(24, 72, 504), { nil: undefined }),
+  minimumOffenseLevels: fc.dictionary(fc.constantFrom(...SEARCH_PURPOSES), fc.constantFrom(...OFFENSE_LEVELS)),
+  declarationRequiredFor: fc.uniqueArray(fc.constantFrom(...DECLARATION_SEARCHERS)),
+}, { requiredKeys: ['statewide', 'nationalLookup', 'allowAgencies', 'denyAgencies', 'denyCategories', 'deniedPurposes'] });
 
 const sorted = (policy: SharingPolicy) => ({
   ...policy,
+  legalReferenceAfterHours: policy.legalReferenceAfterHours ?? null,
+  minimumOffenseLevels: policy.minimumOffenseLevels ?? {},
+  declarationRequiredFor: [...(policy.declarationRequiredFor ?? [])].sort(),
   allowAgencies: [...policy.allowAgencies].sort(),
   denyAgencies: [...policy.denyAgencies].sort(),
   denyCategories: [...policy.denyCategories].sort(),
@@ -44,6 +50,29 @@ describe('splitPolicyChange', () => {
     expect(splitPolicyChange(before, after)).toEqual({
       widening: [{ field: 'allowAgencies', add: 'xa-two' }, { field: 'denyCategories', remove: 'federal' }],
       narrowing: [{ field: 'denyAgencies', add: 'xb-three' }],
+    });
+  });
+
+  it('a tighter warrant window, a higher offense level or a new declaration rule narrows; the reverse widens', () => {
+    const strict: SharingPolicy = {
+      ...DEFAULT_SHARING_POLICY, legalReferenceAfterHours: 72, minimumOffenseLevels: { criminal_investigation: 'felony' }, declarationRequiredFor: ['federal'],
+    };
+    const looser: SharingPolicy = { ...DEFAULT_SHARING_POLICY, legalReferenceAfterHours: 504, minimumOffenseLevels: { criminal_investigation: 'misdemeanor' } };
+    expect(splitPolicyChange(looser, strict)).toEqual({
+      widening: [],
+      narrowing: [
+        { field: 'declarationRequiredFor', add: 'federal' },
+        { field: 'legalReferenceAfterHours', set: 72 },
+        { field: 'minimumOffenseLevels', purpose: 'criminal_investigation', set: 'felony' },
+      ],
+    });
+    expect(splitPolicyChange(strict, DEFAULT_SHARING_POLICY)).toEqual({
+      widening: [
+        { field: 'declarationRequiredFor', remove: 'federal' },
+        { field: 'legalReferenceAfterHours', set: null },
+        { field: 'minimumOffenseLevels', purpose: 'criminal_investigation', set: null },
+      ],
+      narrowing: [],
     });
   });
 

@@ -1,7 +1,7 @@
-import { SharingPolicy } from './sharing-policy';
+import { OFFENSE_LEVELS, OffenseLevel, SearchPurpose, SharingPolicy } from './sharing-policy';
 
 export type SharingSwitch = 'statewide' | 'nationalLookup';
-export type SharingList = 'allowAgencies' | 'denyAgencies' | 'denyCategories' | 'deniedPurposes';
+export type SharingList = 'allowAgencies' | 'denyAgencies' | 'denyCategories' | 'deniedPurposes' | 'declarationRequiredFor';
 
 /**
  * One step of a policy change, stated so it can be applied later to whatever the policy has become by then:
@@ -10,11 +10,15 @@ export type SharingList = 'allowAgencies' | 'denyAgencies' | 'denyCategories' | 
 export type PolicyStep =
   | { field: SharingSwitch; set: boolean }
   | { field: SharingList; add: string }
-  | { field: SharingList; remove: string };
+  | { field: SharingList; remove: string }
+  /** the owner's own warrant window in hours; null: none of its own (the state's may still apply) */
+  | { field: 'legalReferenceAfterHours'; set: number | null }
+  /** the owner's own minimum offense level for one purpose; null: none of its own */
+  | { field: 'minimumOffenseLevels'; purpose: SearchPurpose; set: OffenseLevel | null };
 
 /** Lists whose entries let agencies in; the others keep them out. */
 const GRANTING_LISTS: ReadonlySet<SharingList> = new Set(['allowAgencies']);
-const LISTS: readonly SharingList[] = ['allowAgencies', 'denyAgencies', 'denyCategories', 'deniedPurposes'];
+const LISTS: readonly SharingList[] = ['allowAgencies', 'denyAgencies', 'denyCategories', 'deniedPurposes', 'declarationRequiredFor'];
 const SWITCHES: readonly SharingSwitch[] = ['statewide', 'nationalLookup'];
 
 export interface PolicyChangeSplit {
@@ -32,11 +36,27 @@ export function splitPolicyChange(before: SharingPolicy, after: SharingPolicy): 
     (after[field] ? split.widening : split.narrowing).push({ field, set: after[field] });
   }
   for (const field of LISTS) {
-    const old = new Set<string>(before[field]);
-    const now = new Set<string>(after[field]);
+    const old = new Set<string>(before[field] ?? []);
+    const now = new Set<string>(after[field] ?? []);
     const grants = GRANTING_LISTS.has(field);
     for (const value of now) if (!old.has(value)) (grants ? split.widening : split.narrowing).push({ field, add: value });
     for (const value of old) if (!now.has(value)) (grants ? split.narrowing : split.widening).push({ field, remove: value });
+  }
+  // Legal-basis rules (docs/legal-basis.md): a shorter warrant window or a higher offense level keeps reads out; a
+  // longer window, none, a lower level or none lets them in, so it is a widening like any other.
+  const window = (policy: SharingPolicy) => policy.legalReferenceAfterHours ?? null;
+  if (window(before) !== window(after)) {
+    const narrower = window(after) !== null && (window(before) === null || window(after)! < window(before)!);
+    (narrower ? split.narrowing : split.widening).push({ field: 'legalReferenceAfterHours', set: window(after) });
+  }
+  const levels = (policy: SharingPolicy) => policy.minimumOffenseLevels ?? {};
+  const purposes = new Set([...Object.keys(levels(before)), ...Object.keys(levels(after))] as SearchPurpose[]);
+  for (const purpose of [...purposes].sort()) {
+    const rank = (level: OffenseLevel | undefined) => (level === undefined ? -1 : OFFENSE_LEVELS.indexOf(level));
+    const was = rank(levels(before)[purpose]);
+    const is = rank(levels(after)[purpose]);
+    if (was === is) continue;
+    (is > was ? split.narrowing : split.widening).push({ field: 'minimumOffenseLevels', purpose, set: levels(after)[purpose] ?? null });
   }
   return split;
 }
@@ -51,12 +71,21 @@ export function applyPolicySteps(policy: SharingPolicy, steps: readonly PolicySt
     deniedPurposes: [...policy.deniedPurposes],
   };
   for (const step of steps) {
-    if ('set' in step) next[step.field] = step.set;
+    if (step.field === 'legalReferenceAfterHours') {
+      if (step.set === null) delete next.legalReferenceAfterHours;
+      else next.legalReferenceAfterHours = step.set;
+    } else if (step.field === 'minimumOffenseLevels') {
+      const levels = { ...(next.minimumOffenseLevels ?? {}) };
+      if (step.set === null) delete levels[step.purpose];
+      else levels[step.purpose] = step.set;
+      next.minimumOffenseLevels = levels;
+    } else if ('set' in step) next[step.field] = step.set;
     else if ('add' in step) {
-      const list = next[step.field] as string[];
+      const list = [...(next[step.field] ?? [])] as string[];
       if (!list.includes(step.add)) list.push(step.add);
+      (next[step.field] as string[]) = list;
     } else {
-      (next[step.field] as string[]) = (next[step.field] as string[]).filter((value) => value !== step.remove);
+      (next[step.field] as string[]) = ((next[step.field] ?? []) as string[]).filter((value) => value !== step.remove);
     }
   }
   return next;
@@ -64,12 +93,19 @@ export function applyPolicySteps(policy: SharingPolicy, steps: readonly PolicySt
 
 /** "national lookup on", "allow wa-seattle-pd", "stop denying federal": one line per step, for notices and the console. */
 export function describePolicyStep(step: PolicyStep): string {
+  if (step.field === 'legalReferenceAfterHours') {
+    return step.set === null ? 'no warrant window of our own' : `legal reference required for reads older than ${step.set} h`;
+  }
+  if (step.field === 'minimumOffenseLevels') {
+    return step.set === null ? `no minimum offense level of our own for ${step.purpose}` : `minimum offense level ${step.set} for ${step.purpose}`;
+  }
   if ('set' in step) return `${step.field === 'nationalLookup' ? 'national lookup' : 'statewide sharing'} ${step.set ? 'on' : 'off'}`;
   const verb: Record<SharingList, [string, string]> = {
     allowAgencies: ['share directly with', 'stop sharing directly with'],
     denyAgencies: ['deny agency', 'stop denying agency'],
     denyCategories: ['deny category', 'stop denying category'],
     deniedPurposes: ['deny purpose', 'stop denying purpose'],
+    declarationRequiredFor: ['require a declaration from', 'stop requiring a declaration from'],
   };
   return 'add' in step ? `${verb[step.field][0]} ${step.add}` : `${verb[step.field][1]} ${step.remove}`;
 }
