@@ -257,6 +257,9 @@ describe('hotlists and alerts, scoped like searches', () => {
     expect(dispose.status).toBe(404);
     const adminOnly = await stack.request('GET', '/v1/hotlists', { token: token.auburnAdmin });
     expect(adminOnly.status).toBe(403);
+    const unregistered = await stack.token(stack.id('nowhere-pd'), ['investigator', 'platform_admin'], 'ops.nowhere');
+    const noAgency = await stack.request('POST', '/v1/hotlists', { token: unregistered, body: { name: 'orphan list' } });
+    expect(noAgency.status).toBe(403);
   });
 
   it('counts dispositions per list, with the false-hit rate, in the agency\'s monthly report', async () => {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import type { Batch } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { EnrichedRead } from '@platekeeper/contract';
-import { BatchConsumer, BatchContext, createKafka, produceAll, requireTopics } from '@platekeeper/kafka';
+import { BatchConsumer, BatchContext, DownstreamGaveUp, createKafka, produceAll, requireTopics } from '@platekeeper/kafka';
 import { Database, HotlistAlert, HotlistEntry, HotlistStore, appendAuditRecords } from '@platekeeper/persistence';
 import { alertAuditRecord, alertMessage, newAlert } from './alert-record';
 import { LiveRegistries } from './live-registries.service';
@@ -33,6 +33,7 @@ export class AlertsConsumer implements OnApplicationBootstrap, OnApplicationShut
       topic: config.TOPIC_ENRICHED,
       maxBytesPerPartition: config.ALERTS_FETCH_MAX_BYTES_PER_PARTITION,
       handleBatch: (batch, context) => this.matchBatch(batch, context),
+      onGaveUp: (error) => this.logger.error(`gave up on a batch, trying it again shortly: ${error.message}`),
     });
   }
 
@@ -63,11 +64,16 @@ export class AlertsConsumer implements OnApplicationBootstrap, OnApplicationShut
     }
     const matches = scopedMatches(reads, index, world, new Date());
     if (matches.length === 0) return;
-    const alerts = await this.raise(matches);
-    await produceAll(producer, [{
-      topic: this.config.TOPIC_ALERTS,
-      messages: alerts.map(({ alert, entry }) => ({ key: alert.agencyId, value: JSON.stringify(alertMessage(alert, entry)) })),
-    }]);
+    try {
+      const alerts = await this.raise(matches);
+      await produceAll(producer, [{
+        topic: this.config.TOPIC_ALERTS,
+        messages: alerts.map(({ alert, entry }) => ({ key: alert.agencyId, value: JSON.stringify(alertMessage(alert, entry)) })),
+      }]);
+    } catch (error) {
+      // PostgreSQL or Kafka refused: the batch stays uncommitted and comes back after a pause (health `gave-up`).
+      throw new DownstreamGaveUp(`raising ${matches.length} hotlist alert(s): ${(error as Error).message}`);
+    }
   }
 
   /** Stores the alerts; the ones new to this call get their audit record and are announced, all in one transaction. */

@@ -35,7 +35,7 @@ export class LiveRegistries {
       const { version, value } = await snapshots.sharingWorld();
       return { version, value: new DecidingWorld(sharingWorldOf(value.agencies, value.jurisdictions)) };
     });
-    this.index = new VersionedCache({ currentVersion: () => hotlists.currentVersion() } as RegistrySnapshots, async () => {
+    this.index = new VersionedCache(hotlists, async () => {
       const { version, value } = await hotlists.liveEntries();
       return { version, value: new HotlistIndex(value) };
     });
