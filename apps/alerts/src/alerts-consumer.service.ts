@@ -79,7 +79,9 @@ export class AlertsConsumer implements OnApplicationBootstrap, OnApplicationShut
   /** Stores the alerts; the ones new to this call get their audit record and are announced, all in one transaction. */
   private raise(matches: ScopedMatch[]): Promise<Array<{ alert: HotlistAlert; entry: HotlistEntry }>> {
     return this.database.transaction(async (tx) => {
-      const stored = await this.hotlists.upsertAlerts(tx, matches.map(newAlert));
+      // A read delivered twice in one batch (a replay) is one alert: one row may not be upserted twice in a statement.
+      const unique = new Map(matches.map((match) => [`${match.entry.id}|${match.read.agencyId}|${match.read.readId}`, match]));
+      const stored = await this.hotlists.upsertAlerts(tx, [...unique.values()].map(newAlert));
       const entries = new Map(matches.map((match) => [match.entry.id, match.entry]));
       const raised = stored.map(({ alert, created }) => ({ alert, created, entry: entries.get(alert.entryId)! }));
       const fresh = raised.filter(({ created }) => created);
