@@ -1,5 +1,5 @@
 # One image for all Platekeeper apps; docker-compose.yml picks the app via `command`
-# (node dist/apps/<ingest|indexer|search|cli>/main.js).
+# (node dist/apps/<ingest|indexer|alerts|search|gateway|cli>/main.js).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -95,9 +95,10 @@ describe('hotlists and alerts, scoped like searches', () => {
     return response.body.entry as { id: string; plate: string };
   };
   /** Produces one read on Auburn's camera and answers its readId. */
-  const auburnRead = async (plate: string, extra: Record<string, unknown> = {}) => {
+  const auburnRead = async (plate: string, extra: Record<string, unknown> = {}, copies = 1) => {
     const readId = `0b6d7e1a-0000-4000-8000-${(++readCount).toString().padStart(12, '0')}`;
-    await stack.produceRaw([{ readId, cameraId: auburnCamera, capturedAt: new Date(Date.now() - 1000).toISOString(), plate, ...extra }]);
+    const read = { readId, cameraId: auburnCamera, capturedAt: new Date(Date.now() - 1000).toISOString(), plate, ...extra };
+    await stack.produceRaw(Array.from({ length: copies }, () => read));
     return readId;
   };
   const alertsOf = async (agencyToken: string): Promise<Alert[]> => {
@@ -144,8 +145,8 @@ describe('hotlists and alerts, scoped like searches', () => {
     await stack.stop();
   });
 
-  it("alerts Border Patrol to Auburn's read of its entry's plate while Auburn shares nationally, exactly", async () => {
-    const readId = await auburnRead(plates.stolen);
+  it("alerts Border Patrol to Auburn's read of its entry's plate while Auburn shares nationally, exactly, once however often it is delivered", async () => {
+    const readId = await auburnRead(plates.stolen, {}, 3);
     await matched(readId);
     const alerts = await borderPatrolAlertsOn(readId);
     expect(alerts).toHaveLength(1);
@@ -257,6 +258,9 @@ describe('hotlists and alerts, scoped like searches', () => {
     expect(dispose.status).toBe(404);
     const adminOnly = await stack.request('GET', '/v1/hotlists', { token: token.auburnAdmin });
     expect(adminOnly.status).toBe(403);
+    const unregistered = await stack.token(stack.id('nowhere-pd'), ['investigator', 'platform_admin'], 'ops.nowhere');
+    const noAgency = await stack.request('POST', '/v1/hotlists', { token: unregistered, body: { name: 'orphan list' } });
+    expect(noAgency.status).toBe(403);
   });
 
   it('counts dispositions per list, with the false-hit rate, in the agency\'s monthly report', async () => {

@@ -71,7 +71,8 @@ export async function runHotlistBench(options: HotlistBenchOptions): Promise<voi
   const elastic = createElasticClient(without);
   const kafka = createKafka(without, 'admin', 'bench-hotlists');
   const children: ChildRun[] = [];
-  const configs: PlatekeeperConfig[] = [without];
+  /** The phases' configurations, each with topics and indices of its own to clean up. */
+  const configs: PlatekeeperConfig[] = [];
   try {
     step(`run ${runId}: database ${BENCH_DATABASE}, ${options.reads} reads, ${options.entries} live entries`);
     await recreateDatabase(without.DATABASE_URL);

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import type { Batch } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { EnrichedRead } from '@platekeeper/contract';
-import { BatchConsumer, BatchContext, createKafka, produceAll, requireTopics } from '@platekeeper/kafka';
+import { BatchConsumer, BatchContext, DownstreamGaveUp, createKafka, produceAll, requireTopics } from '@platekeeper/kafka';
 import { Database, HotlistAlert, HotlistEntry, HotlistStore, appendAuditRecords } from '@platekeeper/persistence';
 import { alertAuditRecord, alertMessage, newAlert } from './alert-record';
 import { LiveRegistries } from './live-registries.service';
@@ -33,6 +33,7 @@ export class AlertsConsumer implements OnApplicationBootstrap, OnApplicationShut
       topic: config.TOPIC_ENRICHED,
       maxBytesPerPartition: config.ALERTS_FETCH_MAX_BYTES_PER_PARTITION,
       handleBatch: (batch, context) => this.matchBatch(batch, context),
+      onGaveUp: (error) => this.logger.error(`gave up on a batch, trying it again shortly: ${error.message}`),
     });
   }
 
@@ -63,17 +64,24 @@ export class AlertsConsumer implements OnApplicationBootstrap, OnApplicationShut
     }
     const matches = scopedMatches(reads, index, world, new Date());
     if (matches.length === 0) return;
-    const alerts = await this.raise(matches);
-    await produceAll(producer, [{
-      topic: this.config.TOPIC_ALERTS,
-      messages: alerts.map(({ alert, entry }) => ({ key: alert.agencyId, value: JSON.stringify(alertMessage(alert, entry)) })),
-    }]);
+    try {
+      const alerts = await this.raise(matches);
+      await produceAll(producer, [{
+        topic: this.config.TOPIC_ALERTS,
+        messages: alerts.map(({ alert, entry }) => ({ key: alert.agencyId, value: JSON.stringify(alertMessage(alert, entry)) })),
+      }]);
+    } catch (error) {
+      // PostgreSQL or Kafka refused: the batch stays uncommitted and comes back after a pause (health `gave-up`).
+      throw new DownstreamGaveUp(`raising ${matches.length} hotlist alert(s): ${(error as Error).message}`);
+    }
   }
 
   /** Stores the alerts; the ones new to this call get their audit record and are announced, all in one transaction. */
   private raise(matches: ScopedMatch[]): Promise<Array<{ alert: HotlistAlert; entry: HotlistEntry }>> {
     return this.database.transaction(async (tx) => {
-      const stored = await this.hotlists.upsertAlerts(tx, matches.map(newAlert));
+      // A read delivered twice in one batch (a replay) is one alert: one row may not be upserted twice in a statement.
+      const unique = new Map(matches.map((match) => [`${match.entry.id}|${match.read.agencyId}|${match.read.readId}`, match]));
+      const stored = await this.hotlists.upsertAlerts(tx, [...unique.values()].map(newAlert));
       const entries = new Map(matches.map((match) => [match.entry.id, match.entry]));
       const raised = stored.map(({ alert, created }) => ({ alert, created, entry: entries.get(alert.entryId)! }));
       const fresh = raised.filter(({ created }) => created);

@@ -27,7 +27,7 @@ export class LiveRegistries {
       const { version, value } = await snapshots.sharingWorld();
       return { version, value: new DecidingWorld(new WorldSnapshot(sharingWorldOf(value.agencies, value.jurisdictions, value.declarations), version)) };
     });
-    this.index = new VersionedCache({ currentVersion: () => hotlists.currentVersion() } as RegistrySnapshots, async () => {
+    this.index = new VersionedCache(hotlists, async () => {
       const { version, value } = await hotlists.liveEntries();
       return { version, value: new HotlistIndex(value) };
     });

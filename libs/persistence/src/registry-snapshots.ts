@@ -109,7 +109,8 @@ export class VersionedCache<T> {
   private loading?: Promise<Versioned<T>>;
 
   constructor(
-    private readonly snapshots: RegistrySnapshots,
+    /** Whatever answers the version the value was built at: the registry's, or another trigger-bumped counter. */
+    private readonly snapshots: Pick<RegistrySnapshots, 'currentVersion'>,
     private readonly build: () => Promise<Versioned<T>>,
   ) {}
 

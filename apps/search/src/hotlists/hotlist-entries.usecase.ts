@@ -7,7 +7,7 @@ import { DomainError } from '../errors/domain-error';
 import { SearchReadsUseCase } from '../searches/search-reads.usecase';
 import { expiryProblems, newHotlistEntry } from './hotlist-entry-rules';
 import { CreateHotlistEntryDto, CreatedHotlistEntryDto, HISTORY_SEARCH_PURPOSES } from './hotlist.dto';
-import { requireHotlist } from './hotlists.usecase';
+import { hotlistOwner, requireHotlist } from './hotlists.usecase';
 
 /** Adding and removing entries, each recorded as a change; adding may run the entry once as an audited search. */
 @Injectable()
@@ -20,8 +20,8 @@ export class HotlistEntriesUseCase {
   ) {}
 
   async add(context: RequestContext, hotlistId: string, request: CreateHotlistEntryDto): Promise<CreatedHotlistEntryDto> {
-    const { user, agency, world } = context;
-    const problems = expiryProblems(request, agency!, world, new Date());
+    const { user, world } = context;
+    const problems = expiryProblems(request, hotlistOwner(context), world, new Date());
     if (request.searchHistory && !HISTORY_SEARCH_PURPOSES.includes(request.purpose)) {
       problems.push(`searchHistory is allowed only for the purposes ${HISTORY_SEARCH_PURPOSES.join(', ')}`);
     }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, Hotlist, HotlistStore, SqlRunner } from '@platekeeper/persistence';
+import type { AgencyProfile } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { changeRecord } from '../audit/change-record';
 import { RequestContext } from '../auth/request-context';
@@ -13,11 +14,22 @@ export async function requireHotlist(hotlists: HotlistStore, agencyId: string, h
   return hotlist;
 }
 
+/**
+ * The caller's agency as the live world has it. Only a platform_admin of an agency that is not registered gets past
+ * the AuthGuard without one; hotlists belong to registered agencies, so that caller is refused like an inactive one.
+ */
+export function hotlistOwner(context: RequestContext): AgencyProfile {
+  if (context.agency === undefined) throw new DomainError('AUTH.AGENCY_NOT_ACTIVE', `agency ${context.user.agencyId} is not registered`);
+  return context.agency;
+}
+
 @Injectable()
 export class HotlistsUseCase {
   constructor(private readonly database: Database, private readonly hotlists: HotlistStore, private readonly auditTrail: AuditTrail) {}
 
-  create({ user }: RequestContext, request: CreateHotlistDto): Promise<Hotlist> {
+  create(context: RequestContext, request: CreateHotlistDto): Promise<Hotlist> {
+    const { user } = context;
+    hotlistOwner(context);
     return this.database.transaction(async (tx) => {
       const hotlist = await this.hotlists.createList(tx, {
         agencyId: user.agencyId, name: request.name, description: request.description ?? null, createdBy: user.userId,

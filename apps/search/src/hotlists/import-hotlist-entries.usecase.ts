@@ -9,7 +9,7 @@ import { RequestContext } from '../auth/request-context';
 import { DomainError } from '../errors/domain-error';
 import { expiryProblems, newHotlistEntry } from './hotlist-entry-rules';
 import { HotlistEntryFields, HotlistImportDto, HotlistImportReportDto, ImportLineDto } from './hotlist.dto';
-import { requireHotlist } from './hotlists.usecase';
+import { hotlistOwner, requireHotlist } from './hotlists.usecase';
 
 export const MAX_IMPORT_LINES = 10_000;
 
@@ -44,7 +44,8 @@ export class ImportHotlistEntriesUseCase {
   constructor(private readonly database: Database, private readonly hotlists: HotlistStore, private readonly auditTrail: AuditTrail) {}
 
   async execute(context: RequestContext, hotlistId: string, request: HotlistImportDto): Promise<HotlistImportReportDto> {
-    const { user, agency, world } = context;
+    const { user, world } = context;
+    const agency = hotlistOwner(context);
     await requireHotlist(this.hotlists, user.agencyId, hotlistId);
     const rows = parseCsv(request.csv);
     const [header, ...lines] = rows;
@@ -63,7 +64,7 @@ export class ImportHotlistEntriesUseCase {
       if (record.length !== header.record.length) problems.push(`has ${record.length} fields where the header has ${header.record.length}`);
       const entryFields = problems.length > 0 ? undefined : lineFields(fields, record);
       if (entryFields !== undefined) problems.push(...fieldProblems(entryFields));
-      if (entryFields !== undefined && problems.length === 0) problems.push(...expiryProblems(entryFields, agency!, world, now));
+      if (entryFields !== undefined && problems.length === 0) problems.push(...expiryProblems(entryFields, agency, world, now));
       const lineReport: ImportLineDto = { line, status: problems.length > 0 ? 'refused' : 'accepted' };
       report.push(lineReport);
       if (problems.length > 0) {
