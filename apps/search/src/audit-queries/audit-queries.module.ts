@@ -7,11 +7,13 @@ import { ReviewedAgency } from './reviewed-agency';
 import { UsageReportController } from './usage-report.controller';
 import { VerifyAuditChainUseCase } from './verify-audit-chain.usecase';
 import { ExplainSearchUseCase } from './explain-search.usecase';
+import { AnnualReportController } from './annual-report.controller';
+import { BuildAnnualReportUseCase } from './annual-report';
 
 /** Reading the audit trail (CONTRACT §4 Accountability): chain verification, an agency's search trail, the monthly usage report. */
 @Module({
   imports: [AuditCheckpointsModule],
-  controllers: [AuditController, UsageReportController],
-  providers: [VerifyAuditChainUseCase, ListAuditedSearchesUseCase, BuildUsageReportUseCase, ReviewedAgency, ExplainSearchUseCase],
+  controllers: [AuditController, UsageReportController, AnnualReportController],
+  providers: [VerifyAuditChainUseCase, ListAuditedSearchesUseCase, BuildUsageReportUseCase, ReviewedAgency, ExplainSearchUseCase, BuildAnnualReportUseCase],
 })
 export class AuditQueriesModule {}
