@@ -558,6 +558,8 @@ describe('REST fuzzing from the OpenAPI document: documented statuses only, clea
     'DELETE /v1/agencies/{id}/camera-keys/{keyId}',
     'POST /v1/agencies/{id}/declarations', 'GET /v1/agencies/{id}/declarations', 'DELETE /v1/agencies/{id}/declarations/{declarationId}',
     'GET /v1/audit/searches/{searchId}/explain', 'POST /v1/sensitive-places', 'GET /v1/sensitive-places/drops', 'GET /v1/agencies/{id}/anomalies',
+    'DELETE /v1/sensitive-places/{id}', 'GET /v1/sensitive-places', 'GET /v1/audit/checkpoints/latest', 'POST /v1/audit/checkpoints',
+    'GET /v1/jurisdictions/{state}/annual-report', 'GET /v1/retention/attestations/latest', 'POST /v1/agencies/{id}/anomalies/{flagId}/disposition',
   ];
 
   it.each(OPERATION_KEYS)('answers every generated request to %s with a documented status and a clean error body', async (key) => {
