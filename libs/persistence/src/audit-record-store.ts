@@ -130,7 +130,7 @@ export class AuditRecordStore {
         CROSS JOIN LATERAL jsonb_each_text(CASE jsonb_typeof(r.payload->'returnedByOwner') WHEN 'object' THEN r.payload->'returnedByOwner' ELSE '{}'::jsonb END) kv
          JOIN agencies o ON o.id = kv.key
         WHERE r.kind = 'search' AND r.action = 'search.reads' AND o.state = $1 AND s.state <> $1 AND r.recorded_at >= $2 AND r.recorded_at < $3
-        GROUP BY 1, 2 ORDER BY 1 COLLATE "C"`, window,
+        GROUP BY 1, 2 ORDER BY r.actor_agency_id COLLATE "C"`, window,
     );
     const withheld: Array<{ reason: string; attempts: number }> = await this.dataSource.query(
       `SELECT reason, count(DISTINCT r.seq)::int AS attempts
