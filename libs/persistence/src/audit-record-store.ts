@@ -127,6 +127,50 @@ export class AuditRecordStore {
     ]));
   }
 
+  /**
+   * The figures of a state's annual statutory report over [start, end), from the search and sweep records alone
+   * (agencies' states as they are now): searches by the state's agencies per purpose and stated offense level, searches
+   * by other states' agencies that returned the state's owners' reads, attempts withheld from those owners per reason
+   * (where they held matching reads), and the retention sweeps.
+   */
+  async annualFigures(state: string, start: Date, end: Date) {
+    const window = [state, start, end];
+    const byPurpose: Array<{ purpose: string; offense_level: string; searches: number }> = await this.dataSource.query(
+      `SELECT r.payload->>'purpose' AS purpose, COALESCE(r.payload->>'offenseLevel', '(not stated)') AS offense_level, count(*)::int AS searches
+         FROM audit_records r JOIN agencies a ON a.id = r.actor_agency_id
+        WHERE r.kind = 'search' AND r.action = 'search.reads' AND a.state = $1 AND r.recorded_at >= $2 AND r.recorded_at < $3
+        GROUP BY 1, 2 ORDER BY 1, 2`, window,
+    );
+    const outside: Array<{ searcher: string; searcher_state: string; searches: number; reads: string }> = await this.dataSource.query(
+      `SELECT r.actor_agency_id AS searcher, s.state AS searcher_state, count(DISTINCT r.seq)::int AS searches, sum(kv.value::bigint)::text AS reads
+         FROM audit_records r
+         JOIN agencies s ON s.id = r.actor_agency_id
+        CROSS JOIN LATERAL jsonb_each_text(CASE jsonb_typeof(r.payload->'returnedByOwner') WHEN 'object' THEN r.payload->'returnedByOwner' ELSE '{}'::jsonb END) kv
+         JOIN agencies o ON o.id = kv.key
+        WHERE r.kind = 'search' AND r.action = 'search.reads' AND o.state = $1 AND s.state <> $1 AND r.recorded_at >= $2 AND r.recorded_at < $3
+        GROUP BY 1, 2 ORDER BY r.actor_agency_id COLLATE "C"`, window,
+    );
+    const withheld: Array<{ reason: string; attempts: number }> = await this.dataSource.query(
+      `SELECT reason, count(DISTINCT r.seq)::int AS attempts
+         FROM audit_records r
+        CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(r.payload->'withheldOwners') WHEN 'array' THEN r.payload->'withheldOwners' ELSE '[]'::jsonb END) w
+         JOIN agencies o ON o.id = w->>'agencyId'
+        CROSS JOIN LATERAL jsonb_array_elements_text(w->'reasons') reason
+        WHERE r.kind = 'search' AND r.action = 'search.reads' AND o.state = $1 AND r.actor_agency_id <> o.id
+          AND r.payload->'withheldByOwner' ? (w->>'agencyId') AND r.recorded_at >= $2 AND r.recorded_at < $3
+        GROUP BY 1 ORDER BY 1`, window,
+    );
+    const [sweeps]: Array<{ sweeps: number; last_seq: string | null }> = await this.dataSource.query(
+      `SELECT count(*)::int AS sweeps, max(seq)::text AS last_seq FROM audit_records
+        WHERE kind = 'change' AND action = 'retention.sweep' AND recorded_at >= $2 AND recorded_at < $3 AND $1::text IS NOT NULL`, window,
+    );
+    const [lastSweep] = sweeps.last_seq === null ? [] : await this.dataSource.query(
+      `SELECT seq::text AS seq, recorded_at, payload->'after'->'attestations' AS attestations FROM audit_records WHERE seq = $1::bigint`, [sweeps.last_seq],
+    );
+    const owners: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM agencies WHERE state = $1 ORDER BY id COLLATE "C"`, [state]);
+    return { byPurpose, outside, withheld, sweeps: sweeps.sweeps, lastSweep, ownerIds: owners.map((owner) => owner.id) };
+  }
+
   /** The newest change record of `action`, with its place in the chain, or undefined. */
   async latestChange(action: string): Promise<{ seq: string; hash: string; recordedAt: string; actorUserId: string; payload: Record<string, any> } | undefined> {
     const [row] = await this.dataSource.query(

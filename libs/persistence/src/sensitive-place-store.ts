@@ -73,6 +73,18 @@ export class SensitivePlaceStore {
     );
   }
 
+  /** Reads dropped in [start, end) at places of `state` (the jurisdiction's, or of agencies in the state), per place kind. */
+  async droppedInState(state: string, start: Date, end: Date): Promise<Array<{ kind: SensitivePlaceKind; places: number; dropped: number }>> {
+    const rows = await this.dataSource.query(
+      `SELECT p.kind, count(DISTINCT p.id)::int AS places, sum(d.dropped)::text AS dropped
+         FROM sensitive_place_drops d JOIN sensitive_places p ON p.id = d.place_id LEFT JOIN agencies a ON a.id = p.agency_id
+        WHERE (p.state = $1 OR a.state = $1) AND d.day >= $2::date AND d.day < $3::date
+        GROUP BY p.kind ORDER BY p.kind`,
+      [state, start.toISOString().slice(0, 10), end.toISOString().slice(0, 10)],
+    );
+    return rows.map((row: Record<string, any>) => ({ kind: row.kind, places: row.places, dropped: Number(row.dropped) }));
+  }
+
   /** Reads dropped per place and camera since `since` (a day, inclusive). */
   async dropCounts(since: string): Promise<SensitivePlaceDropCount[]> {
     const rows = await this.dataSource.query(

@@ -8,12 +8,16 @@ import { UsageReportController } from './usage-report.controller';
 import { VerifyAuditChainUseCase } from './verify-audit-chain.usecase';
 import { ExplainSearchUseCase } from './explain-search.usecase';
 import { AuditChainStatus } from './audit-chain-status';
+import { AnnualReportController } from './annual-report.controller';
+import { BuildAnnualReportUseCase } from './annual-report';
 
 /** Reading the audit trail (CONTRACT §4 Accountability): chain verification, an agency's search trail, the monthly usage report. */
 @Module({
   imports: [AuditCheckpointsModule],
-  controllers: [AuditController, UsageReportController],
-  providers: [VerifyAuditChainUseCase, ListAuditedSearchesUseCase, BuildUsageReportUseCase, ReviewedAgency, ExplainSearchUseCase, AuditChainStatus],
+  controllers: [AuditController, UsageReportController, AnnualReportController],
+  providers: [
+    VerifyAuditChainUseCase, ListAuditedSearchesUseCase, BuildUsageReportUseCase, ReviewedAgency, ExplainSearchUseCase, AuditChainStatus, BuildAnnualReportUseCase,
+  ],
   exports: [AuditChainStatus],
 })
 export class AuditQueriesModule {}

@@ -1,0 +1,36 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { Roles } from '../auth/auth.decorators';
+import { StatePathDto } from '../jurisdictions/jurisdiction.dto';
+import { BuildAnnualReportUseCase, annualReportCsv } from './annual-report';
+
+export class AnnualReportQueryDto {
+  @ApiProperty({ example: 2026 }) @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year: number;
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
+}
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('v1/jurisdictions')
+export class AnnualReportController {
+  constructor(private readonly buildAnnualReport: BuildAnnualReportUseCase) {}
+
+  @Get(':state/annual-report')
+  @Roles('platform_admin')
+  @ApiOperation({
+    summary: 'The state\'s annual statutory report, from the records only: searches by purpose and offense level, outside agencies, withheld attempts, reads dropped at sensitive places, retention attestations',
+    description: '`format=csv` answers text/csv with the columns section,key,detail,value. Alerts and false hits are null until hotlists record them.',
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ description: 'the report' })
+  async annualReport(@Param() path: StatePathDto, @Query() query: AnnualReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const report = await this.buildAnnualReport.execute(path.state, query.year);
+    if (query.format !== 'csv') return report;
+    reply.header('content-type', 'text/csv; charset=utf-8');
+    reply.header('content-disposition', `attachment; filename="annual-report-${path.state}-${query.year}.csv"`);
+    return annualReportCsv(report);
+  }
+}
