@@ -181,6 +181,8 @@ describe('the console in a browser', () => {
     await page.getByText(/Waits for approval or the notice period: national lookup on/).waitFor();
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('status').filter({ hasText: 'a second administrator must approve it' }).waitFor();
+    // The page shows the policy in force, not the widening that waits.
+    expect(await page.getByRole('switch', { name: 'National lookup' }).isChecked()).toBe(false);
     expect(await accessCount()).toBe(0);
 
     // The proposer cannot approve their own widening.
