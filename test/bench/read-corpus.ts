@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client as ElasticClient } from '@elastic/elasticsearch';
 import { EnrichedRead, foldPlateLookAlikes } from '@platekeeper/contract';
-import { ReadsIndexLayout, ensureReadsIndexTemplate, readDocumentId, readsIndexName, readsIndexPattern } from '@platekeeper/elastic';
+import { ReadsIndexLayout, ensureReadsIndexTemplate, readDocumentId, readsIndexName, readsIndexPattern, toReadDocument } from '@platekeeper/elastic';
 
 export interface CorpusOwner {
   id: string;
@@ -54,7 +54,7 @@ export class ReadCorpus {
       const lines: string[] = [];
       for (let index = 0; index < size; index++) {
         const read = syntheticRead(load, ingestedAt);
-        lines.push(JSON.stringify({ index: { _index: readsIndexName(this.prefix, read.capturedAt), _id: readDocumentId(read) } }), JSON.stringify(read));
+        lines.push(JSON.stringify({ index: { _index: readsIndexName(this.prefix, read.capturedAt), _id: readDocumentId(read) } }), JSON.stringify(toReadDocument(read)));
       }
       return `${lines.join('\n')}\n`;
     };

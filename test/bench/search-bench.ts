@@ -11,8 +11,9 @@ import {
 } from '@platekeeper/sharing';
 import { AuditEntry, AuditTrail } from '../../apps/search/src/audit/audit-trail.service';
 import { createSearchApp } from '../../apps/search/src/search-app';
-import { buildReadsQuery } from '../../apps/search/src/searches/reads-query';
+import { PreparedCriteria, buildReadsQuery } from '../../apps/search/src/searches/reads-query';
 import { visibilityFilterForSearch } from '../../apps/search/src/searches/visibility-for-search';
+import { prepareReadsCriteria } from '../../apps/search/src/searches/partial-plate';
 import { SearchRequestDto } from '../../apps/search/src/searches/search-request.dto';
 import { mintDevelopmentToken } from '../../apps/cli/src/mint-token';
 import {
@@ -186,7 +187,7 @@ const platePoolSize = (reads: number) => Math.max(MIN_PLATE_POOL, Math.ceil(read
 
 async function measureSize(probe: Probe, plates: string[], options: SearchBenchOptions) {
   const exact: Record<ExactPath, number[]> = { apiLocal: [], apiNational: [], esLocal: [], esNational: [] };
-  const other = { partialNational: [] as number[], fuzzyNational: [] as number[] };
+  const other = { partialNational: [] as number[], fuzzyNational: [] as number[], partialEsNational: [] as number[], partialEsWildcard: [] as number[] };
   const designSamples: Record<string, number[]> = Object.fromEntries(VISIBILITY_DESIGNS.map((design) => [design.name, []]));
   let totalsDisagree = 0;
   let designsDisagree = 0;
@@ -208,8 +209,14 @@ async function measureSize(probe: Probe, plates: string[], options: SearchBenchO
     }
     if (totals.apiLocal !== totals.esLocal || totals.apiNational !== totals.esNational) totalsDisagree++;
     const start = Math.floor(probe.random() * (plate.length - PARTIAL_LENGTH + 1));
-    const partial = await timed(record ? other.partialNational : undefined, () =>
-      searchThroughApi(probe, searchRequest({ plate: plate.slice(start, start + PARTIAL_LENGTH), plateMatch: 'partial' }, 'national')));
+    const partialRequest = searchRequest({ plate: plate.slice(start, start + PARTIAL_LENGTH), plateMatch: 'partial' }, 'national');
+    const partial = await timed(record ? other.partialNational : undefined, () => searchThroughApi(probe, partialRequest));
+    // The same partial search straight to Elasticsearch, with plate grams (the service's requests) and with the wildcard alone (before).
+    const partialTotals = [
+      await timed(record ? other.partialEsNational : undefined, () => searchElasticDirectly(probe, partialRequest)),
+      await timed(record ? other.partialEsWildcard : undefined, () => searchElasticDirectly(probe, partialRequest, { withoutPlateGrams: true })),
+    ];
+    if (partialTotals.some((total) => total !== partial)) totalsDisagree++;
     const fuzzy = await timed(record ? other.fuzzyNational : undefined, () =>
       searchThroughApi(probe, searchRequest({ plate, plateMatch: 'fuzzy' }, 'national')));
     if (options.designs) {
@@ -231,6 +238,7 @@ async function measureSize(probe: Probe, plates: string[], options: SearchBenchO
     apiLocal: summarise(exact.apiLocal), apiNational: summarise(exact.apiNational),
     esLocal: summarise(exact.esLocal), esNational: summarise(exact.esNational),
     apiNationalPartial: summarise(other.partialNational), apiNationalFuzzy: summarise(other.fuzzyNational),
+    esNationalPartial: summarise(other.partialEsNational), esNationalPartialWildcardOnly: summarise(other.partialEsWildcard),
   };
   const designs = options.designs
     ? Object.fromEntries(VISIBILITY_DESIGNS.map((design) => [design.name, { ...summarise(designSamples[design.name]), exact: design.exact, failClosed: design.failClosed }]))
@@ -241,6 +249,8 @@ async function measureSize(probe: Probe, plates: string[], options: SearchBenchO
     apiLocalOverEsLocalP50: ratio(latencyMs.apiLocal.p50, latencyMs.esLocal.p50),
     esNationalOverEsLocalP50: ratio(latencyMs.esNational.p50, latencyMs.esLocal.p50),
     partialOverExactNationalP95: ratio(latencyMs.apiNationalPartial.p95, latencyMs.apiNational.p95),
+    esPartialOverEsExactNationalP95: ratio(latencyMs.esNationalPartial.p95, latencyMs.esNational.p95),
+    esPartialWildcardOnlyOverEsExactNationalP95: ratio(latencyMs.esNationalPartialWildcardOnly.p95, latencyMs.esNational.p95),
     fuzzyOverExactNationalP95: ratio(latencyMs.apiNationalFuzzy.p95, latencyMs.apiNational.p95),
   };
   const per = (hits: number) => hits / Math.max(1, options.iterations);
@@ -261,12 +271,16 @@ function printSize(agencies: number, reads: number, stored: { segments: number; 
     row('ES-direct national', latencyMs.esNational),
     row(`API national partial (${PARTIAL_LENGTH} chars)`, latencyMs.apiNationalPartial),
     row('API national fuzzy', latencyMs.apiNationalFuzzy),
+    row(`ES-direct national partial, plate grams`, latencyMs.esNationalPartial),
+    row(`ES-direct national partial, wildcard only (before)`, latencyMs.esNationalPartialWildcardOnly),
   ]);
   printTable('ratios', ['ratio', 'value'], [
     ['API national / API local, p50', ratios.apiNationalOverApiLocalP50],
     ['API local / ES-direct local, p50', ratios.apiLocalOverEsLocalP50],
     ['API national / ES-direct national, p50', ratios.apiNationalOverEsNationalP50],
     ['partial / exact national, p95', ratios.partialOverExactNationalP95],
+    ['ES-direct partial / exact national, p95 (grams)', ratios.esPartialOverEsExactNationalP95],
+    ['ES-direct partial / exact national, p95 (wildcard only, before)', ratios.esPartialWildcardOnlyOverEsExactNationalP95],
     ['fuzzy / exact national, p95', ratios.fuzzyOverExactNationalP95],
   ]);
   if (measured.designs) {
@@ -274,7 +288,7 @@ function printSize(agencies: number, reads: number, stored: { segments: number; 
       Object.entries(measured.designs).map(([name, summary]) => [name, summary.p50, summary.p95, summary.mean, summary.failClosed ? 'yes' : 'NO']));
   }
   console.log(`mean hits: exact national ${measured.meanHits.exactNational.toFixed(1)}, partial ${measured.meanHits.partialNational.toFixed(1)}, ` +
-    `fuzzy ${measured.meanHits.fuzzyNational.toFixed(1)}; API vs ES-direct totals disagreed on ${measured.totalsDisagree} plates, ` +
+    `fuzzy ${measured.meanHits.fuzzyNational.toFixed(1)}; API vs ES-direct totals (exact, and partial with and without grams) disagreed on ${measured.totalsDisagree} plates, ` +
     `designs vs ES-direct on ${measured.designsDisagree} searches`);
 }
 
@@ -317,31 +331,35 @@ const totalOf = (response: { hits: { total?: number | { value: number } } }) =>
   typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
 
 /** One search straight to Elasticsearch with the given visibility filter, the service's query builder and client settings. */
-async function searchWithFilter(probe: Probe, request: SearchRequestDto, visibilityFilter: Record<string, unknown>): Promise<number> {
+async function searchWithFilter(
+  probe: Probe, request: SearchRequestDto, visibilityFilter: Record<string, unknown>, prepared: PreparedCriteria = {},
+): Promise<number> {
   const response = await probe.elastic.search({
     index: readsIndexPattern(probe.config.READS_INDEX_PREFIX),
     ignore_unavailable: true,
     allow_no_indices: true,
     track_total_hits: true,
     size: 50,
-    ...buildReadsQuery(request, visibilityFilter),
+    ...buildReadsQuery(request, visibilityFilter, prepared),
     _source: RETURNED_FIELDS,
   } as never);
   return totalOf(response as never);
 }
 
 /** The requests the search service would send (owner probe included), built by the same functions, sent with the same client: the floor under the API. */
-async function searchElasticDirectly(probe: Probe, request: SearchRequestDto): Promise<number> {
+async function searchElasticDirectly(probe: Probe, request: SearchRequestDto, options: { withoutPlateGrams?: boolean } = {}): Promise<number> {
   const decision = probe.decide(request.scope ?? 'local');
+  const index = readsIndexPattern(probe.config.READS_INDEX_PREFIX);
+  const prepared = options.withoutPlateGrams ? {} : await prepareReadsCriteria(probe.elastic, request, { index, timeoutMs: probe.config.SEARCH_TIMEOUT_MS });
   const filter = await visibilityFilterForSearch(probe.elastic, {
-    index: readsIndexPattern(probe.config.READS_INDEX_PREFIX),
+    index,
     decision,
-    criteria: buildReadsQuery(request, { match_all: {} }).query,
+    criteria: buildReadsQuery(request, { match_all: {} }, prepared).query,
     now: new Date(),
     probeAboveOwners: probe.config.SEARCH_OWNER_PROBE_ABOVE,
     timeoutMs: probe.config.SEARCH_TIMEOUT_MS,
   });
-  return searchWithFilter(probe, request, filter);
+  return searchWithFilter(probe, request, filter, prepared);
 }
 
 interface VisibilityDesign {
