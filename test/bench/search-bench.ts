@@ -9,7 +9,10 @@ import {
   AGENCY_CATEGORIES, AgencyCategory, AgencyProfile, JurisdictionRule, SearchScope, SharingWorld, VisibilityDecision,
   buildVisibilityFilter, decideVisibility, groupVisibleOwnersByRetention, narrowDecisionToOwners, retentionCutoff, sharingWorldOf,
 } from '@platekeeper/sharing';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { RegistrySnapshots } from '@platekeeper/persistence';
 import { AuditEntry, AuditTrail } from '../../apps/search/src/audit/audit-trail.service';
+import { JwtVerifier } from '../../apps/search/src/auth/jwt-verifier.service';
 import { createSearchApp } from '../../apps/search/src/search-app';
 import { PreparedCriteria, buildReadsQuery } from '../../apps/search/src/searches/reads-query';
 import { visibilityFilterForSearch } from '../../apps/search/src/searches/visibility-for-search';
@@ -161,7 +164,10 @@ export async function runSearchBench(options: SearchBenchOptions): Promise<void>
       }
       const stored = await corpus.stats();
       const measured = await measureSize(probe, plates, options);
+      const searchPath = await measureSearchPath(search, probe, dataSource, plates);
+      printSearchPath(searchPath);
       runs.push({
+        searchPathMs: searchPath,
         agencies: agencyCount, reads: size, loadSeconds, stored, bytesPerRead: stored.storeBytes / Math.max(1, stored.documents),
         visibleOwnersNational: nationalDecision.visibleOwners.length, withheldOwnersNational: nationalDecision.withheldOwners.length,
         nationalDecisionMeanMs: decisionMs, ...measured,
@@ -290,6 +296,44 @@ function printSize(agencies: number, reads: number, stored: { segments: number; 
   console.log(`mean hits: exact national ${measured.meanHits.exactNational.toFixed(1)}, partial ${measured.meanHits.partialNational.toFixed(1)}, ` +
     `fuzzy ${measured.meanHits.fuzzyNational.toFixed(1)}; API vs ES-direct totals (exact, and partial with and without grams) disagreed on ${measured.totalsDisagree} plates, ` +
     `designs vs ES-direct on ${measured.designsDisagree} searches`);
+}
+
+const SEARCH_PATH_SAMPLES = 100;
+
+/**
+ * Where an API local search's time goes: each fixed part of the search path timed alone, one at a time, beside the
+ * whole search through the API and its Elasticsearch query sent directly (same plates, same minutes).
+ */
+async function measureSearchPath(search: NestFastifyApplication, probe: Probe, dataSource: DataSource, plates: string[]) {
+  const verifier = search.get(JwtVerifier, { strict: false });
+  const snapshots = search.get(RegistrySnapshots, { strict: false });
+  const trail = search.get(AuditTrail, { strict: false });
+  const plate = () => plates[Math.floor(probe.random() * plates.length)];
+  const parts: Record<string, () => Promise<unknown>> = {
+    'API local search (whole)': () => searchThroughApi(probe, searchRequest({ plate: plate() }, 'local')),
+    'ES-direct local search': () => searchElasticDirectly(probe, searchRequest({ plate: plate() }, 'local')),
+    'PostgreSQL round trip (SELECT 1)': () => dataSource.query('SELECT 1'),
+    'world version read (per search)': () => snapshots.currentVersion(),
+    'JWT verify (per search)': () => verifier.verify(probe.token),
+    'audit append, alone (per search)': () => trail.append({
+      kind: 'search', action: 'search.reads', actorUserId: 'bench@platekeeper', actorAgencyId: probe.searcherId,
+      payload: { searchId: randomUUID(), purpose: 'criminal_investigation', caseNumber: 'BENCH-1', reason: 'search latency benchmark', scope: 'local', criteria: { plate: 'ABC1234' }, outcome: 'answered', total: 3, returnedByOwner: { [probe.searcherId]: 3 }, withheldOwners: [] },
+    }),
+  };
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(parts).map((name) => [name, []]));
+  for (let round = 0; round < SEARCH_PATH_SAMPLES; round++) {
+    for (const name of shuffled(Object.keys(parts), probe.random)) {
+      const began = performance.now();
+      await parts[name]();
+      if (round >= 10) samples[name].push(performance.now() - began);
+    }
+  }
+  return Object.fromEntries(Object.entries(samples).map(([name, taken]) => [name, summarise(taken)]));
+}
+
+function printSearchPath(searchPath: Record<string, LatencySummary>): void {
+  printTable('search path parts, one at a time, ms', ['part', 'p50', 'p95', 'mean'],
+    Object.entries(searchPath).map(([name, summary]) => [name, summary.p50, summary.p95, summary.mean]));
 }
 
 function printAudit(audit: Awaited<ReturnType<typeof measureAuditAppends>>): void {

@@ -6,6 +6,7 @@ import { AuditReturnedOwnerIndex1764300000000 } from './migrations/1764300000000
 import { CameraHistory1764400000000 } from './migrations/1764400000000-camera-history';
 import { AuditWithheldOwnerIndex1764500000000 } from './migrations/1764500000000-audit-withheld-owner-index';
 import { CameraKeys1764600000000 } from './migrations/1764600000000-camera-keys';
+import { AuditAppendGroup1795802271811 } from './migrations/1795802271811-audit-append-group';
 
 export const MIGRATIONS = [
   InitialSchema1764200000000,
@@ -13,6 +14,7 @@ export const MIGRATIONS = [
   CameraHistory1764400000000,
   AuditWithheldOwnerIndex1764500000000,
   CameraKeys1764600000000,
+  AuditAppendGroup1795802271811,
 ];
 
 export function dataSourceOptions(config: PlatekeeperConfig): DataSourceOptions {
