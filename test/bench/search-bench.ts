@@ -64,7 +64,7 @@ const CATEGORY_WEIGHTS: Record<AgencyCategory, number> = {
 };
 const RETURNED_FIELDS = ['readId', 'capturedAt', 'plate', 'plateRegion', 'confidence', 'vehicle', 'location', 'cameraId', 'agencyId'];
 
-interface BenchWorld {
+export interface BenchWorld {
   agencies: AgencyProfile[];
   jurisdictions: JurisdictionRule[];
   cameraIdsByAgency: Map<string, string[]>;
@@ -86,11 +86,11 @@ interface Probe {
 }
 
 /** The config every part of the benchmark (and the in-process search service) reads: its own database, index prefix and port. */
-function benchConfig(): PlatekeeperConfig {
+export function benchConfig(place: { database: string; indexPrefix: string; port: number } = { database: BENCH_DATABASE, indexPrefix: BENCH_INDEX_PREFIX, port: BENCH_SEARCH_PORT }): PlatekeeperConfig {
   Object.assign(process.env, {
-    DATABASE_URL: benchDatabaseUrl(BENCH_DATABASE),
-    READS_INDEX_PREFIX: BENCH_INDEX_PREFIX,
-    SEARCH_PORT: String(BENCH_SEARCH_PORT),
+    DATABASE_URL: benchDatabaseUrl(place.database),
+    READS_INDEX_PREFIX: place.indexPrefix,
+    SEARCH_PORT: String(place.port),
     SEARCH_HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     RETENTION_SWEEP_MINUTES: '0',
@@ -494,7 +494,7 @@ function timeDecisions(world: SharingWorld, searcherId: string): number {
   return (performance.now() - began) / rounds;
 }
 
-function buildWorld(count: number, random: () => number): BenchWorld {
+export function buildWorld(count: number, random: () => number): BenchWorld {
   const pickCategory = (): AgencyCategory => {
     let draw = random();
     for (const category of AGENCY_CATEGORIES) {
@@ -530,7 +530,7 @@ function buildWorld(count: number, random: () => number): BenchWorld {
   return { agencies: shuffled(agencies, random), jurisdictions, cameraIdsByAgency };
 }
 
-async function insertWorld(dataSource: DataSource, world: BenchWorld): Promise<void> {
+export async function insertWorld(dataSource: DataSource, world: BenchWorld): Promise<void> {
   const column = <T>(pick: (agency: AgencyProfile) => T) => world.agencies.map(pick);
   await dataSource.query(
     `INSERT INTO agencies (id, name, state, category, status, retention_days, sharing)
@@ -557,7 +557,7 @@ async function insertWorld(dataSource: DataSource, world: BenchWorld): Promise<v
   }
 }
 
-function platePool(size: number, random: () => number): string[] {
+export function platePool(size: number, random: () => number): string[] {
   const letters = 'ABCDEFGHJKLMNPRSTUVWXYZ';
   const plates = new Set<string>();
   while (plates.size < size) {

@@ -100,6 +100,11 @@ const platekeeperEnv = {
     default: 64,
     desc: 'a search whose decision names more visible owners than this first asks which owners have matching reads, then filters on those (docs/performance.md)',
   }),
+  SEARCH_MAX_IN_FLIGHT: integerFrom(1)({
+    default: 128,
+    desc: 'searches one search instance works on at once; beyond, 503 SEARCH.OVERLOADED with Retry-After at once instead of a queue (docs/performance.md)',
+  }),
+  SEARCH_RETRY_AFTER_SECONDS: integerFrom(1)({ default: 1, desc: 'Retry-After of the search API\'s 503 answers (overload, engine or audit unavailable)' }),
   READS_REFRESH_ON_WRITE: bool({ default: false, desc: 'refresh indices after each bulk (tests only)' }),
 };
 

@@ -1,4 +1,5 @@
-import { ArgumentsHost, Catch, HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { AuditTrail } from '../audit/audit-trail.service';
@@ -28,8 +29,10 @@ export class RefusedSearchFilter extends ErrorShapeFilter {
   constructor(
     private readonly auditTrail: AuditTrail,
     private readonly jwtVerifier: JwtVerifier,
+    @Inject(PLATEKEEPER_CONFIG) config: PlatekeeperConfig,
   ) {
     super();
+    this.retryAfterSeconds = config.SEARCH_RETRY_AFTER_SECONDS;
   }
 
   override async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
@@ -60,8 +63,9 @@ function searchActionOf(request: FastifyRequest): SearchAction | undefined {
   return SEARCH_ACTIONS.find((known) => known === action);
 }
 
-/** A rate limit keeps floods off the chain lock; recording each turned-away request would defeat it. */
+/** A rate limit or overload keeps floods off the chain lock; recording each turned-away request would defeat it. */
 function isRateLimited(exception: unknown): boolean {
+  if (exception instanceof DomainError && exception.code === 'SEARCH.OVERLOADED') return true;
   const status = exception instanceof HttpException ? exception.getStatus() : (exception as { statusCode?: unknown })?.statusCode;
   return status === HttpStatus.TOO_MANY_REQUESTS;
 }

@@ -4,13 +4,14 @@ import { Roles } from '../auth/auth.decorators';
 import { InRequest, RequestContext } from '../auth/request-context';
 import { RecordedSearch } from './refused-search.filter';
 import { SearchRateLimitGuard } from './search-rate-limit';
+import { SearchAdmissionGuard } from './search-admission';
 import { SearchReadsUseCase } from './search-reads.usecase';
 import { SearchRequestDto, SearchResponseDto } from './search-request.dto';
 
 @ApiTags('searches')
 @ApiBearerAuth()
 @Controller('v1/searches')
-@UseGuards(SearchRateLimitGuard)
+@UseGuards(SearchRateLimitGuard, SearchAdmissionGuard)
 export class SearchesController {
   constructor(private readonly searchReads: SearchReadsUseCase) {}
 
