@@ -309,16 +309,19 @@ async function measureSearchPath(search: NestFastifyApplication, probe: Probe, d
   const snapshots = search.get(RegistrySnapshots, { strict: false });
   const trail = search.get(AuditTrail, { strict: false });
   const plate = () => plates[Math.floor(probe.random() * plates.length)];
+  const localRecord = (): AuditEntry => ({
+    kind: 'search', action: 'search.reads', actorUserId: 'bench@platekeeper', actorAgencyId: probe.searcherId,
+    payload: { searchId: randomUUID(), purpose: 'criminal_investigation', caseNumber: 'BENCH-1', reason: 'search latency benchmark', scope: 'local', criteria: { plate: 'ABC1234' }, outcome: 'answered', total: 3, returnedByOwner: { [probe.searcherId]: 3 }, withheldOwners: [] },
+  });
   const parts: Record<string, () => Promise<unknown>> = {
     'API local search (whole)': () => searchThroughApi(probe, searchRequest({ plate: plate() }, 'local')),
     'ES-direct local search': () => searchElasticDirectly(probe, searchRequest({ plate: plate() }, 'local')),
     'PostgreSQL round trip (SELECT 1)': () => dataSource.query('SELECT 1'),
     'world version read (per search)': () => snapshots.currentVersion(),
     'JWT verify (per search)': () => verifier.verify(probe.token),
-    'audit append, alone (per search)': () => trail.append({
-      kind: 'search', action: 'search.reads', actorUserId: 'bench@platekeeper', actorAgencyId: probe.searcherId,
-      payload: { searchId: randomUUID(), purpose: 'criminal_investigation', caseNumber: 'BENCH-1', reason: 'search latency benchmark', scope: 'local', criteria: { plate: 'ABC1234' }, outcome: 'answered', total: 3, returnedByOwner: { [probe.searcherId]: 3 }, withheldOwners: [] },
-    }),
+    'audit append, alone (per search)': () => trail.append(localRecord()),
+    // What every search's append was before audit_append_group: its own transaction, five round trips.
+    'audit append in its own transaction (before)': () => dataSource.transaction((manager) => trail.append(localRecord(), manager)),
   };
   const samples: Record<string, number[]> = Object.fromEntries(Object.keys(parts).map((name) => [name, []]));
   for (let round = 0; round < SEARCH_PATH_SAMPLES; round++) {

@@ -164,6 +164,7 @@ export async function runSearchLoadBench(options: SearchLoadBenchOptions): Promi
     step(`overload, ${options.overloadClients} clients: ${JSON.stringify(overload)}`);
   } finally {
     service.kill('SIGTERM');
+    await new Promise((resolve) => service.once('exit', resolve));
   }
 
   const rows = options.clients.map((clients) => {
@@ -226,7 +227,9 @@ async function countSearchRecords(dataSource: DataSource): Promise<{ answered: n
 
 /** The search service as it runs in production: its own process (ts-node, so no build step), this run's config. */
 async function startSearchProcess(port: number, maxInFlight: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/search/src/main.ts'], {
+  // BENCH_SEARCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the search process under load.
+  const nodeArgs = (process.env.BENCH_SEARCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/search/src/main.ts'], {
     env: { ...process.env, SEARCH_MAX_IN_FLIGHT: String(maxInFlight) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
