@@ -61,7 +61,8 @@ export class ReadCorpus {
     const worker = async () => {
       for (let body = nextBody(); body !== undefined; body = nextBody()) {
         // A pre-serialised string is sent as it is; the client would otherwise serialise every document again.
-        const response = await this.elastic.bulk({ operations: body as never, filter_path: 'errors,items.*.error' } as never);
+        // A loaded machine can take more than the client's default 30 s for one bulk; a retried bulk rewrites the same ids.
+        const response = await this.elastic.bulk({ operations: body as never, filter_path: 'errors,items.*.error' } as never, { requestTimeout: 300_000 });
         if (response.errors) throw new Error(`bulk indexing failed: ${JSON.stringify(response.items?.find((item) => item.index?.error))}`);
       }
     };
