@@ -103,6 +103,7 @@ export function benchConfig(place: { database: string; indexPrefix: string; port
 export async function runSearchBench(options: SearchBenchOptions): Promise<void> {
   const config = benchConfig();
   const elastic = createElasticClient(config);
+  const corpusElastic = new ElasticClient({ node: config.ELASTICSEARCH_URL, requestTimeout: 600_000, maxRetries: 5 });
   const startedAt = new Date().toISOString();
   const sizes = [...new Set(options.reads)].sort((left, right) => left - right);
   const layout = readsIndexLayout(config);
@@ -144,7 +145,8 @@ export async function runSearchBench(options: SearchBenchOptions): Promise<void>
     };
     const probe: Probe = { config, elastic, sharingWorld, decide, searcherId: searcher.id, searchUrl, token, random };
 
-    const corpus = new ReadCorpus(elastic, BENCH_INDEX_PREFIX, layout);
+    // Loading shares the machine with everyone's suites: generous timeouts, so a slow bulk or refresh does not end the run.
+    const corpus = new ReadCorpus(corpusElastic, BENCH_INDEX_PREFIX, layout);
     const owners = world.agencies.map((agency) => ({ id: agency.id, state: agency.state, cameraIds: world.cameraIdsByAgency.get(agency.id)! }));
     const allPlates = platePool(platePoolSize(sizes[sizes.length - 1]), random);
     const now = Date.now();
@@ -182,6 +184,7 @@ export async function runSearchBench(options: SearchBenchOptions): Promise<void>
   if (audit) printAudit(audit);
   const removed = options.keep ? 0 : await deleteIndices(elastic, readsIndexPattern(BENCH_INDEX_PREFIX));
   await elastic.close();
+  await corpusElastic.close();
 
   const file = writeBenchJson('search', {
     benchmark: 'bench-search', startedAt, options, layout, readsPerPlate: READS_PER_PLATE, runs, audit, cleanedIndices: removed,
