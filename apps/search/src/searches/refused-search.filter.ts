@@ -63,9 +63,8 @@ function searchActionOf(request: FastifyRequest): SearchAction | undefined {
   return SEARCH_ACTIONS.find((known) => known === action);
 }
 
-/** A rate limit or overload keeps floods off the chain lock; recording each turned-away request would defeat it. */
+/** A rate limit keeps floods off the chain lock; recording each turned-away request would defeat it. */
 function isRateLimited(exception: unknown): boolean {
-  if (exception instanceof DomainError && exception.code === 'SEARCH.OVERLOADED') return true;
   const status = exception instanceof HttpException ? exception.getStatus() : (exception as { statusCode?: unknown })?.statusCode;
   return status === HttpStatus.TOO_MANY_REQUESTS;
 }

@@ -4,14 +4,13 @@ import { Roles } from '../auth/auth.decorators';
 import { InRequest, RequestContext } from '../auth/request-context';
 import { RecordedSearch } from './refused-search.filter';
 import { SearchRateLimitGuard } from './search-rate-limit';
-import { SearchAdmissionGuard } from './search-admission';
 import { SearchReadsUseCase } from './search-reads.usecase';
 import { SearchRequestDto, SearchResponseDto } from './search-request.dto';
 
 @ApiTags('searches')
 @ApiBearerAuth()
 @Controller('v1/searches')
-@UseGuards(SearchRateLimitGuard, SearchAdmissionGuard)
+@UseGuards(SearchRateLimitGuard)
 export class SearchesController {
   constructor(private readonly searchReads: SearchReadsUseCase) {}
 
