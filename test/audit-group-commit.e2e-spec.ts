@@ -54,6 +54,27 @@ describe('audit appends under concurrency', () => {
     expect(verified).toMatchObject({ valid: true, firstBroken: null });
   });
 
+  it('keeps one chain while two instances and change records in their own transactions append at once, each instance chaining onto a head another moved', async () => {
+    const otherSource = await new DataSource(dataSourceOptions(config)).initialize();
+    try {
+      const otherInstance = new AuditTrail(otherSource);
+      const appends = Array.from({ length: 120 }, (_, position) => {
+        if (position % 10 === 0) return dataSource.transaction((manager) => trail.append(entry(position), manager));
+        return (position % 2 === 0 ? trail : otherInstance).append(entry(position));
+      });
+      const records = await Promise.all(appends);
+      expect(new Set(records.map((record) => record.seq)).size).toBe(120);
+      const stored: Array<{ seq: string; prev_hash: string; hash: string }> = await observer.query(
+        'SELECT seq::text AS seq, prev_hash, hash FROM audit_records WHERE seq >= $1::bigint ORDER BY seq',
+        [records.map((record) => BigInt(record.seq)).reduce((low, seq) => (seq < low ? seq : low)).toString()],
+      );
+      for (let index = 1; index < stored.length; index++) expect(stored[index].prev_hash).toBe(stored[index - 1].hash);
+      expect(await trail.verify()).toMatchObject({ valid: true, firstBroken: null });
+    } finally {
+      await otherSource.destroy();
+    }
+  });
+
   it('fails only the append that cannot be written, not the others that shared its moment, and keeps the chain intact', async () => {
     const tooLongUserId = `${'x'.repeat(250)}@test`;
     const outcomes = await Promise.allSettled(

@@ -41,6 +41,22 @@ program
   });
 
 program
+  .command('search-load')
+  .description('search throughput with many clients (autocannon): the API vs the same queries straight to Elasticsearch, then past saturation')
+  .option('--agencies <n>', 'agencies in the bench world', positiveInteger, 1000)
+  .option('--reads <n>', 'reads in the corpus', positiveInteger, 200_000)
+  .option('--clients <n,...>', 'concurrent clients per step', positiveIntegers, [1, 16, 64])
+  .option('--seconds <n>', 'length of each step', positiveInteger, 10)
+  .option('--overload-clients <n>', 'clients of the last step, past saturation', positiveInteger, 256)
+  .option('--max-in-flight <n>', 'SEARCH_MAX_IN_FLIGHT of the search process', positiveInteger, 128)
+  .option('--keep', 'leave the corpus in Elasticsearch afterwards', false)
+  .action(async (options) => {
+    const { runSearchLoadBench } = await import('./search-load-bench');
+    await runSearchLoadBench(options);
+    process.exit(0);
+  });
+
+program
   .command('pipeline')
   .description('ingest+indexer throughput vs a raw kafkajs consumer and raw Elasticsearch bulk, on run-unique topics and indices')
   .option('--reads <n>', 'raw reads produced', positiveInteger, 100_000)

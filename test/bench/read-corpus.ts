@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client as ElasticClient } from '@elastic/elasticsearch';
 import { EnrichedRead, foldPlateLookAlikes } from '@platekeeper/contract';
-import { ReadsIndexLayout, ensureReadsIndexTemplate, readDocumentId, readsIndexName, readsIndexPattern } from '@platekeeper/elastic';
+import { ReadsIndexLayout, ensureReadsIndexTemplate, readDocumentId, readsIndexName, readsIndexPattern, toReadDocument } from '@platekeeper/elastic';
 
 export interface CorpusOwner {
   id: string;
@@ -54,14 +54,15 @@ export class ReadCorpus {
       const lines: string[] = [];
       for (let index = 0; index < size; index++) {
         const read = syntheticRead(load, ingestedAt);
-        lines.push(JSON.stringify({ index: { _index: readsIndexName(this.prefix, read.capturedAt), _id: readDocumentId(read) } }), JSON.stringify(read));
+        lines.push(JSON.stringify({ index: { _index: readsIndexName(this.prefix, read.capturedAt), _id: readDocumentId(read) } }), JSON.stringify(toReadDocument(read)));
       }
       return `${lines.join('\n')}\n`;
     };
     const worker = async () => {
       for (let body = nextBody(); body !== undefined; body = nextBody()) {
         // A pre-serialised string is sent as it is; the client would otherwise serialise every document again.
-        const response = await this.elastic.bulk({ operations: body as never, filter_path: 'errors,items.*.error' } as never);
+        // A loaded machine can take more than the client's default 30 s for one bulk; a retried bulk rewrites the same ids.
+        const response = await this.elastic.bulk({ operations: body as never, filter_path: 'errors,items.*.error' } as never, { requestTimeout: 300_000 });
         if (response.errors) throw new Error(`bulk indexing failed: ${JSON.stringify(response.items?.find((item) => item.index?.error))}`);
       }
     };

@@ -9,10 +9,14 @@ import {
   AGENCY_CATEGORIES, AgencyCategory, AgencyProfile, JurisdictionRule, SearchScope, SharingWorld, VisibilityDecision,
   buildVisibilityFilter, decideVisibility, groupVisibleOwnersByRetention, narrowDecisionToOwners, retentionCutoff, sharingWorldOf,
 } from '@platekeeper/sharing';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { RegistrySnapshots } from '@platekeeper/persistence';
 import { AuditEntry, AuditTrail } from '../../apps/search/src/audit/audit-trail.service';
+import { JwtVerifier } from '../../apps/search/src/auth/jwt-verifier.service';
 import { createSearchApp } from '../../apps/search/src/search-app';
-import { buildReadsQuery } from '../../apps/search/src/searches/reads-query';
+import { PreparedCriteria, buildReadsQuery } from '../../apps/search/src/searches/reads-query';
 import { visibilityFilterForSearch } from '../../apps/search/src/searches/visibility-for-search';
+import { prepareReadsCriteria } from '../../apps/search/src/searches/partial-plate';
 import { SearchRequestDto } from '../../apps/search/src/searches/search-request.dto';
 import { mintDevelopmentToken } from '@platekeeper/config';
 import {
@@ -62,7 +66,7 @@ const CATEGORY_WEIGHTS: Record<AgencyCategory, number> = {
 };
 const RETURNED_FIELDS = ['readId', 'capturedAt', 'plate', 'plateRegion', 'confidence', 'vehicle', 'location', 'cameraId', 'agencyId'];
 
-interface BenchWorld {
+export interface BenchWorld {
   agencies: AgencyProfile[];
   jurisdictions: JurisdictionRule[];
   cameraIdsByAgency: Map<string, string[]>;
@@ -84,11 +88,11 @@ interface Probe {
 }
 
 /** The config every part of the benchmark (and the in-process search service) reads: its own database, index prefix and port. */
-function benchConfig(): PlatekeeperConfig {
+export function benchConfig(place: { database: string; indexPrefix: string; port: number } = { database: BENCH_DATABASE, indexPrefix: BENCH_INDEX_PREFIX, port: BENCH_SEARCH_PORT }): PlatekeeperConfig {
   Object.assign(process.env, {
-    DATABASE_URL: benchDatabaseUrl(BENCH_DATABASE),
-    READS_INDEX_PREFIX: BENCH_INDEX_PREFIX,
-    SEARCH_PORT: String(BENCH_SEARCH_PORT),
+    DATABASE_URL: benchDatabaseUrl(place.database),
+    READS_INDEX_PREFIX: place.indexPrefix,
+    SEARCH_PORT: String(place.port),
     SEARCH_HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     RETENTION_SWEEP_MINUTES: '0',
@@ -101,6 +105,7 @@ function benchConfig(): PlatekeeperConfig {
 export async function runSearchBench(options: SearchBenchOptions): Promise<void> {
   const config = benchConfig();
   const elastic = createElasticClient(config);
+  const corpusElastic = new ElasticClient({ node: config.ELASTICSEARCH_URL, requestTimeout: 600_000, maxRetries: 5 });
   const startedAt = new Date().toISOString();
   const sizes = [...new Set(options.reads)].sort((left, right) => left - right);
   const layout = readsIndexLayout(config);
@@ -142,7 +147,8 @@ export async function runSearchBench(options: SearchBenchOptions): Promise<void>
     };
     const probe: Probe = { config, elastic, sharingWorld, decide, searcherId: searcher.id, searchUrl, token, random };
 
-    const corpus = new ReadCorpus(elastic, BENCH_INDEX_PREFIX, layout);
+    // Loading shares the machine with everyone's suites: generous timeouts, so a slow bulk or refresh does not end the run.
+    const corpus = new ReadCorpus(corpusElastic, BENCH_INDEX_PREFIX, layout);
     const owners = world.agencies.map((agency) => ({ id: agency.id, state: agency.state, cameraIds: world.cameraIdsByAgency.get(agency.id)! }));
     const allPlates = platePool(platePoolSize(sizes[sizes.length - 1]), random);
     const now = Date.now();
@@ -162,7 +168,10 @@ export async function runSearchBench(options: SearchBenchOptions): Promise<void>
       }
       const stored = await corpus.stats();
       const measured = await measureSize(probe, plates, options);
+      const searchPath = await measureSearchPath(search, probe, dataSource, plates);
+      printSearchPath(searchPath);
       runs.push({
+        searchPathMs: searchPath,
         agencies: agencyCount, reads: size, loadSeconds, stored, bytesPerRead: stored.storeBytes / Math.max(1, stored.documents),
         visibleOwnersNational: nationalDecision.visibleOwners.length, withheldOwnersNational: nationalDecision.withheldOwners.length,
         nationalDecisionMeanMs: decisionMs, ...measured,
@@ -177,6 +186,7 @@ export async function runSearchBench(options: SearchBenchOptions): Promise<void>
   if (audit) printAudit(audit);
   const removed = options.keep ? 0 : await deleteIndices(elastic, readsIndexPattern(BENCH_INDEX_PREFIX));
   await elastic.close();
+  await corpusElastic.close();
 
   const file = writeBenchJson('search', {
     benchmark: 'bench-search', startedAt, options, layout, readsPerPlate: READS_PER_PLATE, runs, audit, cleanedIndices: removed,
@@ -188,7 +198,7 @@ const platePoolSize = (reads: number) => Math.max(MIN_PLATE_POOL, Math.ceil(read
 
 async function measureSize(probe: Probe, plates: string[], options: SearchBenchOptions) {
   const exact: Record<ExactPath, number[]> = { apiLocal: [], apiNational: [], esLocal: [], esNational: [] };
-  const other = { partialNational: [] as number[], fuzzyNational: [] as number[] };
+  const other = { partialNational: [] as number[], fuzzyNational: [] as number[], partialEsNational: [] as number[], partialEsWildcard: [] as number[] };
   const designSamples: Record<string, number[]> = Object.fromEntries(VISIBILITY_DESIGNS.map((design) => [design.name, []]));
   let totalsDisagree = 0;
   let designsDisagree = 0;
@@ -210,8 +220,14 @@ async function measureSize(probe: Probe, plates: string[], options: SearchBenchO
     }
     if (totals.apiLocal !== totals.esLocal || totals.apiNational !== totals.esNational) totalsDisagree++;
     const start = Math.floor(probe.random() * (plate.length - PARTIAL_LENGTH + 1));
-    const partial = await timed(record ? other.partialNational : undefined, () =>
-      searchThroughApi(probe, searchRequest({ plate: plate.slice(start, start + PARTIAL_LENGTH), plateMatch: 'partial' }, 'national')));
+    const partialRequest = searchRequest({ plate: plate.slice(start, start + PARTIAL_LENGTH), plateMatch: 'partial' }, 'national');
+    const partial = await timed(record ? other.partialNational : undefined, () => searchThroughApi(probe, partialRequest));
+    // The same partial search straight to Elasticsearch, with plate grams (the service's requests) and with the wildcard alone (before).
+    const partialTotals = [
+      await timed(record ? other.partialEsNational : undefined, () => searchElasticDirectly(probe, partialRequest)),
+      await timed(record ? other.partialEsWildcard : undefined, () => searchElasticDirectly(probe, partialRequest, { withoutPlateGrams: true })),
+    ];
+    if (partialTotals.some((total) => total !== partial)) totalsDisagree++;
     const fuzzy = await timed(record ? other.fuzzyNational : undefined, () =>
       searchThroughApi(probe, searchRequest({ plate, plateMatch: 'fuzzy' }, 'national')));
     if (options.designs) {
@@ -233,6 +249,7 @@ async function measureSize(probe: Probe, plates: string[], options: SearchBenchO
     apiLocal: summarise(exact.apiLocal), apiNational: summarise(exact.apiNational),
     esLocal: summarise(exact.esLocal), esNational: summarise(exact.esNational),
     apiNationalPartial: summarise(other.partialNational), apiNationalFuzzy: summarise(other.fuzzyNational),
+    esNationalPartial: summarise(other.partialEsNational), esNationalPartialWildcardOnly: summarise(other.partialEsWildcard),
   };
   const designs = options.designs
     ? Object.fromEntries(VISIBILITY_DESIGNS.map((design) => [design.name, { ...summarise(designSamples[design.name]), exact: design.exact, failClosed: design.failClosed }]))
@@ -243,6 +260,8 @@ async function measureSize(probe: Probe, plates: string[], options: SearchBenchO
     apiLocalOverEsLocalP50: ratio(latencyMs.apiLocal.p50, latencyMs.esLocal.p50),
     esNationalOverEsLocalP50: ratio(latencyMs.esNational.p50, latencyMs.esLocal.p50),
     partialOverExactNationalP95: ratio(latencyMs.apiNationalPartial.p95, latencyMs.apiNational.p95),
+    esPartialOverEsExactNationalP95: ratio(latencyMs.esNationalPartial.p95, latencyMs.esNational.p95),
+    esPartialWildcardOnlyOverEsExactNationalP95: ratio(latencyMs.esNationalPartialWildcardOnly.p95, latencyMs.esNational.p95),
     fuzzyOverExactNationalP95: ratio(latencyMs.apiNationalFuzzy.p95, latencyMs.apiNational.p95),
   };
   const per = (hits: number) => hits / Math.max(1, options.iterations);
@@ -263,12 +282,16 @@ function printSize(agencies: number, reads: number, stored: { segments: number; 
     row('ES-direct national', latencyMs.esNational),
     row(`API national partial (${PARTIAL_LENGTH} chars)`, latencyMs.apiNationalPartial),
     row('API national fuzzy', latencyMs.apiNationalFuzzy),
+    row(`ES-direct national partial, plate grams`, latencyMs.esNationalPartial),
+    row(`ES-direct national partial, wildcard only (before)`, latencyMs.esNationalPartialWildcardOnly),
   ]);
   printTable('ratios', ['ratio', 'value'], [
     ['API national / API local, p50', ratios.apiNationalOverApiLocalP50],
     ['API local / ES-direct local, p50', ratios.apiLocalOverEsLocalP50],
     ['API national / ES-direct national, p50', ratios.apiNationalOverEsNationalP50],
     ['partial / exact national, p95', ratios.partialOverExactNationalP95],
+    ['ES-direct partial / exact national, p95 (grams)', ratios.esPartialOverEsExactNationalP95],
+    ['ES-direct partial / exact national, p95 (wildcard only, before)', ratios.esPartialWildcardOnlyOverEsExactNationalP95],
     ['fuzzy / exact national, p95', ratios.fuzzyOverExactNationalP95],
   ]);
   if (measured.designs) {
@@ -276,8 +299,49 @@ function printSize(agencies: number, reads: number, stored: { segments: number; 
       Object.entries(measured.designs).map(([name, summary]) => [name, summary.p50, summary.p95, summary.mean, summary.failClosed ? 'yes' : 'NO']));
   }
   console.log(`mean hits: exact national ${measured.meanHits.exactNational.toFixed(1)}, partial ${measured.meanHits.partialNational.toFixed(1)}, ` +
-    `fuzzy ${measured.meanHits.fuzzyNational.toFixed(1)}; API vs ES-direct totals disagreed on ${measured.totalsDisagree} plates, ` +
+    `fuzzy ${measured.meanHits.fuzzyNational.toFixed(1)}; API vs ES-direct totals (exact, and partial with and without grams) disagreed on ${measured.totalsDisagree} plates, ` +
     `designs vs ES-direct on ${measured.designsDisagree} searches`);
+}
+
+const SEARCH_PATH_SAMPLES = 100;
+
+/**
+ * Where an API local search's time goes: each fixed part of the search path timed alone, one at a time, beside the
+ * whole search through the API and its Elasticsearch query sent directly (same plates, same minutes).
+ */
+async function measureSearchPath(search: NestFastifyApplication, probe: Probe, dataSource: DataSource, plates: string[]) {
+  const verifier = search.get(JwtVerifier, { strict: false });
+  const snapshots = search.get(RegistrySnapshots, { strict: false });
+  const trail = search.get(AuditTrail, { strict: false });
+  const plate = () => plates[Math.floor(probe.random() * plates.length)];
+  const localRecord = (): AuditEntry => ({
+    kind: 'search', action: 'search.reads', actorUserId: 'bench@platekeeper', actorAgencyId: probe.searcherId,
+    payload: { searchId: randomUUID(), purpose: 'criminal_investigation', caseNumber: 'BENCH-1', reason: 'search latency benchmark', scope: 'local', criteria: { plate: 'ABC1234' }, outcome: 'answered', total: 3, returnedByOwner: { [probe.searcherId]: 3 }, withheldOwners: [] },
+  });
+  const parts: Record<string, () => Promise<unknown>> = {
+    'API local search (whole)': () => searchThroughApi(probe, searchRequest({ plate: plate() }, 'local')),
+    'ES-direct local search': () => searchElasticDirectly(probe, searchRequest({ plate: plate() }, 'local')),
+    'PostgreSQL round trip (SELECT 1)': () => dataSource.query('SELECT 1'),
+    'world version read (per search)': () => snapshots.currentVersion(),
+    'JWT verify (per search)': () => verifier.verify(probe.token),
+    'audit append, alone (per search)': () => trail.append(localRecord()),
+    // What every search's append was before audit_append_group: its own transaction, five round trips.
+    'audit append in its own transaction (before)': () => dataSource.transaction((manager) => trail.append(localRecord(), manager)),
+  };
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(parts).map((name) => [name, []]));
+  for (let round = 0; round < SEARCH_PATH_SAMPLES; round++) {
+    for (const name of shuffled(Object.keys(parts), probe.random)) {
+      const began = performance.now();
+      await parts[name]();
+      if (round >= 10) samples[name].push(performance.now() - began);
+    }
+  }
+  return Object.fromEntries(Object.entries(samples).map(([name, taken]) => [name, summarise(taken)]));
+}
+
+function printSearchPath(searchPath: Record<string, LatencySummary>): void {
+  printTable('search path parts, one at a time, ms', ['part', 'p50', 'p95', 'mean'],
+    Object.entries(searchPath).map(([name, summary]) => [name, summary.p50, summary.p95, summary.mean]));
 }
 
 function printAudit(audit: Awaited<ReturnType<typeof measureAuditAppends>>): void {
@@ -319,31 +383,35 @@ const totalOf = (response: { hits: { total?: number | { value: number } } }) =>
   typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
 
 /** One search straight to Elasticsearch with the given visibility filter, the service's query builder and client settings. */
-async function searchWithFilter(probe: Probe, request: SearchRequestDto, visibilityFilter: Record<string, unknown>): Promise<number> {
+async function searchWithFilter(
+  probe: Probe, request: SearchRequestDto, visibilityFilter: Record<string, unknown>, prepared: PreparedCriteria = {},
+): Promise<number> {
   const response = await probe.elastic.search({
     index: readsIndexPattern(probe.config.READS_INDEX_PREFIX),
     ignore_unavailable: true,
     allow_no_indices: true,
     track_total_hits: true,
     size: 50,
-    ...buildReadsQuery(request, visibilityFilter),
+    ...buildReadsQuery(request, visibilityFilter, prepared),
     _source: RETURNED_FIELDS,
   } as never);
   return totalOf(response as never);
 }
 
 /** The requests the search service would send (owner probe included), built by the same functions, sent with the same client: the floor under the API. */
-async function searchElasticDirectly(probe: Probe, request: SearchRequestDto): Promise<number> {
+async function searchElasticDirectly(probe: Probe, request: SearchRequestDto, options: { withoutPlateGrams?: boolean } = {}): Promise<number> {
   const decision = probe.decide(request.scope ?? 'local');
+  const index = readsIndexPattern(probe.config.READS_INDEX_PREFIX);
+  const prepared = options.withoutPlateGrams ? {} : await prepareReadsCriteria(probe.elastic, request, { index, timeoutMs: probe.config.SEARCH_TIMEOUT_MS });
   const filter = await visibilityFilterForSearch(probe.elastic, {
-    index: readsIndexPattern(probe.config.READS_INDEX_PREFIX),
+    index,
     decision,
-    criteria: buildReadsQuery(request, { match_all: {} }).query,
+    criteria: buildReadsQuery(request, { match_all: {} }, prepared).query,
     now: new Date(),
     probeAboveOwners: probe.config.SEARCH_OWNER_PROBE_ABOVE,
     timeoutMs: probe.config.SEARCH_TIMEOUT_MS,
   });
-  return searchWithFilter(probe, request, filter);
+  return searchWithFilter(probe, request, filter, prepared);
 }
 
 interface VisibilityDesign {
@@ -434,7 +502,7 @@ function timeDecisions(world: SharingWorld, searcherId: string): number {
   return (performance.now() - began) / rounds;
 }
 
-function buildWorld(count: number, random: () => number): BenchWorld {
+export function buildWorld(count: number, random: () => number): BenchWorld {
   const pickCategory = (): AgencyCategory => {
     let draw = random();
     for (const category of AGENCY_CATEGORIES) {
@@ -470,7 +538,7 @@ function buildWorld(count: number, random: () => number): BenchWorld {
   return { agencies: shuffled(agencies, random), jurisdictions, cameraIdsByAgency };
 }
 
-async function insertWorld(dataSource: DataSource, world: BenchWorld): Promise<void> {
+export async function insertWorld(dataSource: DataSource, world: BenchWorld): Promise<void> {
   const column = <T>(pick: (agency: AgencyProfile) => T) => world.agencies.map(pick);
   await dataSource.query(
     `INSERT INTO agencies (id, name, state, category, status, retention_days, sharing)
@@ -497,7 +565,7 @@ async function insertWorld(dataSource: DataSource, world: BenchWorld): Promise<v
   }
 }
 
-function platePool(size: number, random: () => number): string[] {
+export function platePool(size: number, random: () => number): string[] {
   const letters = 'ABCDEFGHJKLMNPRSTUVWXYZ';
   const plates = new Set<string>();
   while (plates.size < size) {

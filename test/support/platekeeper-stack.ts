@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { Client } from '@elastic/elasticsearch';
 import { PlatekeeperConfig, loadConfig } from '@platekeeper/config';
 import { EnrichedRead } from '@platekeeper/contract';
-import { createElasticClient, ensureReadsIndexTemplate, readDocumentId, readsIndexName } from '@platekeeper/elastic';
+import { createElasticClient, ensureReadsIndexTemplate, readDocumentId, readsIndexName, toReadDocument } from '@platekeeper/elastic';
 import { createKafka, createProducer, ensureReadTopics } from '@platekeeper/kafka';
 import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import { AgencyCategory, DEFAULT_SHARING_POLICY, SharingPolicy } from '@platekeeper/sharing';
@@ -113,7 +113,7 @@ export class PlatekeeperTestStack {
   async indexReads(reads: Array<EnrichedRead>): Promise<void> {
     const operations = reads.flatMap((read) => [
       { index: { _index: readsIndexName(this.config.READS_INDEX_PREFIX, read.capturedAt), _id: readDocumentId(read) } },
-      read,
+      toReadDocument(read),
     ]);
     const elastic = this.elastic();
     try {

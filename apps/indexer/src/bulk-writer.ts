@@ -1,6 +1,6 @@
 import { Client } from '@elastic/elasticsearch';
 import { DeadLetterReason, EnrichedRead } from '@platekeeper/contract';
-import { readDocumentId, readsIndexName } from '@platekeeper/elastic';
+import { readDocumentId, readsIndexName, toReadDocument } from '@platekeeper/elastic';
 
 export interface IndexOutcome {
   /** Documents Elasticsearch refused as malformed: never retried, dead-lettered with its reason. */
@@ -138,7 +138,7 @@ export async function writeReads(
     }
     const operations = pending.flatMap(({ read }) => [
       { create: { _index: readsIndexName(indexPrefix, read.capturedAt), _id: readDocumentId(read) } },
-      read,
+      toReadDocument(read),
     ]);
     let items;
     try {

@@ -114,6 +114,11 @@ const platekeeperEnv = {
   HOTLIST_RECORD_RETENTION_DAYS: integerFrom(1)({
     default: 365, desc: 'expired or removed hotlist entries are kept for the record this long after they stopped matching, then purged with their alerts\' dispositions',
   }),
+  SEARCH_MAX_IN_FLIGHT: integerFrom(1)({
+    default: 128,
+    desc: 'searches one search instance works on at once; beyond, 503 SEARCH.OVERLOADED with Retry-After at once instead of a queue (docs/performance.md)',
+  }),
+  SEARCH_RETRY_AFTER_SECONDS: integerFrom(1)({ default: 1, desc: 'Retry-After of the search API\'s 503 answers (overload, engine or audit unavailable)' }),
   READS_REFRESH_ON_WRITE: bool({ default: false, desc: 'refresh indices after each bulk (tests only)' }),
   AUDIT_CHECKPOINT_KEY_FILE: str({
     default: '',

@@ -1,5 +1,6 @@
 import { ReturnedFields, SEARCHED_READ_FIELDS, SEARCH_RETURNS, checkRawRead, enrichRead, projectDocument, sourcePaths, toSearchedRead } from '@platekeeper/contract';
 import { READ_DOCUMENT_MAPPING, readsIndexTemplate } from './reads-index';
+import { toReadDocument } from './plate-grams';
 
 /** A read using every optional field, enriched as ingest does: the whole document the indexer stores. */
 function fullyPopulatedDocument() {
@@ -22,7 +23,7 @@ function fullyPopulatedDocument() {
 
 describe('the read document', () => {
   it('is mapped field for field by the strict index template: nothing ingest writes is left for Elasticsearch to reject', () => {
-    const document = fullyPopulatedDocument();
+    const document = toReadDocument(fullyPopulatedDocument());
     const properties = readsIndexTemplate('alpr-reads').template.mappings.properties;
     expect(Object.keys(properties).sort()).toEqual(Object.keys(document).sort());
     expect(Object.keys(properties.vehicle.properties).sort()).toEqual(Object.keys(document.vehicle!).sort());
@@ -36,8 +37,8 @@ describe('the read document', () => {
     ]);
   });
 
-  it('answers a search with the returned fields only, never the raw plate, image or ingest time', () => {
-    const document = fullyPopulatedDocument();
+  it('answers a search with the returned fields only, never the raw plate, image, ingest time or derived grams', () => {
+    const document = toReadDocument(fullyPopulatedDocument());
     const searched = toSearchedRead(document);
     expect(Object.keys(searched)).toEqual(['readId', 'cameraId', 'agencyId', 'capturedAt', 'plate', 'plateRegion', 'confidence', 'vehicle', 'location', 'candidates', 'direction']);
     expect(searched).toEqual({

@@ -1,6 +1,7 @@
 import { Client } from '@elastic/elasticsearch';
 import { PlatekeeperConfig } from '@platekeeper/config';
 import { EnrichedRead, ReadVehicle } from '@platekeeper/contract';
+import { DerivedReadFields } from './plate-grams';
 
 export function createElasticClient(config: PlatekeeperConfig): Client {
   return new Client({ node: config.ELASTICSEARCH_URL, maxRetries: 3, requestTimeout: 30_000 });
@@ -88,6 +89,15 @@ export const READ_DOCUMENT_MAPPING = {
   direction: { type: 'float' },
 } as const satisfies Record<keyof EnrichedRead, FieldMapping>;
 
+/**
+ * Fields derived from the read at write time (`toReadDocument`), for searches only. `plateGrams` keeps doc values:
+ * with them, "has grams" is a field-exists query Elasticsearch drops from a shard where every read has grams, so the
+ * fallback for reads indexed before grams existed costs nothing once there are none.
+ */
+export const READ_DERIVED_FIELDS_MAPPING = {
+  plateGrams: { type: 'keyword' },
+} as const satisfies Record<keyof DerivedReadFields, FieldMapping>;
+
 type FieldMapping = { type: string; index?: boolean; normalizer?: string } | { properties: Record<string, FieldMapping> };
 
 /**
@@ -106,7 +116,7 @@ export function readsIndexTemplate(prefix: string, layout: ReadsIndexLayout = DE
       },
       mappings: {
         dynamic: 'strict',
-        properties: READ_DOCUMENT_MAPPING,
+        properties: { ...READ_DOCUMENT_MAPPING, ...READ_DERIVED_FIELDS_MAPPING },
       },
     },
   } as const;

@@ -10,6 +10,7 @@ import { Hotlists1795801823654 } from './migrations/1795801823654-hotlists';
 import { LegalBasis1795801819910 } from './migrations/1795801819910-legal-basis';
 import { SensitivePlaces1795803000000 } from './migrations/1795803000000-sensitive-places';
 import { GovernedSharing1795801924174 } from './migrations/1795801924174-governed-sharing';
+import { AuditAppendGroup1795802271811 } from './migrations/1795802271811-audit-append-group';
 
 export const MIGRATIONS = [
   InitialSchema1764200000000,
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   LegalBasis1795801819910,
   Hotlists1795801823654,
   GovernedSharing1795801924174,
+  AuditAppendGroup1795802271811,
   SensitivePlaces1795803000000,
 ];
 

@@ -1,15 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditEntry, GENESIS_HASH, StoredAuditRecord, appendAuditRecords, auditRecordHash } from '@platekeeper/persistence';
+import { ADVISORY_LOCKS, AuditEntry, GENESIS_HASH, StoredAuditRecord, appendAuditRecords, auditRecordHash } from '@platekeeper/persistence';
 import { DomainError } from '../errors/domain-error';
 import { storableRecordValue } from '../validation/text-rules';
 
-/** Most records one group commit writes; more waiting appends form the next group. */
-const MAX_GROUP = 500;
-
-// The record's shape, hash and chain write live in libs/persistence (the alerts service appends to the same chain).
+// The record's shape, hash and in-transaction chain write live in libs/persistence (the alerts service appends to the same chain).
 export { GENESIS_HASH, auditRecordHash } from '@platekeeper/persistence';
 export type { AuditEntry, StoredAuditRecord } from '@platekeeper/persistence';
+
+const AUDIT_CHAIN_LOCK = ADVISORY_LOCKS.auditChain;
+/** Most records one group commit writes; more waiting appends form the next group. */
+const MAX_GROUP = 500;
+/** Times a group is chained again because another instance (or a change record) moved the head first. */
+const MAX_HEAD_MOVES = 50;
 
 interface PendingAppend {
   entry: AuditEntry;
@@ -25,12 +28,18 @@ interface PendingAppend {
  * wait and then go together in the next transaction — one lock, one chain-head read, one INSERT, one commit for all
  * of them — so the lock is taken per group, not per record. Each caller resolves only once its group committed, so a
  * search is still recorded before it answers; the records of a group are chained in arrival order.
+ *
+ * A group goes in one round trip (`audit_append_group`, a migration): it is chained onto the head this instance last
+ * wrote, and the function inserts it only if that is still the newest record under the lock; otherwise it answers the
+ * real head and the group is chained again. Before, a group took five (begin, lock, head, insert, commit).
  */
 @Injectable()
 export class AuditTrail {
   private readonly logger = new Logger(AuditTrail.name);
   private readonly pending: PendingAppend[] = [];
   private committing = false;
+  /** The newest record's hash as this instance last saw it: only a guess, checked under the chain lock. */
+  private knownHead?: string;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -65,7 +74,7 @@ export class AuditTrail {
       while (this.pending.length > 0) {
         const group = this.pending.splice(0, MAX_GROUP);
         try {
-          const records = await this.dataSource.transaction((manager) => this.appendGroupWithin(manager, group.map((waiting) => waiting.entry)));
+          const records = await this.commitGroup(group.map((waiting) => waiting.entry));
           group.forEach((waiting, position) => waiting.resolve(records[position]));
         } catch (error) {
           if (group.length === 1) group[0].reject(error);
@@ -76,6 +85,31 @@ export class AuditTrail {
     } finally {
       this.committing = false;
     }
+  }
+
+  /** Chains `entries` onto the head and inserts them in one statement, chaining again while the head moved. */
+  private async commitGroup(entries: AuditEntry[]): Promise<StoredAuditRecord[]> {
+    let head = this.knownHead ?? (await this.readHead(this.dataSource.manager));
+    for (let attempt = 0; attempt < MAX_HEAD_MOVES; attempt++) {
+      const records = chainRecords(entries, head);
+      const rows: Array<{ seq: string | null; hash: string | null; head_hash: string | null }> = await this.dataSource.query(
+        `SELECT seq, hash, head_hash FROM audit_append_group($1, $2, $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])`,
+        [AUDIT_CHAIN_LOCK, head, ...recordColumns(records)],
+      );
+      if (rows.length === 1 && rows[0].head_hash !== null) {
+        head = rows[0].head_hash;
+        continue;
+      }
+      numberInChainOrder(records, rows as Array<{ seq: string; hash: string }>);
+      this.knownHead = records[records.length - 1].hash;
+      return records;
+    }
+    throw new Error(`the audit chain head moved ${MAX_HEAD_MOVES} times while this group waited`);
+  }
+
+  private async readHead(manager: EntityManager): Promise<string> {
+    const [last] = await manager.query('SELECT hash FROM audit_records ORDER BY seq DESC LIMIT 1');
+    return last?.hash ?? GENESIS_HASH;
   }
 
   private async appendAlone(waiting: PendingAppend): Promise<void> {
@@ -133,4 +167,35 @@ export class AuditTrail {
       }
     }
   }
+}
+
+/** `entries` chained in order onto `prevHash`, stamped now, not yet numbered. */
+function chainRecords(entries: AuditEntry[], prevHash: string): StoredAuditRecord[] {
+  return entries.map((entry) => {
+    const recordedAt = new Date().toISOString();
+    // A refused request is recorded with what it sent: NUL, lone surrogates or deep nesting must not make the record unwritable.
+    const payload = JSON.parse(JSON.stringify(storableRecordValue(entry.payload)));
+    const hash = auditRecordHash(prevHash, { ...entry, payload, recordedAt });
+    const record = { ...entry, payload, seq: '', recordedAt, prevHash, hash };
+    prevHash = hash;
+    return record;
+  });
+}
+
+/** The insert's parameters, one array per column, in chain order. */
+function recordColumns(records: StoredAuditRecord[]): string[][] {
+  const column = (pick: (record: StoredAuditRecord) => string) => records.map(pick);
+  return [
+    column((record) => record.recordedAt), column((record) => record.kind), column((record) => record.action),
+    column((record) => record.actorUserId), column((record) => record.actorAgencyId),
+    column((record) => JSON.stringify(record.payload)), column((record) => record.prevHash), column((record) => record.hash),
+  ];
+}
+
+/** Gives each record the seq it was stored under; seq order must be chain order, for verify(). */
+function numberInChainOrder(records: StoredAuditRecord[], inserted: Array<{ seq: string; hash: string }>): void {
+  const seqByHash = new Map(inserted.map((row) => [row.hash, row.seq]));
+  for (const record of records) record.seq = seqByHash.get(record.hash) ?? '';
+  const inChainOrder = records.every((record, position) => position === 0 || BigInt(records[position - 1].seq) < BigInt(record.seq));
+  if (records.some((record) => record.seq === '') || !inChainOrder) throw new Error('audit records were not numbered in chain order');
 }

@@ -15,9 +15,13 @@ export interface ErrorBody {
 export class ErrorShapeFilter implements ExceptionFilter {
   private readonly logger = new Logger(ErrorShapeFilter.name);
 
+  /** With a value, every 503 tells the client when to try again (overload, an engine or the audit trail unavailable). */
+  protected retryAfterSeconds?: number;
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toBody(exception);
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE && this.retryAfterSeconds !== undefined) reply.header('Retry-After', String(this.retryAfterSeconds));
     reply.status(body.statusCode).send(body);
   }
 

@@ -5,6 +5,7 @@ import { STATUS_CODES } from 'node:http';
 import { PlatekeeperConfig } from '@platekeeper/config';
 import { JwtVerifier } from '../auth/jwt-verifier.service';
 import { authenticateRequest } from '../auth/request-authentication';
+import { registerSearchAdmission } from '../searches/search-admission';
 
 const ONE_MINUTE_MS = 60_000;
 
@@ -41,6 +42,8 @@ export function searchHttpAdapter(config: PlatekeeperConfig): FastifyAdapter {
  */
 export async function configureHttpEdge(app: NestFastifyApplication, config: PlatekeeperConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
+  // First of all hooks: a search past the instance's bound is refused before it costs anything (search-admission.ts).
+  registerSearchAdmission(fastify, config);
   // Fastify's built-in JSON parser is the only one left: text/plain (and, with bodyParser off, form bodies) get 415.
   fastify.removeContentTypeParser('text/plain');
   // Answers carry plates and audit records: never cached, never sniffed into another type.

@@ -9,14 +9,20 @@ export function partialPlatePattern(plate: string): string {
   return /[*?]/.test(kept) ? kept : `*${kept}*`;
 }
 
-function plateClauses(request: SearchRequestDto): { filter: QueryClause[]; should: QueryClause[] } {
+/** Criteria clauses worked out with Elasticsearch before the query is built, once per search (`prepareReadsCriteria`). */
+export interface PreparedCriteria {
+  /** Matches exactly the reads `wildcard: partialPlatePattern(plate)` matches, at less cost (`partialPlateClause`). */
+  partialPlate?: QueryClause;
+}
+
+function plateClauses(request: SearchRequestDto, prepared: PreparedCriteria): { filter: QueryClause[]; should: QueryClause[] } {
   if (request.plate === undefined) return { filter: [], should: [] };
   const plate = normalisePlate(request.plate);
   switch (request.plateMatch ?? 'exact') {
     case 'exact':
       return { filter: [{ term: { plate } }], should: [] };
     case 'partial':
-      return { filter: [{ wildcard: { plate: { value: partialPlatePattern(request.plate) } } }], should: [] };
+      return { filter: [prepared.partialPlate ?? { wildcard: { plate: { value: partialPlatePattern(request.plate) } } }], should: [] };
     case 'fuzzy':
       // Exact matches score highest so they sort first; look-alikes and one-edit neighbours follow.
       return {
@@ -58,8 +64,8 @@ function criteriaClauses(request: SearchRequestDto): QueryClause[] {
 }
 
 /** The whole query: the visibility filter sits inside it, so hits, totals and pages count only visible reads. */
-export function buildReadsQuery(request: SearchRequestDto, visibilityFilter: QueryClause) {
-  const plate = plateClauses(request);
+export function buildReadsQuery(request: SearchRequestDto, visibilityFilter: QueryClause, prepared: PreparedCriteria = {}) {
+  const plate = plateClauses(request, prepared);
   const fuzzy = request.plate !== undefined && request.plateMatch === 'fuzzy';
   return {
     query: {

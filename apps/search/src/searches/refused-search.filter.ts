@@ -1,4 +1,5 @@
-import { ArgumentsHost, Catch, HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { AuditTrail } from '../audit/audit-trail.service';
@@ -28,8 +29,10 @@ export class RefusedSearchFilter extends ErrorShapeFilter {
   constructor(
     private readonly auditTrail: AuditTrail,
     private readonly jwtVerifier: JwtVerifier,
+    @Inject(PLATEKEEPER_CONFIG) config: PlatekeeperConfig,
   ) {
     super();
+    this.retryAfterSeconds = config.SEARCH_RETRY_AFTER_SECONDS;
   }
 
   override async catch(exception: unknown, host: ArgumentsHost): Promise<void> {

@@ -5,7 +5,7 @@ import { readsIndexPattern } from '@platekeeper/elastic';
 import { SharingWorld, VisibilityDecision, buildWithheldReadsFilter } from '@platekeeper/sharing';
 import { DomainError } from '../errors/domain-error';
 import { READS_ELASTIC_CLIENT } from '../elastic-client.provider';
-import { buildReadsQuery } from './reads-query';
+import { PreparedCriteria, buildReadsQuery } from './reads-query';
 import { SearchRequestDto } from './search-request.dto';
 
 /**
@@ -21,9 +21,11 @@ export class WithheldMatchingReads {
   ) {}
 
   /** Per withheld owner holding at least one matching read, how many it holds. */
-  async countByOwner(request: SearchRequestDto, decision: VisibilityDecision, world: SharingWorld, now: Date): Promise<Record<string, number>> {
+  async countByOwner(
+    request: SearchRequestDto, decision: VisibilityDecision, world: SharingWorld, now: Date, prepared: PreparedCriteria = {},
+  ): Promise<Record<string, number>> {
     if (decision.withheldOwners.length === 0) return {};
-    const { query } = buildReadsQuery(request, buildWithheldReadsFilter(decision, world, now));
+    const { query } = buildReadsQuery(request, buildWithheldReadsFilter(decision, world, now), prepared);
     const response = await this.elastic
       .search({
         index: readsIndexPattern(this.config.READS_INDEX_PREFIX),

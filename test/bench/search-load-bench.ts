@@ -1,0 +1,245 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { DataSource } from 'typeorm';
+import { SEARCHED_READ_FIELDS } from '@platekeeper/contract';
+import { createElasticClient, readsIndexLayout, readsIndexPattern } from '@platekeeper/elastic';
+import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
+import { SearchScope, decideVisibility, sharingWorldOf } from '@platekeeper/sharing';
+import { AuditTrail } from '../../apps/search/src/audit/audit-trail.service';
+import { prepareReadsCriteria } from '../../apps/search/src/searches/partial-plate';
+import { buildReadsQuery } from '../../apps/search/src/searches/reads-query';
+import { SearchRequestDto } from '../../apps/search/src/searches/search-request.dto';
+import { visibilityFilterForSearch } from '../../apps/search/src/searches/visibility-for-search';
+import { mintDevelopmentToken } from '@platekeeper/config';
+import { deleteIndices, printTable, ratio, recreateDatabase, seededRandom, sleep, writeBenchJson } from './bench-support';
+import { ReadCorpus } from './read-corpus';
+import { benchConfig, buildWorld, insertWorld, platePool } from './search-bench';
+
+export interface SearchLoadBenchOptions {
+  agencies: number;
+  reads: number;
+  /** Concurrent clients per step, each step run against the API and straight against Elasticsearch. */
+  clients: number[];
+  seconds: number;
+  /** Clients of the last step, meant to be past what one instance takes: it must shed cleanly. */
+  overloadClients: number;
+  /** SEARCH_MAX_IN_FLIGHT of the search process under test. */
+  maxInFlight: number;
+  keep: boolean;
+}
+
+const LOAD_DATABASE = 'platekeeper_bench_load';
+const LOAD_INDEX_PREFIX = 'bench-load-reads';
+const LOAD_SEARCH_PORT = 3901;
+const SEARCHERS = 4;
+const PLATES_PER_SEARCHER = 12;
+const PARTIAL_LENGTH = 4;
+const SPREAD_DAYS = 30;
+const WARM_UP_SECONDS = 3;
+
+interface PreparedSearch {
+  label: string;
+  /** What the investigator sends to POST /v1/searches. */
+  apiBody: string;
+  token: string;
+  /** The query the service ends with for it (same builders, same visibility decision), for `_search`. */
+  elasticBody: string;
+}
+
+interface StepResult {
+  target: 'API' | 'ES-direct';
+  clients: number;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  ok: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+}
+
+/**
+ * Many investigators at once (issue 16): autocannon drives POST /v1/searches on a separate search process with a mix
+ * of local, statewide and national exact, partial and fuzzy searches from several agencies, and the same searches'
+ * final queries straight to Elasticsearch, step by step in the same run; then a step past saturation, after which
+ * every answered search must have its record and the chain must verify.
+ */
+export async function runSearchLoadBench(options: SearchLoadBenchOptions): Promise<void> {
+  const config = benchConfig({ database: LOAD_DATABASE, indexPrefix: LOAD_INDEX_PREFIX, port: LOAD_SEARCH_PORT });
+  const elastic = createElasticClient(config);
+  const startedAt = new Date().toISOString();
+  const random = seededRandom(16);
+  step(`recreating database ${LOAD_DATABASE}, deleting ${LOAD_INDEX_PREFIX}-* indices`);
+  await recreateDatabase(config.DATABASE_URL);
+  await migrateDatabase(config);
+  await deleteIndices(elastic, readsIndexPattern(LOAD_INDEX_PREFIX));
+  const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
+  const world = buildWorld(options.agencies, random);
+  await insertWorld(dataSource, world);
+  const plates = platePool(Math.max(20_000, Math.ceil(options.reads / 10)), random);
+  let began = performance.now();
+  await new ReadCorpus(elastic, LOAD_INDEX_PREFIX, readsIndexLayout(config)).append({
+    owners: world.agencies.map((agency) => ({ id: agency.id, state: agency.state, cameraIds: world.cameraIdsByAgency.get(agency.id)! })),
+    plates, count: options.reads, spreadDays: SPREAD_DAYS, random, now: Date.now(),
+  });
+  step(`${options.agencies} agencies, ${options.reads} reads loaded in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+
+  const sharingWorld = sharingWorldOf(world.agencies, world.jurisdictions);
+  const searchers = world.agencies.filter((agency) => agency.status === 'active' && agency.sharing.nationalLookup).slice(0, SEARCHERS);
+  const index = readsIndexPattern(LOAD_INDEX_PREFIX);
+  const searches: PreparedSearch[] = [];
+  for (const searcher of searchers) {
+    const token = await mintDevelopmentToken(config, { agencyId: searcher.id, roles: ['investigator'], userId: `load@${searcher.id}` });
+    for (let count = 0; count < PLATES_PER_SEARCHER; count++) {
+      const plate = plates[Math.floor(random() * plates.length)];
+      for (const scope of ['local', 'statewide', 'national'] as SearchScope[]) {
+        const start = Math.floor(random() * (plate.length - PARTIAL_LENGTH + 1));
+        for (const criteria of [{ plate }, { plate: plate.slice(start, start + PARTIAL_LENGTH), plateMatch: 'partial' }, { plate, plateMatch: 'fuzzy' }]) {
+          const request = { purpose: 'criminal_investigation', caseNumber: 'LOAD-1', reason: 'search load benchmark', scope, ...criteria } as SearchRequestDto;
+          const decision = decideVisibility(sharingWorld, searcher.id, 'criminal_investigation', scope);
+          const prepared = await prepareReadsCriteria(elastic, request, { index, timeoutMs: config.SEARCH_TIMEOUT_MS });
+          const filter = await visibilityFilterForSearch(elastic, {
+            index, decision, criteria: buildReadsQuery(request, { match_all: {} }, prepared).query, now: new Date(),
+            probeAboveOwners: config.SEARCH_OWNER_PROBE_ABOVE, timeoutMs: config.SEARCH_TIMEOUT_MS,
+          });
+          searches.push({
+            label: `${scope} ${request.plateMatch ?? 'exact'}`,
+            apiBody: JSON.stringify(request),
+            token,
+            elasticBody: JSON.stringify({ track_total_hits: true, size: 50, ...buildReadsQuery(request, filter, prepared), _source: SEARCHED_READ_FIELDS }),
+          });
+        }
+      }
+    }
+  }
+  step(`${searches.length} searches prepared (${SEARCHERS} agencies × ${PLATES_PER_SEARCHER} plates × local/statewide/national × exact/partial/fuzzy)`);
+
+  const service = await startSearchProcess(config.SEARCH_PORT, options.maxInFlight);
+  const steps: StepResult[] = [];
+  let overload: (StepResult & { answeredRecords: number; shedRecords: number; chainValid: boolean; chainChecked: number }) | undefined;
+  try {
+    const pick = () => searches[Math.floor(Math.random() * searches.length)];
+    const apiTarget = {
+      url: `http://127.0.0.1:${config.SEARCH_PORT}`,
+      requests: [{
+        method: 'POST' as const, path: '/v1/searches',
+        setupRequest: (request: Record<string, unknown>) => {
+          const search = pick();
+          return { ...request, headers: { 'content-type': 'application/json', authorization: `Bearer ${search.token}` }, body: search.apiBody };
+        },
+      }],
+    };
+    const elasticTarget = {
+      url: config.ELASTICSEARCH_URL,
+      requests: [{
+        method: 'POST' as const, path: `/${index}/_search?ignore_unavailable=true&allow_no_indices=true`,
+        setupRequest: (request: Record<string, unknown>) => ({ ...request, headers: { 'content-type': 'application/json' }, body: pick().elasticBody }),
+      }],
+    };
+    await drive(apiTarget, 4, WARM_UP_SECONDS);
+    await drive(elasticTarget, 4, WARM_UP_SECONDS);
+    for (const clients of options.clients) {
+      // Alternate which goes first, so neither always runs on the warmer engine.
+      const order = steps.length % 4 === 0 ? (['API', 'ES-direct'] as const) : (['ES-direct', 'API'] as const);
+      for (const target of order) {
+        const result = summariseRun(target, clients, await drive(target === 'API' ? apiTarget : elasticTarget, clients, options.seconds));
+        steps.push(result);
+        step(`${target} ${clients} clients: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors, status ${JSON.stringify(result.statusCodes)}`);
+      }
+    }
+    const answeredBefore = await countSearchRecords(dataSource);
+    const run = summariseRun('API', options.overloadClients, await drive(apiTarget, options.overloadClients, options.seconds));
+    await sleep(2_000);
+    const answeredAfter = await countSearchRecords(dataSource);
+    const verified = await new AuditTrail(dataSource).verify();
+    overload = {
+      ...run,
+      answeredRecords: answeredAfter.answered - answeredBefore.answered,
+      shedRecords: answeredAfter.refused - answeredBefore.refused,
+      chainValid: verified.valid,
+      chainChecked: verified.checked,
+    };
+    step(`overload, ${options.overloadClients} clients: ${JSON.stringify(overload)}`);
+  } finally {
+    service.kill('SIGTERM');
+    await new Promise((resolve) => service.once('exit', resolve));
+  }
+
+  const rows = options.clients.map((clients) => {
+    const api = steps.find((result) => result.target === 'API' && result.clients === clients)!;
+    const direct = steps.find((result) => result.target === 'ES-direct' && result.clients === clients)!;
+    return { clients, api, direct, throughputRatio: ratio(api.requestsPerSecond, direct.requestsPerSecond), p99Ratio: ratio(api.p99, direct.p99) };
+  });
+  printTable(`search load (${options.agencies} agencies, ${options.reads} reads, ${options.seconds} s per step, mixed local/statewide/national exact/partial/fuzzy)`,
+    ['clients', 'API req/s', 'API p50', 'API p99', 'API errors', 'ES req/s', 'ES p50', 'ES p99', 'ES errors', 'API/ES req/s', 'API/ES p99'],
+    rows.map((row) => [
+      row.clients, row.api.requestsPerSecond, row.api.p50, row.api.p99, row.api.errors,
+      row.direct.requestsPerSecond, row.direct.p50, row.direct.p99, row.direct.errors, row.throughputRatio, row.p99Ratio,
+    ]));
+  if (overload) {
+    printTable(`overload: ${options.overloadClients} clients against SEARCH_MAX_IN_FLIGHT=${options.maxInFlight}`, ['measure', 'value'], [
+      ['requests/s', overload.requestsPerSecond], ['p50, ms', overload.p50], ['p99, ms', overload.p99],
+      ['200 answers', overload.ok], ['status codes', JSON.stringify(overload.statusCodes)], ['errors (no answer) / timeouts', `${overload.errors} / ${overload.timeouts}`],
+      ['answered searches recorded in the step', overload.answeredRecords], ['refused searches recorded in the step', overload.shedRecords],
+      ['chain valid, records checked', `${overload.chainValid}, ${overload.chainChecked}`],
+    ]);
+  }
+  await dataSource.destroy();
+  if (!options.keep) await deleteIndices(elastic, readsIndexPattern(LOAD_INDEX_PREFIX));
+  await elastic.close();
+  const file = writeBenchJson('search-load', { benchmark: 'bench-search-load', startedAt, options, searchProcesses: 1, steps: rows, overload });
+  console.log(`results written to ${file}`);
+}
+
+function step(message: string): void {
+  console.log(`[bench-search-load] ${message}`);
+}
+
+function drive(target: { url: string; requests: unknown[] }, connections: number, seconds: number): Promise<autocannon.Result> {
+  return autocannon({ ...target, connections, duration: seconds, timeout: 30 } as autocannon.Options);
+}
+
+function summariseRun(target: StepResult['target'], clients: number, result: autocannon.Result): StepResult {
+  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, (stats as { count: number }).count]));
+  return {
+    target, clients,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    ok: result['2xx'],
+    // Anything but a 200: no answer at all, a timeout, or a status (the overload step's 503s are counted here too).
+    errors: result.errors + result.non2xx,
+    timeouts: result.timeouts,
+    statusCodes,
+  };
+}
+
+async function countSearchRecords(dataSource: DataSource): Promise<{ answered: number; refused: number }> {
+  const [row] = await dataSource.query(
+    `SELECT count(*) FILTER (WHERE payload->>'outcome' = 'answered')::int AS answered, count(*) FILTER (WHERE payload->>'outcome' <> 'answered')::int AS refused
+     FROM audit_records WHERE action = 'search.reads'`,
+  );
+  return row;
+}
+
+/** The search service as it runs in production: its own process (ts-node, so no build step), this run's config. */
+async function startSearchProcess(port: number, maxInFlight: number): Promise<ChildProcess> {
+  // BENCH_SEARCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the search process under load.
+  const nodeArgs = (process.env.BENCH_SEARCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/search/src/main.ts'], {
+    env: { ...process.env, SEARCH_MAX_IN_FLIGHT: String(maxInFlight) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`search process exited with ${child.exitCode}`);
+    const healthy = await fetch(`http://127.0.0.1:${port}/health`).then((response) => response.ok, () => false);
+    if (healthy) return child;
+    await sleep(500);
+  }
+  child.kill('SIGTERM');
+  throw new Error('search process did not become healthy in 120 s');
+}
