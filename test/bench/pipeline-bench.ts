@@ -55,6 +55,8 @@ interface DrainRun {
   firstSeconds: number;
   steadyReadsPerSecond: number;
   peakRssMiB: Record<string, number>;
+  /** CPU seconds each process spent from its start until every read was searchable. */
+  cpuSeconds: Record<string, number>;
 }
 
 interface FreshnessRun {
@@ -160,7 +162,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
     stopLag();
     const single: DrainRun = {
       instances: 1, totalSeconds: drain.totalSeconds, firstSeconds: drain.firstSeconds,
-      steadyReadsPerSecond: steadyRate(options.reads, drain), peakRssMiB: peakRss(children),
+      steadyReadsPerSecond: steadyRate(options.reads, drain), peakRssMiB: peakRss(children), cpuSeconds: cpuOf(children),
     };
     step(`ingest+indexer 1+1: ${options.reads} reads searchable in ${drain.totalSeconds.toFixed(2)} s, steady ${Math.round(single.steadyReadsPerSecond)} reads/s`);
     charts.push({
@@ -226,7 +228,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
       const scaled = await waitIndexed(elastic, scaledConfig.READS_INDEX_PREFIX, options.reads, scaledBegan, timeoutMs, children);
       double = {
         instances: 2, totalSeconds: scaled.totalSeconds, firstSeconds: scaled.firstSeconds,
-        steadyReadsPerSecond: steadyRate(options.reads, scaled), peakRssMiB: peakRss(children),
+        steadyReadsPerSecond: steadyRate(options.reads, scaled), peakRssMiB: peakRss(children), cpuSeconds: cpuOf(children),
       };
       step(`ingest+indexer 2+2: steady ${Math.round(double.steadyReadsPerSecond)} reads/s`);
       for (const run of children.splice(0)) await stopApp(run);
@@ -259,9 +261,11 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
         rows: freshness.map((run) => [`${run.targetShare * 100}%`, run.targetRate, run.producedRate, String(run.probes), String(run.missing), run.p50, run.p99, run.max, String(run.searchErrors)]),
       },
       {
-        title: 'peak RSS per process while draining at the maximum rate (VmHWM), MiB',
-        header: ['process', 'MiB'],
-        rows: [...Object.entries(single.peakRssMiB), ...Object.entries(double?.peakRssMiB ?? {}).map(([name, mib]): [string, number] => [`${name} (2+2)`, mib])],
+        title: 'per process while draining at the maximum rate: peak RSS (VmHWM) and CPU',
+        header: ['process', 'peak RSS MiB', 'CPU s', 'CPU ms per 1,000 reads'],
+        rows: [single, ...(double ? [double] : [])].flatMap((run) => Object.keys(run.peakRssMiB).map((name) => [
+          run.instances > 1 ? `${name} (2+2)` : name, run.peakRssMiB[name], run.cpuSeconds[name], (run.cpuSeconds[name] * 1e6 * run.instances) / options.reads,
+        ])),
       },
     ];
     for (const table of tables) printTable(table.title, table.header, table.rows);
@@ -504,6 +508,21 @@ async function stopApp(run: ChildRun): Promise<void> {
   }
 }
 
+/** User + system CPU seconds a process has used so far (/proc/<pid>/stat, clock ticks of 1/100 s). */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function cpuOf(runs: ChildRun[]): Record<string, number> {
+  return Object.fromEntries(runs.map((run) => [run.name, cpuSeconds(run.child.pid)]));
+}
+
 function peakRss(runs: ChildRun[]): Record<string, number> {
   return Object.fromEntries(runs.map((run) => [run.name, (peakRssKb(run.child.pid) ?? Number.NaN) / 1024]));
 }
@@ -518,9 +537,13 @@ function peakRssKb(pid: number | undefined): number | undefined {
   }
 }
 
-/** Polls refresh + _count every 250 ms until `expected` reads are searchable; the timeline is [seconds, count, reads/s]. */
+/**
+ * Polls _count every 250 ms until `expected` reads are searchable; the timeline is [seconds, count, reads/s]. It does
+ * not force refreshes (a refresh every 250 ms would cut the pipeline's indexing into tiny segments the raw-bulk
+ * baseline never pays for): counts follow the index's own refresh interval, as searches do.
+ */
 async function waitIndexed(
-  elastic: ElasticClient, prefix: string, expected: number, began: number, timeoutMs: number, children: ChildRun[], refresh: 'refresh' | 'quiet' = 'refresh',
+  elastic: ElasticClient, prefix: string, expected: number, began: number, timeoutMs: number, children: ChildRun[], refresh: 'refresh' | 'quiet' = 'quiet',
 ): Promise<{ totalSeconds: number; firstSeconds: number; firstCount: number; polls: number; timeline: Array<[number, number, number]> }> {
   const pattern = readsIndexPattern(prefix);
   let firstSeconds: number | undefined;

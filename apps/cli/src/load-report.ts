@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export interface ReportTable {
   title: string;
@@ -32,16 +32,29 @@ export interface LoadReport {
   charts: ReportChart[];
 }
 
-export function runtimeVersions(): Record<string, string> {
-  const versionOf = (name: string) => {
-    try {
-      return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
-    } catch {
-      return 'unknown';
+/**
+ * A file of the installation (`package.json`, `node_modules/x/...`), looked up from this file and the working
+ * directory upwards: works from the sources, from the webpack bundle in dist/, and whatever a package exports.
+ */
+function installationFile(relative: string): string | undefined {
+  for (const start of [__dirname, process.cwd()]) {
+    for (let directory = start; ; directory = dirname(directory)) {
+      if (existsSync(join(directory, relative))) return join(directory, relative);
+      if (dirname(directory) === directory) break;
     }
+  }
+  return undefined;
+}
+
+export function runtimeVersions(): Record<string, string> {
+  const versionOf = (relative: string) => {
+    const file = installationFile(relative);
+    return file ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : 'unknown';
   };
-  const project = JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8')) as { version: string };
-  return { platekeeper: project.version, node: process.version, kafkajs: versionOf('kafkajs'), '@elastic/elasticsearch': versionOf('@elastic/elasticsearch') };
+  return {
+    platekeeper: versionOf('package.json'), node: process.version,
+    kafkajs: versionOf('node_modules/kafkajs/package.json'), '@elastic/elasticsearch': versionOf('node_modules/@elastic/elasticsearch/package.json'),
+  };
 }
 
 /** Writes `<name>.json` and `<name>.html` into `directory`; returns both paths. */
@@ -73,7 +86,8 @@ function renderTable(table: ReportTable): string {
 
 function renderHtml(report: LoadReport): string {
   // Chart.js inlined, so the page needs no network (CI artefacts, air-gapped installations).
-  const chartJs = readFileSync(require.resolve('chart.js/dist/chart.umd.min.js'), 'utf8');
+  const chartFile = installationFile('node_modules/chart.js/dist/chart.umd.min.js');
+  const chartJs = chartFile ? readFileSync(chartFile, 'utf8').replace(/<\/script/gi, '<\\/script') : '';
   const settings = Object.entries(report.settings).filter(([, value]) => value !== undefined).map(([key, value]) => [key, String(value)]);
   const versions = Object.entries(report.versions);
   const charts = report.charts.map((chart, index) => `<h2>${escape(chart.title)}</h2><div class="chart"><canvas id="chart${index}"></canvas></div>`).join('\n');
@@ -96,7 +110,7 @@ ${renderTable({ title: 'versions', header: ['component', 'version'], rows: versi
 </div>
 <script>${chartJs}</script>
 <script>
-const charts = ${JSON.stringify(report.charts)};
+const charts = ${JSON.stringify(report.charts).replace(/</g, "\\u003c")};
 const palette = ['#1f77b4','#d62728','#2ca02c','#ff7f0e','#9467bd','#8c564b','#e377c2'];
 charts.forEach((chart, index) => new Chart(document.getElementById('chart' + index), {
   type: chart.dots ? 'scatter' : 'line',
