@@ -11,6 +11,7 @@ import { createElasticClient, ensureReadsIndexTemplate, readDocumentId, readsInd
 import { createKafka, createProducer, ensureReadTopics } from '@platekeeper/kafka';
 import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import { generateRawReads } from '../../apps/cli/src/read-generator';
+import { checkRawReadWithClassValidator } from '../../libs/contract/src/testing/raw-read-class-validator.reference';
 import { FreshnessProbe, LagSample, consumerLag, percentile } from '../../apps/cli/src/live-sampling';
 import { LoadReport, ReportChart, ReportTable, runtimeVersions, writeLoadReport } from '../../apps/cli/src/load-report';
 import { mintDevelopmentToken } from '../../apps/cli/src/mint-token';
@@ -135,6 +136,9 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
     const consumeSeconds = await consumeRawTopic(config, runId, options.reads, timeoutMs);
     step(`raw kafkajs consume + JSON.parse: ${consumeSeconds.toFixed(2)} s`);
 
+    const validation = validationCost(raw.slice(0, 20_000));
+    step(`raw-read rules per read: compiled ${validation.compiledMicros.toFixed(2)} µs, class-validator ${validation.classValidatorMicros.toFixed(2)} µs`);
+
     // The ceiling: the same enriched documents, bulk-created straight into Elasticsearch at each setting.
     const enriched = enrichInMemory(raw.slice(0, options.sweepReads), cameras);
     const sweep: RawBulkRun[] = [];
@@ -236,6 +240,14 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
     }
 
     const tables: ReportTable[] = [
+      {
+        title: 'raw-read validation per read (ingest\'s hot path), same reads, same process',
+        header: ['rules', 'µs per read', '× compiled'],
+        rows: [
+          ['compiled JSON Schema (ajv), in use', validation.compiledMicros, 1],
+          ['class-validator (before)', validation.classValidatorMicros, ratio(validation.classValidatorMicros, validation.compiledMicros)],
+        ],
+      },
       {
         title: `raw Elasticsearch bulk create of ${enriched.length} enriched reads (the ceiling)`,
         header: ['concurrency', 'reads/request', 'refresh during load', 'reads/s', 'seconds'],
@@ -416,6 +428,17 @@ async function consumeRawTopic(config: PlatekeeperConfig, runId: string, expecte
   } finally {
     await consumer.disconnect();
   }
+}
+
+/** µs per read of the compiled rules and of the class-validator rules they replaced, over the same reads. */
+function validationCost(reads: Array<Record<string, unknown>>): { compiledMicros: number; classValidatorMicros: number } {
+  const microsPerRead = (check: (candidate: unknown) => unknown) => {
+    for (const read of reads.slice(0, 2_000)) check(read);
+    const began = performance.now();
+    for (const read of reads) check(read);
+    return ((performance.now() - began) * 1000) / reads.length;
+  };
+  return { compiledMicros: microsPerRead((read) => checkRawRead(read)), classValidatorMicros: microsPerRead(checkRawReadWithClassValidator) };
 }
 
 function enrichInMemory(raw: Array<Record<string, unknown>>, cameras: Map<string, CameraRegistration>): EnrichedRead[] {
