@@ -473,7 +473,7 @@ async function rawBulk(
     let next = 0;
     await Promise.all(Array.from({ length: setting.concurrency }, async () => {
       while (next < batches.length) {
-        const response = await elastic.bulk({ operations: batches[next++] });
+        const response = await elastic.bulk({ operations: batches[next++] }, { requestTimeout: 120_000 });
         if (response.errors) throw new Error(`bulk failed: ${JSON.stringify(response.items.find((item) => item.create?.error))}`);
       }
     }));

@@ -14,7 +14,8 @@ export async function consumerLag(admin: Admin, groups: Array<{ groupId: string;
     const committedByPartition = new Map(committed.partitions.map((partition) => [partition.partition, Number(partition.offset)]));
     lag[groupId] = ends.reduce((sum, end) => {
       const done = committedByPartition.get(end.partition) ?? -1;
-      return sum + Number(end.high) - (done < 0 ? Number(end.low) : done);
+      // Offsets are read one after the other, so a commit can overtake the end read just before it: never below 0.
+      return sum + Math.max(0, Number(end.high) - (done < 0 ? Number(end.low) : done));
     }, 0);
   }));
   return lag;

@@ -72,7 +72,7 @@ const escape = (text: unknown) => String(text).replace(/[&<>"']/g, (c) => `&#${c
 export function formatCell(value: string | number): string {
   if (typeof value !== 'number') return value;
   if (!Number.isFinite(value)) return 'n/a';
-  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (Number.isInteger(value) || Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
   if (Math.abs(value) >= 100) return value.toFixed(0);
   if (Math.abs(value) >= 10) return value.toFixed(1);
   return value.toFixed(2);
