@@ -115,6 +115,14 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
   const cleanups: Array<() => Promise<void>> = [];
   const charts: ReportChart[] = [];
   const loadAverage = () => (readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '));
+  // Interrupted (Ctrl-C, kill): still stop the services and drop the run's topics, indices and groups.
+  const interrupted = async (signal: string) => {
+    step(`${signal}: stopping the services and cleaning up`);
+    for (const run of children) await stopApp(run);
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
 
   try {
     await admin.connect();
