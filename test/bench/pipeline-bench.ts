@@ -149,6 +149,8 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
 
     // The ceiling: the same enriched documents, bulk-created straight into Elasticsearch at each setting.
     const enriched = enrichInMemory(raw.slice(0, options.sweepReads), cameras);
+    // One unmeasured round first: the first index creation and a cold JIT would otherwise be charged to the first setting.
+    await rawBulk(elastic, `${runId}-warmup`, enriched.slice(0, 5_000), { concurrency: 2, batchReads: 1_000, refreshInterval: '1s' });
     const sweep: RawBulkRun[] = [];
     for (const refreshInterval of SWEEP.refreshInterval) {
       for (const batchReads of SWEEP.batchReads) {
