@@ -42,12 +42,17 @@ interface ChildRun {
   peakRssKb?: number;
 }
 
+/** CPU seconds of the Elasticsearch JVM when the bench runs on the same machine and is told its pid (BENCH_ES_PID). */
+const elasticsearchCpu = () => (process.env.BENCH_ES_PID ? cpuSeconds(Number(process.env.BENCH_ES_PID)) : Number.NaN);
+
 interface RawBulkRun {
   concurrency: number;
   batchReads: number;
   refreshInterval: string;
   readsPerSecond: number;
   seconds: number;
+  /** Elasticsearch CPU ms per 1,000 reads indexed (NaN without BENCH_ES_PID). */
+  elasticsearchCpuMsPer1000: number;
 }
 
 interface DrainRun {
@@ -58,6 +63,7 @@ interface DrainRun {
   peakRssMiB: Record<string, number>;
   /** CPU seconds each process spent from its start until every read was searchable. */
   cpuSeconds: Record<string, number>;
+  elasticsearchCpuMsPer1000: number;
 }
 
 interface FreshnessRun {
@@ -168,6 +174,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
 
     // The pipeline draining the backlog flat out: its maximum rate.
     const drainBegan = performance.now();
+    const drainEsCpu = elasticsearchCpu();
     const lagSamples: LagSample[] = [];
     const groups = [{ groupId: config.INGEST_GROUP_ID, topic: config.TOPIC_RAW }, { groupId: config.INDEXER_GROUP_ID, topic: config.TOPIC_ENRICHED }];
     const stopLag = sampleLag(admin, groups, lagSamples, drainBegan);
@@ -177,6 +184,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
     const single: DrainRun = {
       instances: 1, totalSeconds: drain.totalSeconds, firstSeconds: drain.firstSeconds,
       steadyReadsPerSecond: steadyRate(options.reads, drain), peakRssMiB: peakRss(children), cpuSeconds: cpuOf(children),
+      elasticsearchCpuMsPer1000: ((elasticsearchCpu() - drainEsCpu) * 1e6) / options.reads,
     };
     step(`ingest+indexer 1+1: ${options.reads} reads searchable in ${drain.totalSeconds.toFixed(2)} s, steady ${Math.round(single.steadyReadsPerSecond)} reads/s`);
     charts.push({
@@ -238,11 +246,13 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
       cleanups.push(() => dropRun(elastic, admin, scaledConfig, []));
       await produceAll(cameraProducer, scaledConfig.TOPIC_RAW, messages);
       const scaledBegan = performance.now();
+      const scaledEsCpu = elasticsearchCpu();
       children.push(...startPipeline(scaledEnvironment, 2, 'x2'));
       const scaled = await waitIndexed(elastic, scaledConfig.READS_INDEX_PREFIX, options.reads, scaledBegan, timeoutMs, children);
       double = {
         instances: 2, totalSeconds: scaled.totalSeconds, firstSeconds: scaled.firstSeconds,
         steadyReadsPerSecond: steadyRate(options.reads, scaled), peakRssMiB: peakRss(children), cpuSeconds: cpuOf(children),
+        elasticsearchCpuMsPer1000: ((elasticsearchCpu() - scaledEsCpu) * 1e6) / options.reads,
       };
       step(`ingest+indexer 2+2: steady ${Math.round(double.steadyReadsPerSecond)} reads/s`);
       for (const run of children.splice(0)) await stopApp(run);
@@ -260,8 +270,8 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
       },
       {
         title: `raw Elasticsearch bulk create of ${enriched.length} enriched reads (the ceiling)`,
-        header: ['concurrency', 'reads/request', 'refresh during load', 'reads/s', 'seconds'],
-        rows: sweep.map((run) => [String(run.concurrency), run.batchReads.toLocaleString('en-US'), run.refreshInterval, run.readsPerSecond, run.seconds]),
+        header: ['concurrency', 'reads/request', 'refresh during load', 'reads/s', 'seconds', 'ES CPU ms per 1,000 reads'],
+        rows: sweep.map((run) => [String(run.concurrency), run.batchReads.toLocaleString('en-US'), run.refreshInterval, run.readsPerSecond, run.seconds, run.elasticsearchCpuMsPer1000]),
       },
       {
         title: `pipeline against the ceiling (${options.reads} reads, ${options.partitions} partitions)`,
@@ -277,6 +287,15 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
         ],
       },
       ...(double ? [{ title: 'scaling out', header: ['ratio', 'value'], rows: [['2+2 / 1+1 steady', ratio(double.steadyReadsPerSecond, single.steadyReadsPerSecond)]] }] : []),
+      {
+        title: 'Elasticsearch CPU per 1,000 reads (BENCH_ES_PID): the same work whoever feeds it?',
+        header: ['path', 'ES CPU ms per 1,000 reads'],
+        rows: [
+          [`best raw bulk (c${best.concurrency}, ${best.batchReads}/req, refresh ${best.refreshInterval})`, best.elasticsearchCpuMsPer1000],
+          ['ingest+indexer 1+1 drain', single.elasticsearchCpuMsPer1000],
+          ...(double ? [['ingest+indexer 2+2 drain', double.elasticsearchCpuMsPer1000] as Array<string | number>] : []),
+        ],
+      },
       {
         title: 'freshness (production → returned by POST /v1/searches), ms',
         header: ['share of max rate', 'asked reads/s', 'produced reads/s', 'probes', 'missing', 'p50', 'p99', 'max', 'search errors'],
@@ -480,6 +499,7 @@ async function rawBulk(
   }
   try {
     const began = performance.now();
+    const esCpuBefore = elasticsearchCpu();
     let next = 0;
     await Promise.all(Array.from({ length: setting.concurrency }, async () => {
       while (next < batches.length) {
@@ -489,7 +509,7 @@ async function rawBulk(
     }));
     await elastic.indices.refresh({ index: readsIndexPattern(prefix) });
     const seconds = (performance.now() - began) / 1000;
-    return { ...setting, seconds, readsPerSecond: reads.length / seconds };
+    return { ...setting, seconds, readsPerSecond: reads.length / seconds, elasticsearchCpuMsPer1000: ((elasticsearchCpu() - esCpuBefore) * 1e6) / reads.length };
   } finally {
     await deleteIndices(elastic, readsIndexPattern(prefix)).catch(() => undefined);
     await elastic.indices.deleteIndexTemplate({ name: `${prefix}-template` }).catch(() => undefined);
