@@ -609,7 +609,8 @@ async function waitIndexed(
     if (refresh === 'refresh') await elastic.indices.refresh({ index: pattern, allow_no_indices: true, ignore_unavailable: true }).catch(() => undefined);
     const { count } = await elastic.count({ index: pattern, allow_no_indices: true, ignore_unavailable: true }).catch(() => ({ count: 0 }));
     const elapsed = (performance.now() - began) / 1000;
-    const previous = timeline.at(-1);
+    // Over the last 2 s or more: counts move only at refreshes (1 s), so a per-poll rate would be all spikes.
+    const previous = [...timeline].reverse().find(([seconds]) => elapsed - seconds >= 2);
     timeline.push([elapsed, count, previous ? Math.max(0, (count - previous[1]) / (elapsed - previous[0])) : 0]);
     if (count > 0 && firstSeconds === undefined) [firstSeconds, firstCount] = [elapsed, count];
     if (count >= expected) return { totalSeconds: elapsed, firstSeconds: firstSeconds ?? elapsed, firstCount, polls, timeline };
