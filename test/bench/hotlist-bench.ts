@@ -96,7 +96,7 @@ export async function runHotlistBench(options: HotlistBenchOptions): Promise<voi
         await ensureReadTopics(kafka, config);
         await produceRaw(config, generate());
         const began = performance.now();
-        for (const app of mode === 'alone' ? ['ingest', 'indexer'] : ['ingest', 'indexer', 'alerts']) children.push(startApp(app));
+        for (const app of mode === 'alone' ? ['ingest', 'indexer'] : ['ingest', 'indexer', 'alerts']) children.push(startApp(app, {}, app));
         const indexed = await waitIndexed(elastic, config.READS_INDEX_PREFIX, options.reads, began, timeoutMs, children);
         const matchedSeconds = mode === 'together' ? await waitConsumed(kafka, config, began, timeoutMs) : undefined;
         for (const run of children) rss[mode][run.name] = Math.max(rss[mode][run.name] ?? 0, (peakRssKb(run.child.pid) ?? Number.NaN) / 1024);

@@ -58,8 +58,12 @@ program
 
 program
   .command('pipeline')
-  .description('ingest+indexer throughput vs a raw kafkajs consumer and raw Elasticsearch bulk, on run-unique topics and indices')
-  .option('--reads <n>', 'raw reads produced', positiveInteger, 100_000)
+  .description('ingest+indexer against the best raw Elasticsearch bulk of the same reads, freshness at 50%/90% of the maximum rate, 2+2 vs 1+1; HTML + JSON report in .cache/bench')
+  .option('--reads <n>', 'raw reads the pipeline drains (the maximum rate)', positiveInteger, 100_000)
+  .option('--sweep-reads <n>', 'reads per raw-bulk setting (concurrency 1/2/4 × 1,000/5,000 per request × refresh 1s/-1)', positiveInteger, 40_000)
+  .option('--partitions <n>', 'partitions of the run\'s topics (TOPIC_PARTITIONS)', positiveInteger, 4)
+  .option('--freshness-seconds <n>', 'seconds of paced load at 50% and at 90% of the maximum rate (0: skip)', wholeNumber, 20)
+  .option('--no-scaling', 'skip the 2+2 instances run')
   .action(async (options) => {
     const { runPipelineBench } = await import('./pipeline-bench');
     await runPipelineBench(options);

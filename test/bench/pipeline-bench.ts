@@ -3,17 +3,26 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
+import type { Admin, Producer } from 'kafkajs';
 import { Client as ElasticClient } from '@elastic/elasticsearch';
 import { PlatekeeperConfig, loadConfig } from '@platekeeper/config';
 import { CameraRegistration, EnrichedRead, checkRawRead, enrichRead } from '@platekeeper/contract';
 import { createElasticClient, ensureReadsIndexTemplate, readDocumentId, readsIndexName, readsIndexPattern } from '@platekeeper/elastic';
-import { createKafka, ensureReadTopics } from '@platekeeper/kafka';
+import { createKafka, createProducer, ensureReadTopics } from '@platekeeper/kafka';
 import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import { generateRawReads } from '../../apps/cli/src/read-generator';
-import { benchDatabaseUrl, deleteIndices, printTable, ratio, recreateDatabase, sleep, writeBenchJson } from './bench-support';
+import { checkRawReadWithClassValidator } from '../../libs/contract/src/testing/raw-read-class-validator.reference';
+import { FreshnessProbe, LagSample, consumerLag, percentile } from '../../apps/cli/src/live-sampling';
+import { LoadReport, ReportChart, ReportTable, runtimeVersions, writeLoadReport } from '../../apps/cli/src/load-report';
+import { mintDevelopmentToken } from '@platekeeper/config';
+import { benchDatabaseUrl, deleteIndices, printTable, ratio, recreateDatabase, sleep } from './bench-support';
 
 export interface PipelineBenchOptions {
   reads: number;
+  sweepReads: number;
+  partitions: number;
+  freshnessSeconds: number;
+  scaling: boolean;
 }
 
 const BENCH_DATABASE = 'platekeeper_bench_pipeline';
@@ -21,9 +30,10 @@ const BENCH_STATES = ['WA', 'OR', 'CA', 'TX', 'NY'];
 const AGENCIES = 10;
 const CAMERAS_PER_AGENCY = 5;
 const PRODUCE_BATCH = 1_000;
-const BULK_BATCH = 1_000;
 const POLL_MS = 250;
 const STALL_SECONDS = 60;
+const SWEEP = { concurrency: [1, 2, 4], batchReads: [1_000, 5_000], refreshInterval: ['1s', '-1'] };
+const PORTS = { ingest: 3911, indexer: 3921, search: 3931 };
 
 export interface ChildRun {
   name: string;
@@ -32,117 +42,365 @@ export interface ChildRun {
   peakRssKb?: number;
 }
 
+/** CPU seconds of the Elasticsearch JVM when the bench runs on the same machine and is told its pid (BENCH_ES_PID). */
+const elasticsearchCpu = () => (process.env.BENCH_ES_PID ? cpuSeconds(Number(process.env.BENCH_ES_PID)) : Number.NaN);
+
+interface RawBulkRun {
+  concurrency: number;
+  batchReads: number;
+  refreshInterval: string;
+  readsPerSecond: number;
+  seconds: number;
+  /** Elasticsearch CPU ms per 1,000 reads indexed (NaN without BENCH_ES_PID). */
+  elasticsearchCpuMsPer1000: number;
+}
+
+interface DrainRun {
+  instances: number;
+  totalSeconds: number;
+  firstSeconds: number;
+  steadyReadsPerSecond: number;
+  peakRssMiB: Record<string, number>;
+  /** CPU seconds each process spent from its start until every read was searchable. */
+  cpuSeconds: Record<string, number>;
+  elasticsearchCpuMsPer1000: number;
+}
+
+interface FreshnessRun {
+  targetShare: number;
+  targetRate: number;
+  producedRate: number;
+  probes: number;
+  missing: number;
+  p50: number;
+  p99: number;
+  max: number;
+  searchErrors: number;
+}
+
 /** Run-unique topics, groups, index prefixes and health ports, so the demo system and other runs are untouched. */
-function benchConfig(runId: string): PlatekeeperConfig {
+function benchEnvironment(runId: string, partitions: number): Record<string, string> {
   // The production names as prefixes keep the run's topics and groups under the stack's Kafka ACLs.
   const production = loadConfig();
-  Object.assign(process.env, {
+  return {
     DATABASE_URL: benchDatabaseUrl(BENCH_DATABASE),
     TOPIC_RAW: `${production.TOPIC_RAW}.${runId}`,
     TOPIC_ENRICHED: `${production.TOPIC_ENRICHED}.${runId}`,
     TOPIC_DLQ: `${production.TOPIC_DLQ}.${runId}`,
+    TOPIC_PARTITIONS: String(partitions),
     INGEST_GROUP_ID: `${production.INGEST_GROUP_ID}.${runId}`,
     INDEXER_GROUP_ID: `${production.INDEXER_GROUP_ID}.${runId}`,
     READS_INDEX_PREFIX: `${runId}-reads`,
-    INGEST_HEALTH_PORT: '3911',
-    INDEXER_HEALTH_PORT: '3912',
+    INGEST_PARTITIONS_CONCURRENTLY: String(partitions),
+    INDEXER_PARTITIONS_CONCURRENTLY: String(partitions),
     SEARCH_HOST: '127.0.0.1',
+    SEARCH_PORT: String(PORTS.search),
+    SEARCH_RATE_LIMIT_PER_MINUTE: '0',
+    RETENTION_SWEEP_MINUTES: '0',
     LOG_LEVEL: 'warn',
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
-  });
+  };
+}
+
+function configFor(environment: Record<string, string>): PlatekeeperConfig {
+  Object.assign(process.env, environment);
   return loadConfig();
 }
 
 export async function runPipelineBench(options: PipelineBenchOptions): Promise<void> {
   const runId = `bench${Date.now().toString(36)}`;
-  const config = benchConfig(runId);
-  const rawBulkPrefix = `${runId}-rawbulk`;
+  const environment = benchEnvironment(runId, options.partitions);
+  const config = configFor(environment);
   const startedAt = new Date().toISOString();
+  const began = performance.now();
   const timeoutMs = Math.max(180_000, options.reads * 5);
   const elastic = createElasticClient(config);
   const kafka = createKafka(config, 'admin', 'bench');
+  const admin = kafka.admin();
   const children: ChildRun[] = [];
+  const cleanups: Array<() => Promise<void>> = [];
+  const charts: ReportChart[] = [];
+  const loadAverage = () => (readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '));
+  // Interrupted (Ctrl-C, kill): still stop the services and drop the run's topics, indices and groups.
+  const interrupted = async (signal: string) => {
+    step(`${signal}: stopping the services and cleaning up`);
+    for (const run of children) await stopApp(run);
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
 
   try {
-    step(`run ${runId}: database ${BENCH_DATABASE}, topics ${config.TOPIC_RAW} / ${config.TOPIC_ENRICHED}, indices ${config.READS_INDEX_PREFIX}-*`);
+    await admin.connect();
+    step(`run ${runId}: database ${BENCH_DATABASE}, ${options.partitions} partitions, load average ${loadAverage()}`);
     await recreateDatabase(config.DATABASE_URL);
     await migrateDatabase(config);
     const cameras = await registerCameras(config);
     await ensureReadTopics(kafka, config);
+    cleanups.push(() => dropRun(elastic, admin, config, [`${runId}-baseline-consume`]));
 
     const raw = [...generateRawReads({ cameraIds: [...cameras.keys()], count: options.reads, withReadIds: true })];
     const messages = raw.map((read) => ({ key: String(read.cameraId), value: JSON.stringify(read) }));
-
-    const producer = createKafka(config, 'camera', 'bench-camera').producer();
-    await producer.connect();
-    let began = performance.now();
-    for (let start = 0; start < messages.length; start += PRODUCE_BATCH) {
-      await producer.send({ topic: config.TOPIC_RAW, messages: messages.slice(start, start + PRODUCE_BATCH), acks: -1 });
-    }
-    const produceSeconds = (performance.now() - began) / 1000;
-    await producer.disconnect();
+    const cameraProducer = createProducer(createKafka(config, 'camera', 'bench-camera'));
+    await cameraProducer.connect();
+    cleanups.push(() => cameraProducer.disconnect());
+    const produceSeconds = await produceAll(cameraProducer, config.TOPIC_RAW, messages);
     step(`produced ${options.reads} raw reads in ${produceSeconds.toFixed(2)} s`);
 
     const consumeSeconds = await consumeRawTopic(config, runId, options.reads, timeoutMs);
-    step(`baseline A, raw kafkajs consume + JSON.parse: ${consumeSeconds.toFixed(2)} s`);
+    step(`raw kafkajs consume + JSON.parse: ${consumeSeconds.toFixed(2)} s`);
 
-    const enriched = enrichInMemory(raw, cameras);
-    began = performance.now();
-    await bulkIndex(elastic, rawBulkPrefix, enriched);
-    const bulkSeconds = (performance.now() - began) / 1000;
-    step(`baseline B, raw Elasticsearch bulk of ${enriched.length} enriched reads (batches of ${BULK_BATCH}): ${bulkSeconds.toFixed(2)} s`);
+    const validation = validationCost(raw.slice(0, 20_000));
+    step(`raw-read rules per read: compiled ${validation.compiledMicros.toFixed(2)} µs, class-validator ${validation.classValidatorMicros.toFixed(2)} µs`);
 
-    began = performance.now();
-    for (const app of ['ingest', 'indexer']) children.push(startApp(app));
-    const pipeline = await waitIndexed(elastic, config.READS_INDEX_PREFIX, options.reads, began, timeoutMs, children);
-    for (const run of children) run.peakRssKb = peakRssKb(run.child.pid);
-    step(`ingest+indexer: ${options.reads} reads searchable ${pipeline.totalSeconds.toFixed(2)} s after start (first read at ${pipeline.firstSeconds.toFixed(2)} s)`);
+    // The ceiling: the same enriched documents, bulk-created straight into Elasticsearch at each setting.
+    const enriched = enrichInMemory(raw.slice(0, options.sweepReads), cameras);
+    // One unmeasured round first: the first index creation and a cold JIT would otherwise be charged to the first setting.
+    await rawBulk(elastic, `${runId}-warmup`, enriched.slice(0, 5_000), { concurrency: 2, batchReads: 1_000, refreshInterval: '1s' });
+    const sweep: RawBulkRun[] = [];
+    for (const refreshInterval of SWEEP.refreshInterval) {
+      for (const batchReads of SWEEP.batchReads) {
+        for (const concurrency of SWEEP.concurrency) {
+          const run = await rawBulk(elastic, `${runId}-raw`, enriched, { concurrency, batchReads, refreshInterval });
+          sweep.push(run);
+          step(`raw bulk concurrency ${concurrency}, ${batchReads}/request, refresh ${refreshInterval}: ${Math.round(run.readsPerSecond)} reads/s`);
+        }
+      }
+    }
+    const best = sweep.reduce((top, run) => (run.readsPerSecond > top.readsPerSecond ? run : top));
+    const bestAtPipelineRefresh = sweep
+      .filter((run) => run.refreshInterval === config.READS_INDEX_REFRESH_INTERVAL)
+      .reduce((top, run) => (run.readsPerSecond > top.readsPerSecond ? run : top), { readsPerSecond: 0 } as RawBulkRun);
 
-    const rates = {
-      producer: options.reads / produceSeconds,
-      rawKafkaConsume: options.reads / consumeSeconds,
-      rawElasticBulk: options.reads / bulkSeconds,
-      pipelineFromStart: options.reads / pipeline.totalSeconds,
-      // Start-up excluded: reads that became searchable after the first poll that saw any, over that interval.
-      pipelineSteady: pipeline.totalSeconds - pipeline.firstSeconds >= 1
-        ? (options.reads - pipeline.firstCount) / (pipeline.totalSeconds - pipeline.firstSeconds)
-        : Number.NaN,
+    // The pipeline draining the backlog flat out: its maximum rate.
+    const drainBegan = performance.now();
+    const drainEsCpu = elasticsearchCpu();
+    const lagSamples: LagSample[] = [];
+    const groups = [{ groupId: config.INGEST_GROUP_ID, topic: config.TOPIC_RAW }, { groupId: config.INDEXER_GROUP_ID, topic: config.TOPIC_ENRICHED }];
+    const stopLag = sampleLag(admin, groups, lagSamples, drainBegan);
+    children.push(...startPipeline(environment, 1, ''));
+    const drain = await waitIndexed(elastic, config.READS_INDEX_PREFIX, options.reads, drainBegan, timeoutMs, children);
+    stopLag();
+    const single: DrainRun = {
+      instances: 1, totalSeconds: drain.totalSeconds, firstSeconds: drain.firstSeconds,
+      steadyReadsPerSecond: steadyRate(options.reads, drain), peakRssMiB: peakRss(children), cpuSeconds: cpuOf(children),
+      elasticsearchCpuMsPer1000: ((elasticsearchCpu() - drainEsCpu) * 1e6) / options.reads,
     };
-    const ratios = {
-      pipelineOverRawElasticBulk: ratio(rates.pipelineFromStart, rates.rawElasticBulk),
-      pipelineOverRawKafkaConsume: ratio(rates.pipelineFromStart, rates.rawKafkaConsume),
-      pipelineSteadyOverRawElasticBulk: ratio(rates.pipelineSteady, rates.rawElasticBulk),
-      pipelineSteadyOverRawKafkaConsume: ratio(rates.pipelineSteady, rates.rawKafkaConsume),
-    };
-    printTable(`pipeline throughput, reads/s (${options.reads} reads, ${config.TOPIC_PARTITIONS} partitions)`, ['path', 'reads/s', 'seconds'], [
-      ['producer (acks=all, batches of 1,000)', rates.producer, produceSeconds],
-      ['A: raw kafkajs consume + JSON.parse', rates.rawKafkaConsume, consumeSeconds],
-      ['B: raw Elasticsearch bulk (1,000/batch)', rates.rawElasticBulk, bulkSeconds],
-      ['ingest+indexer, from process start', rates.pipelineFromStart, pipeline.totalSeconds],
-      ['ingest+indexer, steady (after first read)', rates.pipelineSteady, pipeline.totalSeconds - pipeline.firstSeconds],
-    ]);
-    printTable('ratios', ['ratio', 'from start', 'steady'], [
-      ['ingest+indexer / raw ES bulk', ratios.pipelineOverRawElasticBulk, ratios.pipelineSteadyOverRawElasticBulk],
-      ['ingest+indexer / raw kafkajs consume', ratios.pipelineOverRawKafkaConsume, ratios.pipelineSteadyOverRawKafkaConsume],
-    ]);
-    printTable('peak RSS of the child processes (VmHWM)', ['process', 'MiB'], children.map((run) => [run.name, (run.peakRssKb ?? Number.NaN) / 1024]));
-
-    const file = writeBenchJson('pipeline', {
-      benchmark: 'bench-pipeline', startedAt, runId, options, partitions: config.TOPIC_PARTITIONS,
-      seconds: { produce: produceSeconds, rawKafkaConsume: consumeSeconds, rawElasticBulk: bulkSeconds, pipeline },
-      readsPerSecond: rates, ratios,
-      peakRssMiB: Object.fromEntries(children.map((run) => [run.name, (run.peakRssKb ?? Number.NaN) / 1024])),
+    step(`ingest+indexer 1+1: ${options.reads} reads searchable in ${drain.totalSeconds.toFixed(2)} s, steady ${Math.round(single.steadyReadsPerSecond)} reads/s`);
+    charts.push({
+      title: 'drain: reads indexed per second (1+1)', yLabel: 'reads/s',
+      series: [{ label: 'indexed', points: drain.timeline.map(([seconds, , rate]) => [seconds, rate]) }],
     });
-    console.log(`results written to ${file}`);
+    charts.push(lagChart('drain: consumer lag (1+1)', lagSamples, drainBegan));
+
+    // Freshness at shares of that maximum, the pipeline still running and caught up.
+    const freshness: FreshnessRun[] = [];
+    const freshnessSamples: Array<{ share: number; points: Array<[number, number]> }> = [];
+    if (options.freshnessSeconds > 0) {
+      const search = startApp('search', { ...environment }, 'search');
+      children.push(search);
+      await waitForSearch(config);
+      const probeCamera = [...cameras.keys()][0];
+      const token = await mintDevelopmentToken(config, { agencyId: cameras.get(probeCamera)!.ownerAgencyId, roles: ['investigator'] });
+      for (const share of [0.5, 0.9]) {
+        const targetRate = Math.max(10, Math.round(single.steadyReadsPerSecond * share));
+        const { count: before } = await elastic.count({ index: readsIndexPattern(config.READS_INDEX_PREFIX) });
+        const phaseBegan = performance.now();
+        const phaseWallClock = Date.now();
+        const phaseLag: LagSample[] = [];
+        const stopPhaseLag = sampleLag(admin, groups, phaseLag, phaseBegan);
+        const probe = new FreshnessProbe({
+          producer: cameraProducer, topic: config.TOPIC_RAW, cameraId: probeCamera,
+          searchUrl: `http://127.0.0.1:${PORTS.search}`, token, platePrefix: `QQ${share === 0.5 ? 'H' : 'N'}`, everyMs: 250, pollMs: 100,
+        });
+        probe.start();
+        const produced = await producePaced(cameraProducer, config.TOPIC_RAW, [...cameras.keys()], targetRate, options.freshnessSeconds * 1000, share);
+        const { missing } = await probe.stop(15_000);
+        stopPhaseLag();
+        // Let the phase's reads settle before the next one, so each share is measured from a caught-up pipeline.
+        await waitIndexed(elastic, config.READS_INDEX_PREFIX, before + produced.count + probe.samples.length, phaseBegan, 120_000, children, 'quiet');
+        const values = probe.samples.map((sample) => sample.freshnessMs);
+        freshness.push({
+          targetShare: share, targetRate, producedRate: produced.count / produced.seconds,
+          probes: values.length, missing, p50: percentile(values, 0.5), p99: percentile(values, 0.99), max: Math.max(...values),
+          searchErrors: probe.searchErrors.length,
+        });
+        freshnessSamples.push({ share, points: probe.samples.map((sample) => [(sample.producedAtMs - phaseWallClock) / 1000, sample.freshnessMs]) });
+        charts.push(lagChart(`consumer lag at ${share * 100}% of the maximum rate`, phaseLag, phaseBegan));
+        step(`freshness at ${share * 100}% (${targetRate} reads/s asked, ${Math.round(produced.count / produced.seconds)} produced): p50 ${percentile(values, 0.5)} ms, p99 ${percentile(values, 0.99)} ms over ${values.length} probes, ${missing} missing`);
+        if (probe.searchErrors.length > 0) step(`search errors: ${probe.searchErrors.slice(0, 3).join(' | ')}`);
+      }
+      charts.push({
+        title: 'freshness: production → returned by POST /v1/searches', yLabel: 'ms', dots: true,
+        series: freshnessSamples.map(({ share, points }) => ({ label: `${share * 100}% of max rate`, points })),
+      });
+    }
+    for (const run of children.splice(0)) await stopApp(run);
+
+    // Scaling out: the same reads on fresh topics, two ingest and two indexer instances in the same groups.
+    let double: DrainRun | undefined;
+    if (options.scaling) {
+      const scaledEnvironment = benchEnvironment(`${runId}x2`, options.partitions);
+      const scaledConfig = configFor(scaledEnvironment);
+      await ensureReadTopics(kafka, scaledConfig);
+      cleanups.push(() => dropRun(elastic, admin, scaledConfig, []));
+      await produceAll(cameraProducer, scaledConfig.TOPIC_RAW, messages);
+      const scaledBegan = performance.now();
+      const scaledEsCpu = elasticsearchCpu();
+      children.push(...startPipeline(scaledEnvironment, 2, 'x2'));
+      const scaled = await waitIndexed(elastic, scaledConfig.READS_INDEX_PREFIX, options.reads, scaledBegan, timeoutMs, children);
+      double = {
+        instances: 2, totalSeconds: scaled.totalSeconds, firstSeconds: scaled.firstSeconds,
+        steadyReadsPerSecond: steadyRate(options.reads, scaled), peakRssMiB: peakRss(children), cpuSeconds: cpuOf(children),
+        elasticsearchCpuMsPer1000: ((elasticsearchCpu() - scaledEsCpu) * 1e6) / options.reads,
+      };
+      step(`ingest+indexer 2+2: steady ${Math.round(double.steadyReadsPerSecond)} reads/s`);
+      for (const run of children.splice(0)) await stopApp(run);
+      configFor(environment);
+    }
+
+    const tables: ReportTable[] = [
+      {
+        title: 'raw-read validation per read (ingest\'s hot path), same reads, same process',
+        header: ['rules', 'µs per read', '× compiled'],
+        rows: [
+          ['compiled JSON Schema (ajv), in use', validation.compiledMicros, 1],
+          ['class-validator (before)', validation.classValidatorMicros, ratio(validation.classValidatorMicros, validation.compiledMicros)],
+        ],
+      },
+      {
+        title: `raw Elasticsearch bulk create of ${enriched.length} enriched reads (the ceiling)`,
+        header: ['concurrency', 'reads/request', 'refresh during load', 'reads/s', 'seconds', 'ES CPU ms per 1,000 reads'],
+        rows: sweep.map((run) => [String(run.concurrency), run.batchReads.toLocaleString('en-US'), run.refreshInterval, run.readsPerSecond, run.seconds, run.elasticsearchCpuMsPer1000]),
+      },
+      {
+        title: `pipeline against the ceiling (${options.reads} reads, ${options.partitions} partitions)`,
+        header: ['path', 'reads/s', '× best raw bulk', `× best raw bulk at refresh ${config.READS_INDEX_REFRESH_INTERVAL}`],
+        rows: [
+          ['producer (acks=all, 1,000/request)', options.reads / produceSeconds, Number.NaN, Number.NaN],
+          ['raw kafkajs consume + JSON.parse', options.reads / consumeSeconds, Number.NaN, Number.NaN],
+          [`best raw bulk (c${best.concurrency}, ${best.batchReads}/req, refresh ${best.refreshInterval})`, best.readsPerSecond, 1, ratio(best.readsPerSecond, bestAtPipelineRefresh.readsPerSecond)],
+          [`best raw bulk at refresh ${config.READS_INDEX_REFRESH_INTERVAL} (c${bestAtPipelineRefresh.concurrency}, ${bestAtPipelineRefresh.batchReads}/req)`, bestAtPipelineRefresh.readsPerSecond, ratio(bestAtPipelineRefresh.readsPerSecond, best.readsPerSecond), 1],
+          ['ingest+indexer 1+1, steady', single.steadyReadsPerSecond, ratio(single.steadyReadsPerSecond, best.readsPerSecond), ratio(single.steadyReadsPerSecond, bestAtPipelineRefresh.readsPerSecond)],
+          ['ingest+indexer 1+1, from process start', options.reads / single.totalSeconds, ratio(options.reads / single.totalSeconds, best.readsPerSecond), ratio(options.reads / single.totalSeconds, bestAtPipelineRefresh.readsPerSecond)],
+          ...(double ? [['ingest+indexer 2+2, steady', double.steadyReadsPerSecond, ratio(double.steadyReadsPerSecond, best.readsPerSecond), ratio(double.steadyReadsPerSecond, bestAtPipelineRefresh.readsPerSecond)] as Array<string | number>] : []),
+        ],
+      },
+      ...(double ? [{ title: 'scaling out', header: ['ratio', 'value'], rows: [['2+2 / 1+1 steady', ratio(double.steadyReadsPerSecond, single.steadyReadsPerSecond)]] }] : []),
+      {
+        title: 'Elasticsearch CPU per 1,000 reads (BENCH_ES_PID): the same work whoever feeds it?',
+        header: ['path', 'ES CPU ms per 1,000 reads'],
+        rows: [
+          [`best raw bulk (c${best.concurrency}, ${best.batchReads}/req, refresh ${best.refreshInterval})`, best.elasticsearchCpuMsPer1000],
+          ['ingest+indexer 1+1 drain', single.elasticsearchCpuMsPer1000],
+          ...(double ? [['ingest+indexer 2+2 drain', double.elasticsearchCpuMsPer1000] as Array<string | number>] : []),
+        ],
+      },
+      {
+        title: 'freshness (production → returned by POST /v1/searches), ms',
+        header: ['share of max rate', 'asked reads/s', 'produced reads/s', 'probes', 'missing', 'p50', 'p99', 'max', 'search errors'],
+        rows: freshness.map((run) => [`${run.targetShare * 100}%`, run.targetRate, run.producedRate, String(run.probes), String(run.missing), run.p50, run.p99, run.max, String(run.searchErrors)]),
+      },
+      {
+        title: 'per process while draining at the maximum rate: peak RSS (VmHWM) and CPU',
+        header: ['process', 'peak RSS MiB', 'CPU s', 'CPU ms per 1,000 reads'],
+        rows: [single, ...(double ? [double] : [])].flatMap((run) => Object.keys(run.peakRssMiB).map((name) => [
+          run.instances > 1 ? `${name} (2+2)` : name, run.peakRssMiB[name], run.cpuSeconds[name], (run.cpuSeconds[name] * 1e6 * run.instances) / options.reads,
+        ])),
+      },
+    ];
+    for (const table of tables) printTable(table.title, table.header, table.rows);
+    const report: LoadReport = {
+      title: `bench:pipeline ${runId}`, startedAt, finishedAt: new Date().toISOString(), tables, charts,
+      settings: {
+        reads: options.reads, sweepReads: options.sweepReads, partitions: options.partitions, freshnessSeconds: options.freshnessSeconds,
+        loadAverageAtEnd: loadAverage(), benchSeconds: Math.round((performance.now() - began) / 1000),
+        READS_INDEX_REFRESH_INTERVAL: config.READS_INDEX_REFRESH_INTERVAL, INDEXER_BULK_MAX_BYTES: config.INDEXER_BULK_MAX_BYTES,
+        INDEXER_BULK_CONCURRENCY: config.INDEXER_BULK_CONCURRENCY, KAFKA_FETCH_MAX_WAIT_MS: config.KAFKA_FETCH_MAX_WAIT_MS,
+        KAFKA_FETCH_MAX_BYTES: config.KAFKA_FETCH_MAX_BYTES, INGEST_FETCH_MAX_BYTES_PER_PARTITION: config.INGEST_FETCH_MAX_BYTES_PER_PARTITION,
+        INDEXER_FETCH_MAX_BYTES_PER_PARTITION: config.INDEXER_FETCH_MAX_BYTES_PER_PARTITION,
+      },
+      versions: { ...runtimeVersions(), elasticsearch: await elasticsearchVersion(elastic) },
+    };
+    const files = writeLoadReport(resolve('.cache/bench'), `pipeline-${startedAt.replace(/[:.]/g, '-')}`, report);
+    console.log(`report written to ${files.html} and ${files.json}`);
   } finally {
-    await Promise.all(children.map(stopApp));
-    await cleanUp(elastic, kafka, config, rawBulkPrefix, runId);
+    for (const run of children) await stopApp(run);
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => step(`clean-up: ${(error as Error).message}`));
+    await admin.disconnect();
     await elastic.close();
   }
 }
 
+/** From the nodes list: the integ-test distribution answers no GET / (info). */
+async function elasticsearchVersion(elastic: ElasticClient): Promise<string> {
+  const nodes = await elastic.cat.nodes({ format: 'json', h: 'version' }).catch(() => []);
+  return nodes.map((node) => node.version).filter(Boolean).join(', ') || 'unknown';
+}
+
 function step(message: string): void {
-  console.log(`[bench-pipeline] ${message}`);
+  console.log(`[bench-pipeline] ${new Date().toISOString().slice(11, 19)} ${message}`);
+}
+
+function steadyRate(reads: number, drain: { totalSeconds: number; firstSeconds: number; firstCount: number }): number {
+  // Start-up excluded: reads that became searchable after the first poll that saw any, over that interval.
+  return drain.totalSeconds - drain.firstSeconds >= 1 ? (reads - drain.firstCount) / (drain.totalSeconds - drain.firstSeconds) : Number.NaN;
+}
+
+async function produceAll(producer: Producer, topic: string, messages: Array<{ key: string; value: string }>): Promise<number> {
+  const began = performance.now();
+  for (let start = 0; start < messages.length; start += PRODUCE_BATCH) {
+    await producer.send({ topic, messages: messages.slice(start, start + PRODUCE_BATCH), acks: -1 });
+  }
+  return (performance.now() - began) / 1000;
+}
+
+/** Fresh reads at `ratePerSecond` for `durationMs`, sent every 100 ms, several requests in flight so the rate holds. */
+async function producePaced(producer: Producer, topic: string, cameraIds: string[], ratePerSecond: number, durationMs: number, seed: number) {
+  const total = Math.round((ratePerSecond * durationMs) / 1000);
+  const reads = generateRawReads({ cameraIds, count: total, seed: Math.round(seed * 1000), spreadDays: 1, withReadIds: true });
+  const began = performance.now();
+  const inFlight = new Set<Promise<unknown>>();
+  let count = 0;
+  while (count < total) {
+    const due = Math.min(total, Math.ceil(((performance.now() - began) / 1000) * ratePerSecond));
+    const messages: Array<{ key: string; value: string }> = [];
+    while (count + messages.length < due) {
+      const read = reads.next().value as Record<string, unknown>;
+      messages.push({ key: String(read.cameraId), value: JSON.stringify(read) });
+    }
+    if (messages.length > 0) {
+      count += messages.length;
+      const sent = producer.send({ topic, messages, acks: -1 }).finally(() => inFlight.delete(sent));
+      inFlight.add(sent);
+      if (inFlight.size >= 8) await Promise.race(inFlight);
+    }
+    await sleep(100);
+  }
+  await Promise.all(inFlight);
+  return { count, seconds: (performance.now() - began) / 1000 };
+}
+
+function sampleLag(admin: Admin, groups: Array<{ groupId: string; topic: string }>, samples: LagSample[], began: number): () => void {
+  let stopped = false;
+  void (async () => {
+    while (!stopped) {
+      const lag = await consumerLag(admin, groups).catch(() => undefined);
+      if (lag) samples.push({ atMs: performance.now() - began, lag });
+      await sleep(1000);
+    }
+  })();
+  return () => {
+    stopped = true;
+  };
+}
+
+function lagChart(title: string, samples: LagSample[], _began: number): ReportChart {
+  const groups = [...new Set(samples.flatMap((sample) => Object.keys(sample.lag)))];
+  return {
+    title, yLabel: 'messages behind',
+    series: groups.map((group) => ({ label: group.replace(/\.bench\w+$/, ''), points: samples.map((sample) => [sample.atMs / 1000, sample.lag[group] ?? 0]) })),
+  };
 }
 
 export async function registerCameras(config: PlatekeeperConfig): Promise<Map<string, CameraRegistration>> {
@@ -175,7 +433,7 @@ export async function registerCameras(config: PlatekeeperConfig): Promise<Map<st
   }
 }
 
-/** Baseline A: the cheapest possible consumer of the same topic, with the ingest service's fetch size. */
+/** The cheapest possible consumer of the same topic, with the ingest service's fetch size. */
 async function consumeRawTopic(config: PlatekeeperConfig, runId: string, expected: number, timeoutMs: number): Promise<number> {
   const consumer = createKafka(config, 'admin', 'bench-consume').consumer({ groupId: `${runId}-baseline-consume`, maxBytesPerPartition: 4 * 1024 * 1024 });
   let consumed = 0;
@@ -201,6 +459,17 @@ async function consumeRawTopic(config: PlatekeeperConfig, runId: string, expecte
   }
 }
 
+/** µs per read of the compiled rules and of the class-validator rules they replaced, over the same reads. */
+function validationCost(reads: Array<Record<string, unknown>>): { compiledMicros: number; classValidatorMicros: number } {
+  const microsPerRead = (check: (candidate: unknown) => unknown) => {
+    for (const read of reads.slice(0, 2_000)) check(read);
+    const began = performance.now();
+    for (const read of reads) check(read);
+    return ((performance.now() - began) * 1000) / reads.length;
+  };
+  return { compiledMicros: microsPerRead((read) => checkRawRead(read)), classValidatorMicros: microsPerRead(checkRawReadWithClassValidator) };
+}
+
 function enrichInMemory(raw: Array<Record<string, unknown>>, cameras: Map<string, CameraRegistration>): EnrichedRead[] {
   const ingestedAt = new Date();
   return raw.map((candidate) => {
@@ -210,21 +479,57 @@ function enrichInMemory(raw: Array<Record<string, unknown>>, cameras: Map<string
   });
 }
 
-/** Baseline B: the same enriched reads, bulk-written sequentially in batches of 1,000, then refreshed. */
-async function bulkIndex(elastic: ElasticClient, prefix: string, reads: EnrichedRead[]): Promise<void> {
-  await ensureReadsIndexTemplate(elastic, prefix);
-  for (let start = 0; start < reads.length; start += BULK_BATCH) {
-    const operations = reads.slice(start, start + BULK_BATCH).flatMap((read) => [{ index: { _index: readsIndexName(prefix, read.capturedAt), _id: readDocumentId(read) } }, read]);
-    const response = await elastic.bulk({ operations });
-    if (response.errors) throw new Error(`bulk indexing failed: ${JSON.stringify(response.items.find((item) => item.index?.error))}`);
+/**
+ * One point of the ceiling: the documents pre-serialised (as the indexer now sends them), bulk-created with the
+ * pipeline's ids into fresh indices with the given refresh interval, `concurrency` requests in flight; the time
+ * includes the final refresh, so every read is searchable when the clock stops. The indices are dropped afterwards.
+ */
+async function rawBulk(
+  elastic: ElasticClient, prefixBase: string, reads: EnrichedRead[],
+  setting: { concurrency: number; batchReads: number; refreshInterval: string },
+): Promise<RawBulkRun> {
+  const prefix = `${prefixBase}-c${setting.concurrency}-b${setting.batchReads}-r${setting.refreshInterval.replace('-', 'm')}`;
+  await ensureReadsIndexTemplate(elastic, prefix, { shards: 1, replicas: 0, refreshInterval: setting.refreshInterval });
+  const batches: string[][] = [];
+  for (let start = 0; start < reads.length; start += setting.batchReads) {
+    batches.push(reads.slice(start, start + setting.batchReads).flatMap((read) => [
+      JSON.stringify({ create: { _index: readsIndexName(prefix, read.capturedAt), _id: readDocumentId(read) } }),
+      JSON.stringify(read),
+    ]));
   }
-  await elastic.indices.refresh({ index: readsIndexPattern(prefix) });
+  try {
+    const began = performance.now();
+    const esCpuBefore = elasticsearchCpu();
+    let next = 0;
+    await Promise.all(Array.from({ length: setting.concurrency }, async () => {
+      while (next < batches.length) {
+        const response = await elastic.bulk({ operations: batches[next++] }, { requestTimeout: 120_000 });
+        if (response.errors) throw new Error(`bulk failed: ${JSON.stringify(response.items.find((item) => item.create?.error))}`);
+      }
+    }));
+    await elastic.indices.refresh({ index: readsIndexPattern(prefix) });
+    const seconds = (performance.now() - began) / 1000;
+    return { ...setting, seconds, readsPerSecond: reads.length / seconds, elasticsearchCpuMsPer1000: ((elasticsearchCpu() - esCpuBefore) * 1e6) / reads.length };
+  } finally {
+    await deleteIndices(elastic, readsIndexPattern(prefix)).catch(() => undefined);
+    await elastic.indices.deleteIndexTemplate({ name: `${prefix}-template` }).catch(() => undefined);
+  }
 }
 
-export function startApp(name: string): ChildRun {
-  const entry = resolve(__dirname, '../../dist/apps', name, 'main.js');
+function startPipeline(environment: Record<string, string>, instances: number, suffix: string): ChildRun[] {
+  const runs: ChildRun[] = [];
+  for (let instance = 0; instance < instances; instance++) {
+    const label = instances > 1 ? `-${instance + 1}` : '';
+    runs.push(startApp('ingest', { ...environment, INGEST_HEALTH_PORT: String(PORTS.ingest + instance) }, `ingest${label}${suffix}`));
+    runs.push(startApp('indexer', { ...environment, INDEXER_HEALTH_PORT: String(PORTS.indexer + instance) }, `indexer${label}${suffix}`));
+  }
+  return runs;
+}
+
+export function startApp(app: string, environment: Record<string, string>, name: string): ChildRun {
+  const entry = resolve(__dirname, '../../dist/apps', app, 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first`);
-  const child = spawn(process.execPath, [entry], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [entry], { env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'pipe'] });
   const run: ChildRun = { name, child, output: [] };
   const keep = (chunk: Buffer) => {
     run.output.push(chunk.toString());
@@ -233,6 +538,16 @@ export function startApp(name: string): ChildRun {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   return run;
+}
+
+async function waitForSearch(config: PlatekeeperConfig): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const healthy = await fetch(`http://127.0.0.1:${config.SEARCH_PORT}/health`).then((response) => response.ok, () => false);
+    if (healthy) return;
+    await sleep(250);
+  }
+  throw new Error('the search service did not become healthy within 60 s');
 }
 
 export async function stopApp(run: ChildRun): Promise<void> {
@@ -246,6 +561,25 @@ export async function stopApp(run: ChildRun): Promise<void> {
   }
 }
 
+/** User + system CPU seconds a process has used so far (/proc/<pid>/stat, clock ticks of 1/100 s). */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function cpuOf(runs: ChildRun[]): Record<string, number> {
+  return Object.fromEntries(runs.map((run) => [run.name, cpuSeconds(run.child.pid)]));
+}
+
+function peakRss(runs: ChildRun[]): Record<string, number> {
+  return Object.fromEntries(runs.map((run) => [run.name, (peakRssKb(run.child.pid) ?? Number.NaN) / 1024]));
+}
+
 export function peakRssKb(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
@@ -256,24 +590,30 @@ export function peakRssKb(pid: number | undefined): number | undefined {
   }
 }
 
-/** Polls refresh + _count every 250 ms until every produced read is searchable. */
+/**
+ * Polls _count every 250 ms until `expected` reads are searchable; the timeline is [seconds, count, reads/s]. It does
+ * not force refreshes (a refresh every 250 ms would cut the pipeline's indexing into tiny segments the raw-bulk
+ * baseline never pays for): counts follow the index's own refresh interval, as searches do.
+ */
 export async function waitIndexed(
-  elastic: ElasticClient, prefix: string, expected: number, began: number, timeoutMs: number, children: ChildRun[],
-): Promise<{ totalSeconds: number; firstSeconds: number; firstCount: number; polls: number }> {
+  elastic: ElasticClient, prefix: string, expected: number, began: number, timeoutMs: number, children: ChildRun[], refresh: 'refresh' | 'quiet' = 'quiet',
+): Promise<{ totalSeconds: number; firstSeconds: number; firstCount: number; polls: number; timeline: Array<[number, number, number]> }> {
   const pattern = readsIndexPattern(prefix);
   let firstSeconds: number | undefined;
   let firstCount = 0;
   let polls = 0;
   let [lastCount, lastProgress] = [-1, 0];
+  const timeline: Array<[number, number, number]> = [];
   for (;;) {
     polls++;
-    await elastic.indices.refresh({ index: pattern, allow_no_indices: true, ignore_unavailable: true }).catch(() => undefined);
-    const { count } = await elastic
-      .count({ index: pattern, allow_no_indices: true, ignore_unavailable: true })
-      .catch(() => ({ count: 0 }));
+    if (refresh === 'refresh') await elastic.indices.refresh({ index: pattern, allow_no_indices: true, ignore_unavailable: true }).catch(() => undefined);
+    const { count } = await elastic.count({ index: pattern, allow_no_indices: true, ignore_unavailable: true }).catch(() => ({ count: 0 }));
     const elapsed = (performance.now() - began) / 1000;
+    // Over the last 2 s or more: counts move only at refreshes (1 s), so a per-poll rate would be all spikes.
+    const previous = [...timeline].reverse().find(([seconds]) => elapsed - seconds >= 2);
+    timeline.push([elapsed, count, previous ? Math.max(0, (count - previous[1]) / (elapsed - previous[0])) : 0]);
     if (count > 0 && firstSeconds === undefined) [firstSeconds, firstCount] = [elapsed, count];
-    if (count >= expected) return { totalSeconds: elapsed, firstSeconds: firstSeconds ?? elapsed, firstCount, polls };
+    if (count >= expected) return { totalSeconds: elapsed, firstSeconds: firstSeconds ?? elapsed, firstCount, polls, timeline };
     if (count !== lastCount) [lastCount, lastProgress] = [count, elapsed];
     const crashed = children.find((run) => run.child.exitCode !== null);
     if (crashed) throw new Error(`${crashed.name} exited with ${crashed.child.exitCode}: ${crashed.output.join('').slice(-2000)}`);
@@ -285,18 +625,10 @@ export async function waitIndexed(
   }
 }
 
-async function cleanUp(elastic: ElasticClient, kafka: ReturnType<typeof createKafka>, config: PlatekeeperConfig, rawBulkPrefix: string, runId: string) {
-  for (const prefix of [config.READS_INDEX_PREFIX, rawBulkPrefix]) {
-    await deleteIndices(elastic, readsIndexPattern(prefix)).catch(() => undefined);
-    await elastic.indices.deleteIndexTemplate({ name: `${prefix}-template` }).catch(() => undefined);
-  }
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.deleteTopics({ topics: [config.TOPIC_RAW, config.TOPIC_ENRICHED, config.TOPIC_DLQ], timeout: 10_000 }).catch(() => undefined);
-    await admin.deleteGroups([config.INGEST_GROUP_ID, config.INDEXER_GROUP_ID, `${runId}-baseline-consume`]).catch(() => undefined);
-  } finally {
-    await admin.disconnect();
-  }
-  step(`cleaned up the run's indices, templates, topics and consumer groups`);
+async function dropRun(elastic: ElasticClient, admin: Admin, config: PlatekeeperConfig, extraGroups: string[]): Promise<void> {
+  await deleteIndices(elastic, readsIndexPattern(config.READS_INDEX_PREFIX)).catch(() => undefined);
+  await elastic.indices.deleteIndexTemplate({ name: `${config.READS_INDEX_PREFIX}-template` }).catch(() => undefined);
+  await admin.deleteTopics({ topics: [config.TOPIC_RAW, config.TOPIC_ENRICHED, config.TOPIC_DLQ], timeout: 10_000 }).catch(() => undefined);
+  await admin.deleteGroups([config.INGEST_GROUP_ID, config.INDEXER_GROUP_ID, ...extraGroups]).catch(() => undefined);
+  step(`cleaned up ${config.TOPIC_RAW} and its indices, template, topics and groups`);
 }

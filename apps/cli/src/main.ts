@@ -1,15 +1,15 @@
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { loadConfig } from '@platekeeper/config';
 import { createKafka, createProducer, requireTopics } from '@platekeeper/kafka';
 import { migrateDatabase } from '@platekeeper/persistence';
-import { DEMO_AGENCIES, SHOWCASE_PLATE, seedDemoRegistry } from './demo-world';
+import { DEMO_AGENCIES, DemoAgency, SHOWCASE_PLATE, seedDemoRegistry } from './demo-world';
 import { mintDevelopmentToken } from '@platekeeper/config';
 import { generateRawReads } from './read-generator';
-import { replayReads } from './replay';
+import { generateStreamCommand, runReplayCommand } from './replay-command';
 import { printWalkthrough } from './walkthrough';
 import { CatchAllSmtp } from './mail-catcher';
 import { createElasticClient, readsIndexPattern } from '@platekeeper/elastic';
@@ -21,6 +21,16 @@ const program = new Command('platekeeper').description('Platekeeper developer an
 const positiveInteger = (value: string) => {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return parsed;
+};
+const positiveNumber = (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('must be a positive number');
+  return parsed;
+};
+const share = (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw new InvalidArgumentError('must be a share between 0 and 1');
   return parsed;
 };
 const demoCameraIds = () => DEMO_AGENCIES.flatMap((agency) => agency.cameras.map((camera) => camera.id));
@@ -66,14 +76,60 @@ program
 
 program
   .command('replay')
-  .description('produce an NDJSON(.gz) file of raw reads onto the raw topic')
+  .description('produce an NDJSON(.gz) file of raw reads onto the raw topic, paced, watched, with an HTML + JSON report (docs/load-testing.md)')
   .argument('<file>')
-  .option('--rate <readsPerSecond>', 'target rate; default as fast as possible', positiveInteger)
+  .option('--rate <readsPerSecond>', 'fixed rate; default as fast as possible', positiveInteger)
+  .option('--ramp <from:to:seconds>', 'rate rising (or falling) linearly, e.g. 100:5000:120, then held')
+  .option('--recorded <speed>', 'the file\'s own capturedAt spacing divided by speed (1 = real time, 60 = an hour a minute)', positiveNumber)
+  .option('--loop <n>', 'replay the file n times', positiveInteger, 1)
+  .option('--producers <n>', 'producer processes sharing the lines and the schedule', positiveInteger, 1)
+  .option('--shard <k/n>', 'internal: produce only the k-th of n shares of the lines')
+  .option('--result-json', 'internal: print the result as one JSON line')
   .option('--topic <topic>', 'target topic', config.TOPIC_RAW)
   .option('--no-progress', 'no progress bar')
+  .option('--no-watch-lag', 'do not sample the ingest and indexer consumer lag (needs the admin principal)')
+  .option('--probe-camera <id>', 'measure freshness with probe reads on this registered camera...')
+  .option('--probe-agency <id>', '...searched for through the API as an investigator of its owner')
+  .option('--search-url <url>', 'search API for freshness probes', `http://${config.SEARCH_HOST}:${config.SEARCH_PORT}`)
+  .option('--report-dir <dir>', 'where the HTML + JSON report of the run goes', '.cache/replay')
+  .option('--no-report', 'write no report')
   .action(async (file, options) => {
-    const result = await replayReads(config, { file, ratePerSecond: options.rate, topic: options.topic, progress: options.progress });
+    const result = await runReplayCommand(config, file, options);
+    if (options.resultJson) return;
     console.log(`produced ${result.produced} reads in ${result.seconds.toFixed(1)} s: ${Math.round(result.ratePerSecond)} reads/s`);
+    if (result.report) console.log(`report: ${result.report.html} (${result.report.json})`);
+  });
+
+program
+  .command('generate-stream')
+  .description('write a seeded, realistic raw-read stream (NDJSON, .gz to compress) and the world fixture of its agencies and cameras')
+  .requiredOption('--out <file>', 'the stream')
+  .option('--world <file>', 'agencies and cameras of the stream (register them with register-world)', 'world.json')
+  .option('--seed <n>', 'random seed: the same seed and options give the same file', positiveInteger, 42)
+  .option('--count <n>', 'lines', positiveInteger, 100_000)
+  .option('--agencies <n>', 'agencies, spread over several states', positiveInteger, 20)
+  .option('--cameras-per-agency <n>', 'cameras of each agency', positiveInteger, 5)
+  .option('--days <n>', 'days the stream covers', positiveInteger, 7)
+  .option('--start <date>', 'first day (default: --days ago)')
+  .option('--malformed <share>', 'share of malformed lines', share, 0.01)
+  .option('--misread <share>', 'share of OCR misreads (true plate among the candidates)', share, 0.05)
+  .option('--commuters <share>', 'share of commuter reads', share, 0.2)
+  .option('--convoys <share>', 'share of convoy reads', share, 0.02)
+  .option('--id-prefix <prefix>', 'in agency and camera ids', 'gen')
+  .action(async (options) => {
+    const written = await generateStreamCommand(options);
+    console.log(`wrote ${written.lines} lines to ${options.out}, ${written.agencies} agencies and ${written.cameras} cameras to ${options.world}`);
+  });
+
+program
+  .command('register-world')
+  .description('register the agencies and cameras of a world fixture (generate-stream --world) through the running search API')
+  .argument('<world.json>')
+  .action(async (file) => {
+    const world = JSON.parse(readFileSync(file, 'utf8')) as { agencies: DemoAgency[] };
+    const platformAdmin = await mintDevelopmentToken(config, { agencyId: 'platekeeper-ops', roles: ['platform_admin'], userId: 'world-loader' });
+    await seedDemoRegistry(`http://${config.SEARCH_HOST}:${config.SEARCH_PORT}`, platformAdmin, world.agencies);
+    console.log(`registered ${world.agencies.length} agencies and their cameras`);
   });
 
 program

@@ -35,12 +35,12 @@ export function acceptedCaptureWindow(now: Date, maxAgeDays: number): CaptureWin
  * route to a month); Elasticsearch's strict mapping judges the rest.
  */
 export function parseEnrichedMessage(
-  value: Buffer | null,
+  value: Buffer | string | null,
   window: CaptureWindow,
 ): { ok: true; read: EnrichedRead } | { ok: false; reason: DeadLetterReason } {
   let document: Partial<EnrichedRead>;
   try {
-    document = JSON.parse(value?.toString('utf8') ?? '');
+    document = JSON.parse(typeof value === 'string' ? value : value?.toString('utf8') ?? '');
   } catch (error) {
     return { ok: false, reason: { code: 'READ.INVALID_JSON', detail: (error as Error).message } };
   }
@@ -102,6 +102,75 @@ export function classifyBulkItem(item: { status: number; error?: { type?: string
 
 export class BulkRetriesExhausted extends Error {}
 
+/**
+ * A read to index, at its position in the fetched batch; `json` is the message's own JSON text, whose length sizes
+ * the bulk requests (the document itself is built by `toReadDocument`, which adds the index-time fields).
+ */
+export interface ReadToIndex {
+  position: number;
+  read: EnrichedRead;
+  json?: string;
+}
+
+/** The message text, when it can be the document line of a bulk body as it is (no line break inside). */
+export function bulkDocumentLine(text: string): string | undefined {
+  return text.includes('\n') || text.includes('\r') ? undefined : text;
+}
+
+/** Cuts reads into bulk requests of at most `maxBytes` of documents (at least one read each), in order. */
+export function bulkChunks(reads: ReadToIndex[], maxBytes: number): ReadToIndex[][] {
+  const chunks: ReadToIndex[][] = [];
+  let current: ReadToIndex[] = [];
+  let currentBytes = 0;
+  for (const entry of reads) {
+    // Action line (~120 bytes) + the document; the estimate only has to keep requests near the target size.
+    const bytes = 120 + (entry.json?.length ?? 400);
+    if (current.length > 0 && currentBytes + bytes > maxBytes) {
+      chunks.push(current);
+      [current, currentBytes] = [[], 0];
+    }
+    current.push(entry);
+    currentBytes += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/**
+ * `writeReads` over bulk requests of at most `maxBytes`, `concurrency` of them in flight. Resolves once every request
+ * settled: with the outcomes merged when all succeeded, else with the first failure (nothing pending is claimed written).
+ */
+export async function writeReadsInBulks(
+  client: Client,
+  indexPrefix: string,
+  reads: ReadToIndex[],
+  sizing: { maxBytes: number; concurrency: number },
+  retry: BulkRetryPolicy,
+  refresh = false,
+): Promise<IndexOutcome> {
+  const chunks = bulkChunks(reads, sizing.maxBytes);
+  const outcomes: Array<PromiseSettledResult<IndexOutcome>> = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++];
+      outcomes.push(await writeReads(client, indexPrefix, chunk, retry, refresh).then(
+        (value) => ({ status: 'fulfilled' as const, value }),
+        (reason: unknown) => ({ status: 'rejected' as const, reason }),
+      ));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(sizing.concurrency, chunks.length) }, worker));
+  const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
+  const merged: IndexOutcome = { rejected: [], alreadyIndexed: 0 };
+  for (const outcome of outcomes as Array<PromiseFulfilledResult<IndexOutcome>>) {
+    merged.rejected.push(...outcome.value.rejected);
+    merged.alreadyIndexed += outcome.value.alreadyIndexed;
+  }
+  return merged;
+}
+
 export function jitteredBackoff(attempt: number, baseDelayMs: number): number {
   const ceiling = Math.min(30_000, baseDelayMs * 2 ** attempt);
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
@@ -119,7 +188,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function writeReads(
   client: Client,
   indexPrefix: string,
-  reads: Array<{ position: number; read: EnrichedRead }>,
+  reads: ReadToIndex[],
   retry: BulkRetryPolicy,
   refresh = false,
 ): Promise<IndexOutcome> {
@@ -138,6 +207,7 @@ export async function writeReads(
     }
     const operations = pending.flatMap(({ read }) => [
       { create: { _index: readsIndexName(indexPrefix, read.capturedAt), _id: readDocumentId(read) } },
+      // The stored document carries index-time fields (plate grams) the message does not, so it is built, not passed through.
       toReadDocument(read),
     ]);
     let items;

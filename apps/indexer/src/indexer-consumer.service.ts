@@ -2,11 +2,10 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Client } from '@elastic/elasticsearch';
 import type { Batch, Message } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
-import { EnrichedRead } from '@platekeeper/contract';
 import { createElasticClient, ensureReadsIndexTemplate, readsIndexLayout } from '@platekeeper/elastic';
-import { BatchConsumer, BatchContext, DownstreamGaveUp, createKafka, deadLetterMessage, produceAll, readTopics, requireTopics } from '@platekeeper/kafka';
+import { BatchConsumer, BatchContext, DownstreamGaveUp, consumerFetchOptions, createKafka, deadLetterMessage, produceAll, readTopics, requireTopics } from '@platekeeper/kafka';
 import { pipelineMetrics } from '@platekeeper/metrics';
-import { BulkRetriesExhausted, acceptedCaptureWindow, parseEnrichedMessage, writeReads } from './bulk-writer';
+import { BulkRetriesExhausted, ReadToIndex, acceptedCaptureWindow, bulkDocumentLine, parseEnrichedMessage, writeReadsInBulks } from './bulk-writer';
 
 /**
  * enriched topic → Elasticsearch. A batch's offset is committed only after Elasticsearch acknowledged
@@ -30,6 +29,8 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
       groupId: config.INDEXER_GROUP_ID,
       topic: this.topics.enriched,
       maxBytesPerPartition: config.INDEXER_FETCH_MAX_BYTES_PER_PARTITION,
+      partitionsConsumedConcurrently: config.INDEXER_PARTITIONS_CONCURRENTLY,
+      fetch: consumerFetchOptions(config),
       giveUpPauseMs: config.INDEXER_GIVE_UP_PAUSE_MS,
       handleBatch: (batch, context) => this.indexBatch(batch, context),
       onGaveUp: (error) => this.logger.error(`gave up on a batch, trying it again in ${config.INDEXER_GIVE_UP_PAUSE_MS} ms: ${error.message}`),
@@ -55,18 +56,20 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
   private async indexBatch(batch: Batch, { producer, heartbeat, pause }: BatchContext): Promise<void> {
     const source = (offset: string) => ({ topic: batch.topic, partition: batch.partition, offset });
     const deadLetters: Message[] = [];
-    const reads: Array<{ position: number; read: EnrichedRead }> = [];
+    const reads: ReadToIndex[] = [];
     const window = acceptedCaptureWindow(new Date(), this.config.READS_MAX_AGE_DAYS);
     batch.messages.forEach((message, position) => {
-      const parsed = parseEnrichedMessage(message.value, window);
-      if (parsed.ok) reads.push({ position, read: parsed.read });
+      const text = message.value?.toString('utf8') ?? '';
+      const parsed = parseEnrichedMessage(text, window);
+      if (parsed.ok) reads.push({ position, read: parsed.read, json: bulkDocumentLine(text) });
       else deadLetters.push(deadLetterMessage(message, source(message.offset), parsed.reason, 'indexer'));
     });
     let resumePartition: (() => void) | undefined;
-    const outcome = await writeReads(
+    const outcome = await writeReadsInBulks(
       this.elastic,
       this.config.READS_INDEX_PREFIX,
       reads,
+      { maxBytes: this.config.INDEXER_BULK_MAX_BYTES, concurrency: this.config.INDEXER_BULK_CONCURRENCY },
       {
         maxRetries: this.config.INDEXER_MAX_RETRIES,
         baseDelayMs: this.config.INDEXER_RETRY_BASE_MS,

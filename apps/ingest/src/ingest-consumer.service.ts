@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Batch, Message } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
-import { BatchConsumer, BatchContext, createKafka, deadLetterMessage, produceAll, readTopics, requireTopics } from '@platekeeper/kafka';
+import { BatchConsumer, BatchContext, consumerFetchOptions, createKafka, deadLetterMessage, produceAll, readTopics, requireTopics } from '@platekeeper/kafka';
 import { pipelineMetrics } from '@platekeeper/metrics';
 import { SensitivePlaceStore } from '@platekeeper/persistence';
 import { CameraRegistry } from './camera-registry.service';
@@ -26,6 +26,8 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
       groupId: config.INGEST_GROUP_ID,
       topic: this.topics.raw,
       maxBytesPerPartition: config.INGEST_FETCH_MAX_BYTES_PER_PARTITION,
+      partitionsConsumedConcurrently: config.INGEST_PARTITIONS_CONCURRENTLY,
+      fetch: consumerFetchOptions(config),
       handleBatch: (batch, context) => this.ingestBatch(batch, context),
     });
   }

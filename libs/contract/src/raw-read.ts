@@ -1,106 +1,158 @@
-import 'reflect-metadata';
-import { Type, plainToInstance } from 'class-transformer';
-import {
-  ArrayMaxSize, IsArray, IsLatitude, IsLongitude, IsNotEmptyObject, IsNumber, IsObject, IsOptional, IsString, IsUUID,
-  Length, Max, Min, ValidateNested, ValidationError, registerDecorator, validateSync,
-} from 'class-validator';
+import Ajv, { ErrorObject } from 'ajv';
 import { FieldViolation } from './topics';
 import { normalisePlate } from './plate';
 
 export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
-const ISO_8601_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+export const MAX_PLATE_CANDIDATES = 10;
+const ISO_8601_WITH_OFFSET = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:?\\d{2})$';
+// Versions 1–8, nil and max, any case: what the rule accepted before it was compiled (validator.js isUUID 'all').
+const UUID = '^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$';
 
-function IsIsoInstantWithOffset() {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isIsoInstantWithOffset',
-      target: target.constructor,
-      propertyName,
-      options: { message: `${propertyName} must be an ISO-8601 timestamp with an offset, e.g. 2026-05-01T12:00:00Z` },
-      validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' && ISO_8601_WITH_OFFSET.test(value) && !Number.isNaN(Date.parse(value)),
-      },
-    });
-}
-
-function NotInTheFuture(skewMs: number) {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'notInTheFuture',
-      target: target.constructor,
-      propertyName,
-      options: { message: `${propertyName} must not be more than 5 minutes in the future` },
-      validator: {
-        validate: (value: unknown) => typeof value !== 'string' || !(Date.parse(value) > Date.now() + skewMs),
-      },
-    });
-}
-
-function NormalisesToAPlate() {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'normalisesToAPlate',
-      target: target.constructor,
-      propertyName,
-      options: { message: `${propertyName} must contain at least one letter or digit` },
-      validator: { validate: (value: unknown) => typeof value !== 'string' || normalisePlate(value).length > 0 },
-    });
-}
-
-export class VehicleDescription {
-  @IsOptional() @IsString() make?: string;
-  @IsOptional() @IsString() model?: string;
-  @IsOptional() @IsString() color?: string;
-  @IsOptional() @IsString() type?: string;
+export interface VehicleDescription {
+  make?: string;
+  model?: string;
+  color?: string;
+  type?: string;
 }
 
 /** Another reading of the same plate the OCR considered, with its confidence (0–1). */
-export class PlateCandidate {
-  @IsString() @Length(1, 16) @NormalisesToAPlate() plate: string;
-  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1) confidence?: number;
+export interface PlateCandidate {
+  plate: string;
+  confidence?: number;
 }
 
-export const MAX_PLATE_CANDIDATES = 10;
-
-export class ReadLocation {
-  @IsLatitude() lat: number;
-  @IsLongitude() lon: number;
+export interface ReadLocation {
+  lat: number;
+  lon: number;
 }
 
-/** A camera read as published on the raw topic (CONTRACT §2). */
-export class RawRead {
-  @IsOptional() @IsUUID() readId?: string;
-  @IsString() @Length(1, 200) cameraId: string;
-  @IsString() @IsIsoInstantWithOffset() @NotInTheFuture(MAX_FUTURE_SKEW_MS) capturedAt: string;
-  @IsString() @Length(1, 16) @NormalisesToAPlate() plate: string;
-  @IsOptional() @IsString() @Length(1, 16) plateRegion?: string;
-  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1) confidence?: number;
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => VehicleDescription) vehicle?: VehicleDescription;
-  @IsOptional() @IsNotEmptyObject() @ValidateNested() @Type(() => ReadLocation) location?: ReadLocation;
-  @IsOptional() @IsString() @Length(1, 1024) imageRef?: string;
+/** A camera read as published on the raw topic (CONTRACT §2). Optional fields may also be null (= absent). */
+export interface RawRead {
+  readId?: string;
+  cameraId: string;
+  capturedAt: string;
+  plate: string;
+  plateRegion?: string;
+  confidence?: number;
+  vehicle?: VehicleDescription;
+  location?: ReadLocation;
+  imageRef?: string;
   /** Alternative readings (best first), used by fuzzy search and hotlist matching. */
-  @IsOptional() @IsArray() @ArrayMaxSize(MAX_PLATE_CANDIDATES) @ValidateNested({ each: true }) @Type(() => PlateCandidate) candidates?: PlateCandidate[];
+  candidates?: PlateCandidate[];
   /** Direction of travel in compass degrees (0 = north, 90 = east), as the camera reports it. */
-  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(360) direction?: number;
+  direction?: number;
+}
+
+const optional = (schema: Record<string, unknown>) => ({ ...schema, type: [schema.type as string, 'null'] });
+const text = (minLength: number, maxLength: number) => ({ type: 'string', minLength, maxLength });
+const fraction = { type: 'number', minimum: 0, maximum: 1 };
+
+/** CONTRACT §2 as JSON Schema, compiled once: the hot path of ingest (a rule here dead-letters the read). */
+const RAW_READ_SCHEMA = {
+  type: 'object',
+  required: ['cameraId', 'capturedAt', 'plate'],
+  properties: {
+    readId: optional({ type: 'string', pattern: UUID }),
+    cameraId: text(1, 200),
+    capturedAt: { type: 'string', pattern: ISO_8601_WITH_OFFSET },
+    plate: text(1, 16),
+    plateRegion: optional(text(1, 16)),
+    confidence: optional(fraction),
+    vehicle: optional({
+      type: 'object',
+      properties: Object.fromEntries(['make', 'model', 'color', 'type'].map((name) => [name, optional({ type: 'string' })])),
+    }),
+    location: optional({
+      type: 'object',
+      required: ['lat', 'lon'],
+      properties: { lat: { type: 'number', minimum: -90, maximum: 90 }, lon: { type: 'number', minimum: -180, maximum: 180 } },
+    }),
+    imageRef: optional(text(1, 1024)),
+    candidates: optional({
+      type: 'array',
+      maxItems: MAX_PLATE_CANDIDATES,
+      items: { type: 'object', required: ['plate'], properties: { plate: text(1, 16), confidence: optional(fraction) } },
+    }),
+    direction: optional({ type: 'number', minimum: 0, maximum: 360 }),
+  },
+} as const;
+
+const validateSchema = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile<RawRead>(RAW_READ_SCHEMA);
+
+/** `/candidates/0/plate` → `candidates.0.plate`; a missing property is named by its own path. */
+function fieldOf(error: ErrorObject): string {
+  const path = error.instancePath.slice(1).replace(/\//g, '.');
+  if (error.keyword !== 'required') return path;
+  const missing = (error.params as { missingProperty: string }).missingProperty;
+  return path ? `${path}.${missing}` : missing;
+}
+
+function violationOf(error: ErrorObject): FieldViolation {
+  const field = fieldOf(error);
+  const limit = (error.params as { limit?: number }).limit;
+  switch (error.keyword) {
+    case 'required':
+      return { field, rule: 'isDefined', message: `${field} is required` };
+    case 'type':
+      return { field, rule: `is${String((error.params as { type: string | string[] }).type).split(',')[0].replace(/^./, (c) => c.toUpperCase())}`, message: `${field} must be ${describeType(error)}` };
+    case 'minLength':
+      return { field, rule: 'isLength', message: `${field} must be at least ${limit} characters long` };
+    case 'maxLength':
+      return { field, rule: 'isLength', message: `${field} must be at most ${limit} characters long` };
+    case 'minimum':
+      return { field, rule: 'min', message: `${field} must not be less than ${limit}` };
+    case 'maximum':
+      return { field, rule: 'max', message: `${field} must not be greater than ${limit}` };
+    case 'maxItems':
+      return { field, rule: 'arrayMaxSize', message: `${field} must contain no more than ${limit} elements` };
+    case 'pattern':
+      return field === 'readId'
+        ? { field, rule: 'isUuid', message: 'readId must be a UUID' }
+        : { field, rule: 'isIsoInstantWithOffset', message: `${field} must be an ISO-8601 timestamp with an offset, e.g. 2026-05-01T12:00:00Z` };
+    default:
+      return { field, rule: error.keyword, message: `${field} ${error.message ?? 'is invalid'}` };
+  }
+}
+
+function describeType(error: ErrorObject): string {
+  const type = String((error.params as { type: string | string[] }).type).split(',')[0];
+  return { string: 'a string', number: 'a number', object: 'an object', array: 'an array' }[type] ?? type;
+}
+
+/**
+ * The rules JSON Schema cannot say: a real instant not too far ahead, and plates with something left after
+ * normalising. A field whose shape the schema already refused (`reported`) is not judged again.
+ */
+function semanticViolations(read: Record<string, unknown>, now: number, reported: ReadonlySet<string>): FieldViolation[] {
+  const violations: FieldViolation[] = [];
+  if (!reported.has('capturedAt') && typeof read.capturedAt === 'string') {
+    const capturedAt = Date.parse(read.capturedAt);
+    if (Number.isNaN(capturedAt)) {
+      violations.push({ field: 'capturedAt', rule: 'isIsoInstantWithOffset', message: 'capturedAt must be an ISO-8601 timestamp with an offset, e.g. 2026-05-01T12:00:00Z' });
+    } else if (capturedAt > now + MAX_FUTURE_SKEW_MS) {
+      violations.push({ field: 'capturedAt', rule: 'notInTheFuture', message: 'capturedAt must not be more than 5 minutes in the future' });
+    }
+  }
+  const plates: Array<[string, unknown]> = [['plate', read.plate]];
+  if (Array.isArray(read.candidates)) {
+    read.candidates.forEach((candidate, index) => plates.push([`candidates.${index}.plate`, (candidate as { plate?: unknown } | null)?.plate]));
+  }
+  for (const [field, plate] of plates) {
+    if (reported.has(field) || typeof plate !== 'string') continue;
+    if (normalisePlate(plate).length === 0) violations.push({ field, rule: 'normalisesToAPlate', message: `${field} must contain at least one letter or digit` });
+  }
+  return violations;
 }
 
 export type RawReadCheck = { ok: true; read: RawRead } | { ok: false; violations: FieldViolation[] };
 
-function flattenViolations(errors: ValidationError[], parentPath = ''): FieldViolation[] {
-  return errors.flatMap((error) => {
-    const field = parentPath ? `${parentPath}.${error.property}` : error.property;
-    const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({ field, rule, message }));
-    return [...own, ...flattenViolations(error.children ?? [], field)];
-  });
-}
-
-export function checkRawRead(candidate: unknown): RawReadCheck {
+/** Every rule a raw read breaks, each named by its field (`vehicle.make`, `candidates.0.plate`), or the read. */
+export function checkRawRead(candidate: unknown, now: number = Date.now()): RawReadCheck {
   if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) {
     return { ok: false, violations: [{ field: '$', rule: 'isObject', message: 'a read must be a JSON object' }] };
   }
-  const read = plainToInstance(RawRead, candidate, { excludeExtraneousValues: false });
-  const violations = flattenViolations(validateSync(read, { whitelist: true, forbidUnknownValues: false }));
-  return violations.length === 0 ? { ok: true, read } : { ok: false, violations };
+  const shapeViolations = validateSchema(candidate) ? [] : (validateSchema.errors ?? []).map(violationOf);
+  const reported = new Set(shapeViolations.map((violation) => violation.field));
+  const violations = [...shapeViolations, ...semanticViolations(candidate as Record<string, unknown>, now, reported)];
+  return violations.length === 0 ? { ok: true, read: candidate as RawRead } : { ok: false, violations };
 }
-

@@ -20,6 +20,10 @@ export interface BatchConsumerOptions {
   groupId: string;
   topic: string;
   maxBytesPerPartition: number;
+  /** Partitions whose batches are handled at once (default 1); each batch is still resolved only after its own handler. */
+  partitionsConsumedConcurrently?: number;
+  /** Fetch tuning passed to the consumer (kafkajs `maxBytes`, `maxWaitTimeInMs`, `minBytes`). */
+  fetch?: { maxBytes?: number; maxWaitTimeInMs?: number; minBytes?: number };
   /** How long a partition rests after its handler gave up before the batch is delivered again (default 30 s). */
   giveUpPauseMs?: number;
   /** Handles one non-empty batch; resolves only once every message is acknowledged downstream (or dead-lettered). */
@@ -43,11 +47,15 @@ export class BatchConsumer {
   async start(): Promise<void> {
     this.producer = createProducer(this.kafka);
     await this.producer.connect();
-    this.consumer = this.kafka.consumer({ groupId: this.options.groupId, maxBytesPerPartition: this.options.maxBytesPerPartition });
+    this.consumer = this.kafka.consumer({ groupId: this.options.groupId, maxBytesPerPartition: this.options.maxBytesPerPartition, ...this.options.fetch });
     this.health.watch(this.consumer);
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
-    await this.consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.consume(payload) });
+    await this.consumer.run({
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.consume(payload),
+    });
   }
 
   async stop(): Promise<void> {

@@ -89,3 +89,8 @@ export async function requireTopics(kafka: Kafka, topics: string[]): Promise<voi
 export function createProducer(kafka: Kafka): Producer {
   return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
 }
+
+/** The consumer fetch settings ingest and the indexer share (KAFKA_FETCH_*). */
+export function consumerFetchOptions(config: PlatekeeperConfig) {
+  return { maxBytes: config.KAFKA_FETCH_MAX_BYTES, maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS, minBytes: config.KAFKA_FETCH_MIN_BYTES };
+}
