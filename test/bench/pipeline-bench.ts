@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { Client as ElasticClient } from '@elastic/elasticsearch';
 import { PlatekeeperConfig, loadConfig } from '@platekeeper/config';
 import { CameraRegistration, EnrichedRead, checkRawRead, enrichRead } from '@platekeeper/contract';
-import { createElasticClient, ensureReadsIndexTemplate, readDocumentId, readsIndexName, readsIndexPattern } from '@platekeeper/elastic';
+import { ReadsIndexLayout, createElasticClient, ensureReadsIndexTemplate, readDocumentId, readsIndexLayout, readsIndexName, readsIndexPattern } from '@platekeeper/elastic';
 import { createKafka, ensureReadTopics } from '@platekeeper/kafka';
 import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import { generateRawReads } from '../../apps/cli/src/read-generator';
@@ -88,7 +88,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
 
     const enriched = enrichInMemory(raw, cameras);
     began = performance.now();
-    await bulkIndex(elastic, rawBulkPrefix, enriched);
+    await bulkIndex(elastic, rawBulkPrefix, readsIndexLayout(config), enriched);
     const bulkSeconds = (performance.now() - began) / 1000;
     step(`baseline B, raw Elasticsearch bulk of ${enriched.length} enriched reads (batches of ${BULK_BATCH}): ${bulkSeconds.toFixed(2)} s`);
 
@@ -211,8 +211,8 @@ function enrichInMemory(raw: Array<Record<string, unknown>>, cameras: Map<string
 }
 
 /** Baseline B: the same enriched reads, bulk-written sequentially in batches of 1,000, then refreshed. */
-async function bulkIndex(elastic: ElasticClient, prefix: string, reads: EnrichedRead[]): Promise<void> {
-  await ensureReadsIndexTemplate(elastic, prefix);
+async function bulkIndex(elastic: ElasticClient, prefix: string, layout: ReadsIndexLayout, reads: EnrichedRead[]): Promise<void> {
+  await ensureReadsIndexTemplate(elastic, prefix, layout);
   for (let start = 0; start < reads.length; start += BULK_BATCH) {
     const operations = reads.slice(start, start + BULK_BATCH).flatMap((read) => [{ index: { _index: readsIndexName(prefix, read.capturedAt), _id: readDocumentId(read) } }, read]);
     const response = await elastic.bulk({ operations });

@@ -49,7 +49,12 @@ export async function ensureReadTopics(kafka: Kafka, config: PlatekeeperConfig):
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: config.TOPIC_PARTITIONS, replicationFactor: config.TOPIC_REPLICATION_FACTOR })),
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: config.TOPIC_PARTITIONS,
+          replicationFactor: config.TOPIC_REPLICATION_FACTOR,
+          configEntries: [{ name: 'min.insync.replicas', value: String(config.TOPIC_MIN_INSYNC_REPLICAS) }],
+        })),
       });
     }
   } finally {
