@@ -33,7 +33,7 @@ function validateCustom(path: string, resource: Resource): string[] {
   let validate = compiled.get(path);
   if (!validate) {
     const committed = JSON.parse(readFileSync(path, 'utf8')) as CommittedSchema;
-    validate = ajv.compile(closed(committed.schema));
+    validate = ajv.compile(closed(committed.schema) as Record<string, unknown>);
     compiled.set(path, validate);
   }
   if (validate(resource)) return [];
