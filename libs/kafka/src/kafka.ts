@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Kafka, KafkaConfig, Partitioners, Producer, SASLOptions, logLevel } from 'kafkajs';
+import { Kafka, KafkaConfig, Producer, SASLOptions, logLevel } from 'kafkajs';
+import { everyPartitionProducer } from './every-partition-producer';
 import { ConfigError, KafkaPrincipal, PlatekeeperConfig, kafkaBrokers, kafkaCredentialVariables } from '@platekeeper/config';
 
 /**
@@ -85,7 +86,11 @@ export async function requireTopics(kafka: Kafka, topics: string[]): Promise<voi
   }
 }
 
-/** Every producer of the project: the current partitioner, acks awaited by callers, no surprise topics. */
+/**
+ * Every producer of the project: the current partitioner, acks awaited by callers, no surprise topics, and a send
+ * that resolves only once every partition it wrote to acknowledged (everyPartitionProducer: kafkajs alone can lose a
+ * partition's messages when its leader moves mid-send).
+ */
 export function createProducer(kafka: Kafka): Producer {
-  return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  return everyPartitionProducer((partitioner) => kafka.producer({ createPartitioner: partitioner, allowAutoTopicCreation: false }));
 }
