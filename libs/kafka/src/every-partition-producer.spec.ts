@@ -97,7 +97,7 @@ describe('everyPartitionProducer', () => {
     const fake = (createPartitioner: ICustomPartitioner): Producer => {
       const partitioner = createPartitioner();
       const sendBatch = async ({ topicMessages = [] }: ProducerBatch): Promise<RecordMetadata[]> => {
-        const partitionMetadata = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 1 + ((partitionId + metadataCalls++) % 3) }));
+        const partitionMetadata = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 1 + ((partitionId + metadataCalls++) % 3), partitionErrorCode: 0, replicas: [], isr: [] }));
         const assigned = topicMessages[0].messages.map((message) => partitioner({ topic: TOPIC, partitionMetadata, message }));
         seen.push(assigned);
         // The first round acknowledges nothing, as after a failed attempt; the second everything.
@@ -115,7 +115,7 @@ describe('everyPartitionProducer', () => {
   it('fails, naming the partition, when a partition is never acknowledged', async () => {
     const fake = (createPartitioner: ICustomPartitioner): Producer => {
       const partitioner = createPartitioner();
-      const partitionMetadata = [0, 1].map((partitionId) => ({ partitionId, leader: 1 }));
+      const partitionMetadata = [0, 1].map((partitionId) => ({ partitionId, leader: 1, partitionErrorCode: 0, replicas: [], isr: [] }));
       const sendBatch = async ({ topicMessages = [] }: ProducerBatch): Promise<RecordMetadata[]> =>
         [...new Set(topicMessages[0].messages.map((message) => partitioner({ topic: TOPIC, partitionMetadata, message })))]
           .filter((partition) => partition !== 1)
