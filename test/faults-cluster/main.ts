@@ -279,6 +279,8 @@ async function main() {
     lostReadIds: identity.lost.slice(0, 20),
   };
   writeFileSync(join(outDir, `result-${runId}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  // The replay's own output (kafkajs retries and errors included), to read when a figure surprises.
+  writeFileSync(join(outDir, `replay-${runId}.log`), replayOutput);
   printTable(result);
   await elastic.close();
   const pass = result.reads.lost === 0 && result.reads.duplicated === 0 && result.reads.changed === 0 && result.reads.deadLettered === 0
