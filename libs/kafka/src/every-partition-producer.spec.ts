@@ -62,7 +62,7 @@ function leaderMovesMidSend() {
     const retrier = createRetry({ retries: 3, initialRetryTime: 1, maxRetryTime: 5 });
     const sendMessages = createSendMessages({ logger: silent, cluster, partitioner, eosManager, retrier });
     const sendBatch = ({ acks = -1, topicMessages = [] }: ProducerBatch): Promise<RecordMetadata[]> => sendMessages({ acks, topicMessages });
-    return { sendBatch, send: ({ topic, messages, acks }: any) => sendBatch({ acks, topicMessages: [{ topic, messages }] }) } as unknown as Producer;
+    return { sendBatch, send: ({ topic, messages, acks }: any) => sendBatch({ acks, topicMessages: [{ topic, messages }] }), logger: () => silent } as unknown as Producer;
   };
   return { producer, written };
 }
@@ -104,7 +104,7 @@ describe('everyPartitionProducer', () => {
         if (seen.length === 1) return [];
         return [...new Set(assigned)].map((partition) => ({ topicName: TOPIC, partition, errorCode: 0 }));
       };
-      return { sendBatch } as unknown as Producer;
+      return { sendBatch, logger: () => silent } as unknown as Producer;
     };
     const keyless = Array.from({ length: 9 }, (_, i) => ({ value: `keyless-${i}` }));
     await everyPartitionProducer(fake).sendBatch({ acks: -1, topicMessages: [{ topic: TOPIC, messages: keyless }] });
@@ -120,7 +120,7 @@ describe('everyPartitionProducer', () => {
         [...new Set(topicMessages[0].messages.map((message) => partitioner({ topic: TOPIC, partitionMetadata, message })))]
           .filter((partition) => partition !== 1)
           .map((partition) => ({ topicName: TOPIC, partition, errorCode: 0 }));
-      return { sendBatch } as unknown as Producer;
+      return { sendBatch, logger: () => silent } as unknown as Producer;
     };
     const producer = everyPartitionProducer(fake);
     const send = producer.send({ topic: TOPIC, acks: -1, messages: messages() });

@@ -33,6 +33,10 @@ export function everyPartitionProducer(createProducer: (partitioner: ICustomPart
         const partitions = pending.map(({ topic, messages }) => `${topic}[${[...new Set(messages.map((m) => partitionOf.get(m)))].join(',')}]`);
         throw new UnacknowledgedPartitionsError(`Kafka did not acknowledge ${partitions.join(' ')} after ${MAX_SEND_ROUNDS} sends`);
       }
+      if (round > 1) {
+        const partitions = pending.map(({ topic, messages }) => `${topic}[${[...new Set(messages.map((m) => partitionOf.get(m)))].join(',')}]`);
+        producer.logger().warn('Kafka answered without acknowledging these partitions; sending their messages again', { partitions, round });
+      }
       const answers = await producer.sendBatch({ ...batch, topicMessages: pending });
       acknowledged.push(...answers);
       const answered = new Set(answers.map((answer) => `${answer.topicName}\u0000${answer.partition}`));
