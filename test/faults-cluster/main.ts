@@ -93,6 +93,53 @@ function startSearchLoad(urls: string[], token: string, plates: string[], starte
   return { samples, stop: async () => { stopped = true; await loop; } };
 }
 
+interface HealthSample { atMs: number; service: string; healthy: boolean; status: string }
+
+/** Polls every instance's /health until stopped: when was each not answering 200, and for how long. */
+function startHealthWatch(targets: Array<{ service: string; url: string }>, startedAt: number) {
+  const samples: HealthSample[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const began = Date.now();
+      await Promise.all(targets.map(async ({ service, url }) => {
+        let status = 'error';
+        try {
+          const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+          const body = (await response.json().catch(() => ({}))) as { status?: string };
+          status = `${response.status} ${body.status ?? ''}`.trim();
+          samples.push({ atMs: began - startedAt, service, healthy: response.status === 200, status });
+        } catch {
+          samples.push({ atMs: began - startedAt, service, healthy: false, status });
+        }
+      }));
+      await sleep(Math.max(0, 500 - (Date.now() - began)));
+    }
+  })();
+  return { samples, stop: async () => { stopped = true; await loop; } };
+}
+
+/** Per instance: each stretch of /health answers other than 200, with what it said. */
+function unhealthyWindows(samples: HealthSample[]) {
+  const byService = new Map<string, HealthSample[]>();
+  for (const sample of samples) byService.set(sample.service, [...(byService.get(sample.service) ?? []), sample]);
+  const windows: Array<{ service: string; fromS: number; toS: number; seconds: number; said: string[] }> = [];
+  for (const [service, list] of byService) {
+    let current: { fromMs: number; said: Set<string> } | undefined;
+    for (const sample of list.sort((a, b) => a.atMs - b.atMs)) {
+      if (!sample.healthy) {
+        current ??= { fromMs: sample.atMs, said: new Set() };
+        current.said.add(sample.status);
+      } else if (current) {
+        windows.push({ service, fromS: +(current.fromMs / 1000).toFixed(1), toS: +(sample.atMs / 1000).toFixed(1), seconds: +((sample.atMs - current.fromMs) / 1000).toFixed(1), said: [...current.said] });
+        current = undefined;
+      }
+    }
+    if (current) windows.push({ service, fromS: +(current.fromMs / 1000).toFixed(1), toS: Infinity, seconds: Infinity, said: [...current.said] });
+  }
+  return windows.sort((a, b) => a.fromS - b.fromS);
+}
+
 async function brokerLeadingMost(config: PlatekeeperConfig): Promise<number> {
   const admin = createKafka(config, 'admin', 'faults').admin();
   await admin.connect();
@@ -209,6 +256,10 @@ async function main() {
   const events: FaultEvent[] = [];
   const event = (what: string) => { events.push({ atMs: Date.now() - startedAt, what }); say(what); };
   const searches = startSearchLoad(searchUrls, token, plates, startedAt);
+  const health = startHealthWatch(
+    clusterEnv.HEALTH_URLS.split(',').map((entry) => ({ service: entry.slice(0, entry.indexOf('=')), url: entry.slice(entry.indexOf('=') + 1) })),
+    startedAt,
+  );
   const replay: ChildProcess = spawn('node', ['dist/apps/cli/main.js', 'replay', file, '--rate', String(RATE), '--no-progress'], {
     cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -248,10 +299,11 @@ async function main() {
     await sleep(2000);
   }
   event(`${seen} reads of the run indexed`);
-  const health = await elastic.cluster.health({ wait_for_status: 'green', timeout: '120s' });
-  event(`Elasticsearch ${health.status}`);
+  const clusterHealth = await elastic.cluster.health({ wait_for_status: 'green', timeout: '120s' });
+  event(`Elasticsearch ${clusterHealth.status}`);
   await sleep(3000);
   await searches.stop();
+  await health.stop();
 
   await elastic.indices.refresh({ index: readsIndexPattern(config.READS_INDEX_PREFIX) });
   const identity = await countByIdentity(elastic, config.READS_INDEX_PREFIX, expected);
@@ -275,7 +327,9 @@ async function main() {
         maxAfterKill: Math.max(0, ...afterKill.map((s) => s.ms)),
       },
     },
-    elasticsearchStatus: health.status,
+    elasticsearchStatus: clusterHealth.status,
+    // When each instance's /health was not 200, relative to the run's start (the kill and restart times are in events).
+    unhealthy: unhealthyWindows(health.samples),
     lostReadIds: identity.lost.slice(0, 20),
   };
   writeFileSync(join(outDir, `result-${runId}.json`), `${JSON.stringify(result, null, 2)}\n`);
@@ -291,6 +345,7 @@ async function main() {
 
 function printTable(result: {
   killed: { broker: number; elasticsearchNode: number };
+  unhealthy: Array<{ service: string; fromS: number; toS: number; seconds: number; said: string[] }>;
   reads: Record<string, number>;
   searches: { total: number; failed: number; failedByStatus: Record<string, number>; failureWindows: Array<{ fromS: number; toS: number; seconds: number; failures: number }>; latencyMs: Record<string, number> };
   events: FaultEvent[];
@@ -305,6 +360,7 @@ function printTable(result: {
     ['dead-lettered', String(result.reads.deadLettered)],
     ['searches / failed', `${result.searches.total} / ${result.searches.failed} ${JSON.stringify(result.searches.failedByStatus)}`],
     ['failure windows', result.searches.failureWindows.map((w) => `${w.fromS}-${w.toS} s (${w.seconds} s, ${w.failures} failed)`).join('; ') || 'none'],
+    ['services not healthy (/health not 200)', result.unhealthy.map((w) => `${w.service} ${w.fromS}-${w.toS} s (${w.said.join(', ')})`).join('; ') || 'none'],
     ['search latency p50 / p99 / max after kill', `${result.searches.latencyMs.p50} / ${result.searches.latencyMs.p99} / ${result.searches.latencyMs.maxAfterKill} ms`],
   ];
   console.log('\n| measure | value |\n| --- | --- |');
