@@ -113,7 +113,8 @@ function startHealthWatch(targets: Array<{ service: string; url: string }>, star
           samples.push({ atMs: began - startedAt, service, healthy: false, status });
         }
       }));
-      await sleep(Math.max(0, 500 - (Date.now() - began)));
+      // Every 1.5 s: /health has no token, so faster polling would meet the unauthenticated rate limit (60/min).
+      await sleep(Math.max(0, 1_500 - (Date.now() - began)));
     }
   })();
   return { samples, stop: async () => { stopped = true; await loop; } };
