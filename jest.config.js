@@ -13,7 +13,8 @@ module.exports = {
       testEnvironment: 'node',
       moduleFileExtensions: ['js', 'json', 'ts'],
       rootDir: __dirname,
-      roots: ['<rootDir>/apps', '<rootDir>/libs'],
+      // test/k8s: the deployment manifests, rendered and validated offline (no engines).
+      roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test/k8s'],
       testRegex: '.*\\.spec\\.ts$',
       transform,
       transformIgnorePatterns,

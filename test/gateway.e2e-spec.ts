@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DLQ_HEADERS } from '@platekeeper/contract';
-import { createElasticClient, ensureReadsIndexTemplate, readsIndexTemplate } from '@platekeeper/elastic';
+import { createElasticClient, ensureReadsIndexTemplate, readsIndexLayout, readsIndexTemplate } from '@platekeeper/elastic';
 import { createGatewayApp } from '../apps/gateway/src/gateway-app';
 import { PlatekeeperTestStack, eventually } from './support/platekeeper-stack';
 
@@ -313,10 +313,10 @@ describe('the camera gateway on the real engines: vendor webhook → gateway →
     const prefix = `${stack.runId}-old`;
     const index = `${prefix}-2026.01`;
     try {
-      const template = readsIndexTemplate(prefix);
+      const template = readsIndexTemplate(prefix, readsIndexLayout(stack.config));
       const { candidates: _candidates, direction: _direction, ...before } = template.template.mappings.properties;
       await elastic.indices.create({ index, settings: template.template.settings, mappings: { dynamic: 'strict', properties: before } as never });
-      await ensureReadsIndexTemplate(elastic, prefix);
+      await ensureReadsIndexTemplate(elastic, prefix, readsIndexLayout(stack.config));
       const written = await elastic.index({ index, document: { readId: 'r1', plate: 'OLD1', candidates: [{ plate: 'OLDI', plateFolded: 'O1D1', confidence: 0.2 }], direction: 45 } });
       expect(written.result).toBe('created');
     } finally {

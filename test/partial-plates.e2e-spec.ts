@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EnrichedRead, foldPlateLookAlikes } from '@platekeeper/contract';
-import { READ_DOCUMENT_MAPPING, createElasticClient, readsIndexName, readsIndexTemplate } from '@platekeeper/elastic';
+import { READ_DOCUMENT_MAPPING, createElasticClient, readsIndexLayout, readsIndexName, readsIndexTemplate } from '@platekeeper/elastic';
 import { PARTIAL_MAX_PLATES } from '../apps/search/src/searches/partial-plate';
 import { PlatekeeperTestStack } from './support/platekeeper-stack';
 
@@ -40,7 +40,7 @@ describe('partial plate searches with plate grams', () => {
     const elastic = createElasticClient(stack.config);
     try {
       const index = readsIndexName(stack.config.READS_INDEX_PREFIX, new Date().toISOString());
-      const template = readsIndexTemplate(stack.config.READS_INDEX_PREFIX);
+      const template = readsIndexTemplate(stack.config.READS_INDEX_PREFIX, readsIndexLayout(stack.config));
       await elastic.indices.create({ index, settings: template.template.settings, mappings: { dynamic: 'strict', properties: READ_DOCUMENT_MAPPING } as never });
       const legacy = [read(`${tag}1OLD1`), read(`${tag}9ABCD`), read(`X${tag}1OLD`)];
       await elastic.bulk({ refresh: true, operations: legacy.flatMap((document) => [{ index: { _index: index, _id: document.readId } }, document]) });

@@ -3,7 +3,7 @@ import { Client } from '@elastic/elasticsearch';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_SHARING_POLICY } from '@platekeeper/sharing';
 import { EnrichedRead, enrichRead } from '@platekeeper/contract';
-import { createElasticClient, ensureReadsIndexTemplate, readsIndexName, toReadDocument } from '@platekeeper/elastic';
+import { createElasticClient, ensureReadsIndexTemplate, readsIndexLayout, readsIndexName, toReadDocument } from '@platekeeper/elastic';
 import { PlatekeeperTestStack } from './support/platekeeper-stack';
 import {
   ReferenceCoverage, ReferenceRead, ReferenceScenario, ReferenceSearch, ReferenceWorld, addCoverage, arbitraryScenario,
@@ -101,7 +101,7 @@ describe('visibility through the real REST API equals an independent reading of 
   beforeAll(async () => {
     await stack.start();
     elastic = createElasticClient(stack.config);
-    await ensureReadsIndexTemplate(elastic, stack.config.READS_INDEX_PREFIX);
+    await ensureReadsIndexTemplate(elastic, stack.config.READS_INDEX_PREFIX, readsIndexLayout(stack.config));
     // A rerun on the same database starts with nobody from an earlier run still sharing in these states.
     await stack.dataSource.query(`UPDATE agencies SET status = 'suspended' WHERE state = ANY($1)`, [STATES]);
     platformAdmin = await stack.token(stack.id('platform'), ['platform_admin']);

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { Client } from '@elastic/elasticsearch';
 import { PlatekeeperConfig, loadConfig } from '@platekeeper/config';
 import { EnrichedRead } from '@platekeeper/contract';
-import { createElasticClient, ensureReadsIndexTemplate, readDocumentId, readsIndexName, toReadDocument } from '@platekeeper/elastic';
+import { createElasticClient, ensureReadsIndexTemplate, readDocumentId, readsIndexLayout, readsIndexName, toReadDocument } from '@platekeeper/elastic';
 import { createKafka, createProducer, ensureReadTopics } from '@platekeeper/kafka';
 import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import { AgencyCategory, DEFAULT_SHARING_POLICY, SharingPolicy } from '@platekeeper/sharing';
@@ -117,7 +117,7 @@ export class PlatekeeperTestStack {
     ]);
     const elastic = this.elastic();
     try {
-      await ensureReadsIndexTemplate(elastic, this.config.READS_INDEX_PREFIX);
+      await ensureReadsIndexTemplate(elastic, this.config.READS_INDEX_PREFIX, readsIndexLayout(this.config));
       const response = await elastic.bulk({ operations, refresh: true });
       if (response.errors) throw new Error(`bulk indexing failed: ${JSON.stringify(response.items.find((item) => item.index?.error))}`);
     } finally {

@@ -1,4 +1,4 @@
-import { ConfigError, DEVELOPMENT_JWT_SECRET, DEVELOPMENT_KAFKA_PASSWORDS, loadConfig } from './config';
+import { ConfigError, DEVELOPMENT_JWT_SECRET, DEVELOPMENT_KAFKA_PASSWORDS, elasticsearchNodes, loadConfig } from './config';
 
 const strongSecret = 'a-production-secret-of-at-least-32-bytes';
 const production = { NODE_ENV: 'production', JWT_SECRET: strongSecret };
@@ -27,6 +27,23 @@ describe('loadConfig', () => {
     expect(loadConfig({}).READS_MAX_AGE_DAYS).toBe(3650);
     expect(loadConfig({ READS_MAX_AGE_DAYS: '400' }).READS_MAX_AGE_DAYS).toBe(400);
     for (const bad of ['0', '-5', '2.5', 'forever']) expect(() => loadConfig({ READS_MAX_AGE_DAYS: bad })).toThrow(/READS_MAX_AGE_DAYS/);
+  });
+
+  it('takes every node of an Elasticsearch cluster, comma-separated, and names a bad one', () => {
+    expect(elasticsearchNodes(loadConfig({}))).toEqual(['http://127.0.0.1:9200']);
+    const cluster = loadConfig({ ELASTICSEARCH_URL: 'http://127.0.0.1:39121, http://127.0.0.1:39122,http://127.0.0.1:39123' });
+    expect(elasticsearchNodes(cluster)).toEqual(['http://127.0.0.1:39121', 'http://127.0.0.1:39122', 'http://127.0.0.1:39123']);
+    expect(() => loadConfig({ ELASTICSEARCH_URL: 'http://127.0.0.1:9200,127.0.0.1:9201' })).toThrow(/ELASTICSEARCH_URL.*127\.0\.0\.1:9201/);
+    expect(() => loadConfig({ ELASTICSEARCH_URL: 'ftp://elastic:9200' })).toThrow(/ELASTICSEARCH_URL/);
+  });
+
+  it('lays out topics from configuration and refuses a minimum of in-sync replicas no write could meet', () => {
+    const defaults = loadConfig({});
+    expect([defaults.TOPIC_PARTITIONS, defaults.TOPIC_REPLICATION_FACTOR, defaults.TOPIC_MIN_INSYNC_REPLICAS]).toEqual([3, 1, 1]);
+    const cluster = loadConfig({ TOPIC_PARTITIONS: '12', TOPIC_REPLICATION_FACTOR: '3', TOPIC_MIN_INSYNC_REPLICAS: '2' });
+    expect([cluster.TOPIC_PARTITIONS, cluster.TOPIC_REPLICATION_FACTOR, cluster.TOPIC_MIN_INSYNC_REPLICAS]).toEqual([12, 3, 2]);
+    expect(() => loadConfig({ TOPIC_REPLICATION_FACTOR: '3', TOPIC_MIN_INSYNC_REPLICAS: '4' })).toThrow(/TOPIC_MIN_INSYNC_REPLICAS.*TOPIC_REPLICATION_FACTOR/);
+    for (const bad of ['0', '2.5']) expect(() => loadConfig({ TOPIC_PARTITIONS: bad })).toThrow(/TOPIC_PARTITIONS/);
   });
 
   it('lays out read indices with one shard, no replica and a one-second refresh unless configured', () => {

@@ -29,6 +29,21 @@ const PUBLISHED_JWT_SECRETS = [DEVELOPMENT_JWT_SECRET, 'change-me-in-production'
 const MIN_JWT_SECRET_BYTES = 32;
 const MIN_KAFKA_PASSWORD_LENGTH = 16;
 
+/** One URL or several, comma-separated: the nodes of one Elasticsearch cluster (the client spreads requests and skips dead ones). */
+const urlList = makeValidator<string>((input) => {
+  const urls = input.split(',').map((part) => part.trim());
+  for (const candidate of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(candidate);
+    } catch {
+      throw new EnvError(`"${candidate}" is not a URL (give one or more http(s) URLs, comma-separated)`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new EnvError(`"${candidate}" is not an http(s) URL`);
+  }
+  return urls.join(',');
+});
+
 const kafkaPassword = (principal: KafkaPrincipal) =>
   str({ default: '', devDefault: DEVELOPMENT_KAFKA_PASSWORDS[principal], desc: `SASL password of the Kafka user ${principal}` });
 
@@ -54,12 +69,19 @@ const platekeeperEnv = {
   TOPIC_ENRICHED: str({ default: 'alpr.reads.enriched', desc: 'topic ingest writes enriched reads to and the indexer consumes' }),
   TOPIC_DLQ: str({ default: 'alpr.reads.dlq', desc: 'dead-letter topic: refused reads with the reason in headers' }),
   TOPIC_ALERTS: str({ default: 'alpr.alerts', desc: 'topic the alerts service writes hotlist alerts to (docs/hotlists.md)' }),
-  TOPIC_PARTITIONS: num({ default: 3, desc: 'partitions of each topic when it is provisioned' }),
+  TOPIC_PARTITIONS: integerFrom(1)({ default: 3, desc: 'partitions of each topic when it is provisioned' }),
   TOPIC_REPLICATION_FACTOR: integerFrom(1)({ default: 1, desc: 'replicas of each topic when it is provisioned (1 on a single broker; 3 in production)' }),
+  TOPIC_MIN_INSYNC_REPLICAS: integerFrom(1)({
+    default: 1,
+    desc: 'replicas that must hold a write before an `acks=all` producer is answered, set on each topic when it is provisioned (2 with a replication factor of 3: one broker may be down)',
+  }),
   INGEST_GROUP_ID: str({ default: 'platekeeper-ingest', desc: 'consumer group of the ingest instances' }),
   INDEXER_GROUP_ID: str({ default: 'platekeeper-indexer', desc: 'consumer group of the indexer instances' }),
   ALERTS_GROUP_ID: str({ default: 'platekeeper-alerts', desc: 'consumer group of the alerts instances (hotlist matching on the enriched topic)' }),
-  ELASTICSEARCH_URL: url({ default: 'http://127.0.0.1:9200', desc: 'Elasticsearch node the indexer writes to and searches query' }),
+  ELASTICSEARCH_URL: urlList({
+    default: 'http://127.0.0.1:9200',
+    desc: 'Elasticsearch node the indexer writes to and searches query; several nodes of one cluster comma-separated, so a dead node is skipped',
+  }),
   READS_INDEX_PREFIX: str({ default: 'alpr-reads', desc: 'read indices are `<prefix>-YYYY.MM`, one per month of capture' }),
   DATABASE_URL: url({ default: 'postgres://postgres:postgres@127.0.0.1:5432/platekeeper', desc: 'PostgreSQL: agencies, cameras, sharing rules, audit chain' }),
   JWT_SECRET: str({ default: '', devDefault: DEVELOPMENT_JWT_SECRET, desc: 'HS256 secret for bearer tokens' }),
@@ -166,7 +188,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env) {
       if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
     },
   }) });
-  const problems = config.NODE_ENV === 'production' ? productionSecretProblems(config) : [];
+  const problems = [...layoutProblems(config), ...(config.NODE_ENV === 'production' ? productionSecretProblems(config) : [])];
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   return config;
 }
@@ -184,6 +206,14 @@ const KAFKA_CREDENTIAL_VARIABLES = {
 /** The environment variables holding each principal's SASL credentials. */
 export function kafkaCredentialVariables(principal: KafkaPrincipal) {
   return KAFKA_CREDENTIAL_VARIABLES[principal];
+}
+
+/** A topic layout Kafka would refuse at provisioning time fails at boot instead, naming both variables. */
+function layoutProblems(config: LoadedConfig): string[] {
+  if (config.TOPIC_MIN_INSYNC_REPLICAS <= config.TOPIC_REPLICATION_FACTOR) return [];
+  return [
+    `TOPIC_MIN_INSYNC_REPLICAS: ${config.TOPIC_MIN_INSYNC_REPLICAS} is more than TOPIC_REPLICATION_FACTOR (${config.TOPIC_REPLICATION_FACTOR}): no write could ever be acknowledged`,
+  ];
 }
 
 /** Production refuses secrets anyone can read in this repository, and ones too short to resist guessing. */
@@ -214,6 +244,11 @@ export { platekeeperEnv as CONFIGURATION_SCHEMA };
 
 export function kafkaBrokers(config: PlatekeeperConfig): string[] {
   return config.KAFKA_BROKERS.split(',').map((broker) => broker.trim()).filter(Boolean);
+}
+
+/** The Elasticsearch nodes of ELASTICSEARCH_URL, in order. */
+export function elasticsearchNodes(config: Pick<PlatekeeperConfig, 'ELASTICSEARCH_URL'>): string[] {
+  return config.ELASTICSEARCH_URL.split(',').map((node) => node.trim()).filter(Boolean);
 }
 
 /** Runs an app's bootstrap; a configuration or start-up failure ends the process with a one-line reason. */

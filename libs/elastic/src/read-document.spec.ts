@@ -1,5 +1,6 @@
 import { ReturnedFields, SEARCHED_READ_FIELDS, SEARCH_RETURNS, checkRawRead, enrichRead, projectDocument, sourcePaths, toSearchedRead } from '@platekeeper/contract';
-import { READ_DOCUMENT_MAPPING, readsIndexTemplate } from './reads-index';
+import { loadConfig } from '@platekeeper/config';
+import { READ_DOCUMENT_MAPPING, readsIndexLayout, readsIndexTemplate } from './reads-index';
 import { toReadDocument } from './plate-grams';
 
 /** A read using every optional field, enriched as ingest does: the whole document the indexer stores. */
@@ -24,10 +25,10 @@ function fullyPopulatedDocument() {
 describe('the read document', () => {
   it('is mapped field for field by the strict index template: nothing ingest writes is left for Elasticsearch to reject', () => {
     const document = toReadDocument(fullyPopulatedDocument());
-    const properties = readsIndexTemplate('alpr-reads').template.mappings.properties;
+    const properties = readsIndexTemplate('alpr-reads', readsIndexLayout(loadConfig({}))).template.mappings.properties;
     expect(Object.keys(properties).sort()).toEqual(Object.keys(document).sort());
     expect(Object.keys(properties.vehicle.properties).sort()).toEqual(Object.keys(document.vehicle!).sort());
-    expect(readsIndexTemplate('alpr-reads').template.mappings.dynamic).toBe('strict');
+    expect(readsIndexTemplate('alpr-reads', readsIndexLayout(loadConfig({}))).template.mappings.dynamic).toBe('strict');
   });
 
   it('decides for every stored field whether searches return it', () => {

@@ -8,7 +8,7 @@ describe('readsIndexTemplate', () => {
   });
 
   it('keeps one shard, no replica and a one-second refresh when nothing is configured', () => {
-    expect(readsIndexTemplate('alpr-reads').template.settings).toEqual({ number_of_shards: 1, number_of_replicas: 0, refresh_interval: '1s' });
+    expect(readsIndexTemplate('alpr-reads', readsIndexLayout(loadConfig({}))).template.settings).toEqual({ number_of_shards: 1, number_of_replicas: 0, refresh_interval: '1s' });
     expect(readsIndexLayout(loadConfig({}))).toEqual({ shards: 1, replicas: 0, refreshInterval: '1s' });
   });
 });

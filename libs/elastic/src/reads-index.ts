@@ -1,10 +1,11 @@
 import { Client } from '@elastic/elasticsearch';
-import { PlatekeeperConfig } from '@platekeeper/config';
+import { PlatekeeperConfig, elasticsearchNodes } from '@platekeeper/config';
 import { EnrichedRead, ReadVehicle } from '@platekeeper/contract';
 import { DerivedReadFields } from './plate-grams';
 
 export function createElasticClient(config: PlatekeeperConfig): Client {
-  return new Client({ node: config.ELASTICSEARCH_URL, maxRetries: 3, requestTimeout: 30_000 });
+  // Every node of the cluster: the client spreads requests over them and retries a failed one on another.
+  return new Client({ nodes: elasticsearchNodes(config), maxRetries: 3, requestTimeout: 30_000 });
 }
 
 /**
@@ -48,8 +49,7 @@ export interface ReadsIndexLayout {
   refreshInterval: string;
 }
 
-export const DEFAULT_READS_INDEX_LAYOUT: ReadsIndexLayout = { shards: 1, replicas: 0, refreshInterval: '1s' };
-
+/** The layout comes from configuration only (READS_INDEX_*): a default here would give a cluster unreplicated indices. */
 export function readsIndexLayout(config: Pick<PlatekeeperConfig, 'READS_INDEX_SHARDS' | 'READS_INDEX_REPLICAS' | 'READS_INDEX_REFRESH_INTERVAL'>): ReadsIndexLayout {
   return { shards: config.READS_INDEX_SHARDS, replicas: config.READS_INDEX_REPLICAS, refreshInterval: config.READS_INDEX_REFRESH_INTERVAL };
 }
@@ -104,7 +104,7 @@ type FieldMapping = { type: string; index?: boolean; normalizer?: string } | { p
  * Explicit mappings, strict so a malformed document is rejected rather than silently mapped.
  * `plate` (normalised) serves exact and wildcard/substring matching, `plateFolded` OCR-fuzzy matching.
  */
-export function readsIndexTemplate(prefix: string, layout: ReadsIndexLayout = DEFAULT_READS_INDEX_LAYOUT) {
+export function readsIndexTemplate(prefix: string, layout: ReadsIndexLayout) {
   return {
     name: `${prefix}-template`,
     index_patterns: [readsIndexPattern(prefix)],
@@ -127,7 +127,7 @@ export function readsIndexTemplate(prefix: string, layout: ReadsIndexLayout = DE
  * as `candidates`, would otherwise be refused as strict by indices created before it). Adding fields is all a
  * mapping update may do; changing one fails loudly here rather than per document.
  */
-export async function ensureReadsIndexTemplate(client: Client, prefix: string, layout?: ReadsIndexLayout): Promise<void> {
+export async function ensureReadsIndexTemplate(client: Client, prefix: string, layout: ReadsIndexLayout): Promise<void> {
   const template = readsIndexTemplate(prefix, layout);
   await client.indices.putIndexTemplate(template as never);
   await client.indices.putMapping({

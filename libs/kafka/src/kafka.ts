@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Kafka, KafkaConfig, Partitioners, Producer, SASLOptions, logLevel } from 'kafkajs';
+import { Kafka, KafkaConfig, Producer, SASLOptions, logLevel } from 'kafkajs';
+import { everyPartitionProducer } from './every-partition-producer';
 import { ConfigError, KafkaPrincipal, PlatekeeperConfig, kafkaBrokers, kafkaCredentialVariables } from '@platekeeper/config';
 
 /**
@@ -54,7 +55,12 @@ export async function ensureReadTopics(kafka: Kafka, config: PlatekeeperConfig):
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: config.TOPIC_PARTITIONS, replicationFactor: config.TOPIC_REPLICATION_FACTOR })),
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: config.TOPIC_PARTITIONS,
+          replicationFactor: config.TOPIC_REPLICATION_FACTOR,
+          configEntries: [{ name: 'min.insync.replicas', value: String(config.TOPIC_MIN_INSYNC_REPLICAS) }],
+        })),
       });
     }
   } finally {
@@ -85,9 +91,13 @@ export async function requireTopics(kafka: Kafka, topics: string[]): Promise<voi
   }
 }
 
-/** Every producer of the project: the current partitioner, acks awaited by callers, no surprise topics. */
+/**
+ * Every producer of the project: the current partitioner, acks awaited by callers, no surprise topics, and a send
+ * that resolves only once every partition it wrote to acknowledged (everyPartitionProducer: kafkajs alone can lose a
+ * partition's messages when its leader moves mid-send).
+ */
 export function createProducer(kafka: Kafka): Producer {
-  return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  return everyPartitionProducer((partitioner) => kafka.producer({ createPartitioner: partitioner, allowAutoTopicCreation: false }));
 }
 
 /** The consumer fetch settings ingest and the indexer share (KAFKA_FETCH_*). */
