@@ -101,6 +101,24 @@ const platekeeperEnv = {
     desc: 'a search whose decision names more visible owners than this first asks which owners have matching reads, then filters on those (docs/performance.md)',
   }),
   READS_REFRESH_ON_WRITE: bool({ default: false, desc: 'refresh indices after each bulk (tests only)' }),
+  KAFKA_SESSION_TIMEOUT_MS: integerFrom(6000)({
+    default: 10_000,
+    desc: 'consumer group session: a member that stops heartbeating (killed) is replaced after this long, so a restarted ingest or indexer rejoins within it (the broker\'s group.min.session.timeout.ms is 6 s)',
+  }),
+  KAFKA_HEARTBEAT_INTERVAL_MS: integerFrom(100)({ default: 1_000, desc: 'how often consumers heartbeat, also while a batch handler waits on its downstream; keep it under a third of KAFKA_SESSION_TIMEOUT_MS' }),
+  CONSUMER_STALL_MS: integerFrom(1000)({
+    default: 15_000,
+    desc: 'ingest and indexer report `stalled` (503 on /health) when no fetch, heartbeat or commit succeeded for this long (Kafka unreachable)',
+  }),
+  SHUTDOWN_DRAIN_MS: integerFrom(0)({
+    default: 10_000,
+    desc: 'on SIGTERM a consumer stops fetching, lets the batch in flight finish and commit, and leaves its group; it waits at most this long (an unfinished batch is redelivered)',
+  }),
+  ENGINE_PROBE_INTERVAL_MS: integerFrom(100)({ default: 1_000, desc: 'how often search and indexer ask Elasticsearch whether it answers; /health reports the latest answer at once' }),
+  ENGINE_PROBE_TIMEOUT_MS: integerFrom(50)({
+    default: 800,
+    desc: 'an Elasticsearch that has not answered a probe within this long is down: searches answer 503 ENGINE.UNAVAILABLE at once instead of waiting',
+  }),
 };
 
 export type PlatekeeperConfig = Readonly<ReturnType<typeof loadConfig>>;

@@ -1,1 +1,2 @@
 export * from './reads-index';
+export * from './elastic-availability';

@@ -84,3 +84,13 @@ export async function requireTopics(kafka: Kafka, topics: string[]): Promise<voi
 export function createProducer(kafka: Kafka): Producer {
   return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
 }
+
+/** The group and shutdown timings every BatchConsumer takes from config (session, heartbeat, stall, drain). */
+export function consumerTimings(config: PlatekeeperConfig) {
+  return {
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+    stallMs: config.CONSUMER_STALL_MS,
+    drainMs: config.SHUTDOWN_DRAIN_MS,
+  };
+}
