@@ -10,6 +10,7 @@ import { DEMO_AGENCIES, SHOWCASE_PLATE, seedDemoRegistry } from './demo-world';
 import { mintDevelopmentToken } from './mint-token';
 import { generateRawReads } from './read-generator';
 import { replayReads } from './replay';
+import { ReplayInterrupted } from './replay-resilience';
 import { printWalkthrough } from './walkthrough';
 import { createElasticClient, readsIndexPattern } from '@platekeeper/elastic';
 import { normalisePlate } from '@platekeeper/contract';
@@ -70,9 +71,23 @@ program
   .option('--rate <readsPerSecond>', 'target rate; default as fast as possible', positiveInteger)
   .option('--topic <topic>', 'target topic', config.TOPIC_RAW)
   .option('--no-progress', 'no progress bar')
+  .option('--outage-timeout <seconds>', 'how long to wait out a broker that does not acknowledge before stopping (default REPLAY_OUTAGE_TIMEOUT_MS)', positiveInteger)
+  .option('--checkpoint <path>', 'where the count of acknowledged lines is kept (default <file>.replay-checkpoint.json)')
+  .option('--resume', 'continue after the lines an earlier run had acknowledged (its checkpoint)')
   .action(async (file, options) => {
-    const result = await replayReads(config, { file, ratePerSecond: options.rate, topic: options.topic, progress: options.progress });
-    console.log(`produced ${result.produced} reads in ${result.seconds.toFixed(1)} s: ${Math.round(result.ratePerSecond)} reads/s`);
+    try {
+      const result = await replayReads(config, {
+        file, ratePerSecond: options.rate, topic: options.topic, progress: options.progress, resume: options.resume, checkpointFile: options.checkpoint,
+        outageTimeoutMs: options.outageTimeout === undefined ? undefined : options.outageTimeout * 1000,
+        onWaiting: (waitedMs, error) => console.error(`Kafka is not acknowledging (${error}); waiting (${Math.round(waitedMs / 1000)} s so far)`),
+      });
+      const resumed = result.resumedAfter > 0 ? ` after the ${result.resumedAfter} acknowledged before` : '';
+      console.log(`produced ${result.produced} reads${resumed} in ${result.seconds.toFixed(1)} s: ${Math.round(result.ratePerSecond)} reads/s; ${result.acknowledgedLines} lines acknowledged`);
+    } catch (error) {
+      if (!(error instanceof ReplayInterrupted)) throw error;
+      console.error(error.message);
+      process.exitCode = 75; // EX_TEMPFAIL: try again later, with --resume
+    }
   });
 
 program

@@ -114,6 +114,10 @@ const platekeeperEnv = {
     default: 10_000,
     desc: 'on SIGTERM a consumer stops fetching, lets the batch in flight finish and commit, and leaves its group; it waits at most this long (an unfinished batch is redelivered)',
   }),
+  REPLAY_OUTAGE_TIMEOUT_MS: integerFrom(0)({
+    default: 600_000,
+    desc: 'how long the replay command waits out a broker that does not acknowledge before it stops, recording the acknowledged lines for --resume',
+  }),
   ENGINE_PROBE_INTERVAL_MS: integerFrom(100)({ default: 1_000, desc: 'how often search and indexer ask Elasticsearch whether it answers; /health reports the latest answer at once' }),
   ENGINE_PROBE_TIMEOUT_MS: integerFrom(50)({
     default: 800,
