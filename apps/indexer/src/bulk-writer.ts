@@ -15,6 +15,8 @@ export interface BulkRetryPolicy {
   onRetry?: (attempt: number, pending: number, delayMs: number) => Promise<void> | void;
   /** Aborted on shutdown: no further retry, the batch stays uncommitted and is delivered again after the restart. */
   stopping?: AbortSignal;
+  /** Subscribes to the engine being back after it was away (returns the unsubscribe): the backoff in progress ends early. */
+  wake?: (listener: () => void) => () => void;
 }
 
 /** Capture times the indexer writes; anything outside never creates an index, whoever produced it. */
@@ -109,14 +111,16 @@ export function jitteredBackoff(attempt: number, baseDelayMs: number): number {
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 
-/** Waits `ms`, or less if `signal` aborts first. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`, or less if `signal` aborts or `wake` calls back first. */
+function sleep(ms: number, signal?: AbortSignal, wake?: BulkRetryPolicy['wake']): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
+    const unsubscribe = wake?.(done);
     function done() {
       clearTimeout(timer);
       signal?.removeEventListener('abort', done);
+      unsubscribe?.();
       resolve();
     }
   });
@@ -147,7 +151,7 @@ export async function writeReads(
       }
       const delayMs = jitteredBackoff(attempt, retry.baseDelayMs);
       await retry.onRetry?.(attempt, pending.length, delayMs);
-      await sleep(delayMs, retry.stopping);
+      await sleep(delayMs, retry.stopping, retry.wake);
       if (retry.stopping?.aborted) {
         throw new BulkRetriesExhausted(`stopping with ${pending.length} reads unacknowledged; last: ${lastPushBack}`);
       }

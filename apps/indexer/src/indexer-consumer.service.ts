@@ -34,6 +34,7 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
       topic: this.topics.enriched,
       maxBytesPerPartition: config.INDEXER_FETCH_MAX_BYTES_PER_PARTITION,
       giveUpPauseMs: config.INDEXER_GIVE_UP_PAUSE_MS,
+      downstreamBack: (listener) => this.elasticAvailability.onceBackUp(listener),
       ...consumerTimings(config),
       prerequisites: async () => {
         await requireTopics(this.kafka, [this.topics.enriched, this.topics.deadLetter]);
@@ -81,6 +82,7 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
         maxRetries: this.config.INDEXER_MAX_RETRIES,
         baseDelayMs: this.config.INDEXER_RETRY_BASE_MS,
         stopping,
+        wake: (listener) => this.elasticAvailability.onceBackUp(listener),
         onRetry: async (attempt, pendingCount, delayMs) => {
           resumePartition ??= pause();
           pipelineMetrics.bulkRetries.inc();

@@ -12,6 +12,7 @@ export class ElasticAvailability {
   private latest: { status: ElasticStatus; error?: string; checkedAt?: number } = { status: 'unknown' };
   private timer?: NodeJS.Timeout;
   private probing?: Promise<void>;
+  private readonly backUpListeners = new Set<() => void>();
 
   constructor(private readonly client: Client, private readonly intervalMs: number, private readonly timeoutMs: number) {}
 
@@ -37,7 +38,11 @@ export class ElasticAvailability {
     this.probing ??= this.client.cluster
       .health({ timeout: `${this.timeoutMs}ms` }, { requestTimeout: this.timeoutMs, maxRetries: 0 })
       .then(
-        (health) => void (this.latest = { status: health.status as ElasticStatus, checkedAt: Date.now() }),
+        (health) => {
+          const wasDown = this.down;
+          this.latest = { status: health.status as ElasticStatus, checkedAt: Date.now() };
+          if (wasDown && !this.down) this.wakeWaiters();
+        },
         (error: unknown) => void (this.latest = { status: 'down', error: errorText(error), checkedAt: Date.now() }),
       )
       .finally(() => (this.probing = undefined));
@@ -53,6 +58,22 @@ export class ElasticAvailability {
   /** Down (or red) as of the latest probe, or no probe answered for two intervals: callers refuse at once. */
   get down(): boolean {
     return this.latest.status === 'down' || this.latest.status === 'red' || (this.latest.status !== 'unknown' && this.stale);
+  }
+
+  /**
+   * Calls `listener` once, the next time a probe finds Elasticsearch answering after it was down: whoever backs off
+   * while it is away (the indexer's bulk retries, its rest after giving up) starts again within a probe of its
+   * return. Returns the function that unsubscribes (so waiting never accumulates listeners).
+   */
+  onceBackUp(listener: () => void): () => void {
+    this.backUpListeners.add(listener);
+    return () => this.backUpListeners.delete(listener);
+  }
+
+  private wakeWaiters(): void {
+    const listeners = [...this.backUpListeners];
+    this.backUpListeners.clear();
+    for (const listener of listeners) listener();
   }
 
   /** A real request could not reach Elasticsearch (connection refused, no answer in time): down until a probe answers. */

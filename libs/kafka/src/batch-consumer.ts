@@ -37,6 +37,8 @@ export interface BatchConsumerOptions {
   /** Handles one non-empty batch; resolves only once every message is acknowledged downstream (or dead-lettered). */
   handleBatch(batch: Batch, context: BatchContext): Promise<void>;
   onGaveUp?(error: DownstreamGaveUp, batch: Batch): void;
+  /** Subscribes to the downstream answering again after being away (returns the unsubscribe): a rest after giving up ends early. */
+  downstreamBack?(listener: () => void): () => void;
   /** A start attempt failed and will be tried again. */
   onStartFailed?(error: unknown, retryInMs: number): void;
 }
@@ -151,10 +153,17 @@ export class BatchConsumer {
     this.health.gaveUp(error.message);
     this.options.onGaveUp?.(error, batch);
     const resume = pause();
-    const timer = setTimeout(() => {
+    let resumed = false;
+    const resumeOnce = () => {
+      if (resumed) return;
+      resumed = true;
+      clearTimeout(timer);
       this.resumeTimers.delete(timer);
-      resume();
-    }, this.options.giveUpPauseMs ?? 30_000);
+      unsubscribe?.();
+      if (!this.stopping.signal.aborted) resume();
+    };
+    const timer = setTimeout(resumeOnce, this.options.giveUpPauseMs ?? 30_000);
     this.resumeTimers.add(timer);
+    const unsubscribe = this.options.downstreamBack?.(resumeOnce);
   }
 }
