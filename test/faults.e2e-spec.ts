@@ -52,7 +52,7 @@ describe('faults: crash, engine loss and shutdown on one node', () => {
   }
 
   beforeAll(async () => {
-    await stack.start({ env: { KAFKA_SESSION_TIMEOUT_MS: String(SESSION_MS), SHUTDOWN_DRAIN_MS: '4000' } });
+    await stack.start({ env: { KAFKA_SESSION_TIMEOUT_MS: String(SESSION_MS), SHUTDOWN_DRAIN_MS: '4000', CONSUMER_STALL_MS: '8000' } });
     // This suite starts its own services, with Elasticsearch behind a proxy it can cut.
     await stack.stopPipeline();
     const target = new URL(stack.config.ELASTICSEARCH_URL);
@@ -126,7 +126,8 @@ describe('faults: crash, engine loss and shutdown on one node', () => {
       await new Promise((resolve) => setTimeout(resolve, 3 * SESSION_MS));
       expect(await groupMembers(admin, config.INDEXER_GROUP_ID)).toEqual(membersBefore);
       const during = await health(indexer.url);
-      expect(during).toMatchObject({ status: 503, body: { engines: { elasticsearch: 'down', kafka: { state: 'running' } } } });
+      // Still in its group (heartbeats), but honest: its batch has waited on Elasticsearch longer than CONSUMER_STALL_MS.
+      expect(during).toMatchObject({ status: 503, body: { engines: { elasticsearch: 'down', kafka: { state: 'held-up' } } } });
 
       // SIGTERM (Nest's shutdown hook closes the app): retries stop, the batch stays uncommitted, the member leaves.
       const { ms: stopMs } = await timed(() => closeService(indexer.app));

@@ -8,7 +8,7 @@
  * without a person. Prints the table; writes faults-report.json and faults-report.html.
  *
  * Environment: FAULTS_CACHE_DIR (default <repo>/.cache/faults), FAULTS_PORT_BASE (default 39000: Kafka +92,
- * controller +93, Elasticsearch +200 → 39092/39093/39200... see PORTS), FAULTS_READS_PER_FAULT (default 1200),
+ * controller +93, Elasticsearch +50: 39092, 39093, 39050; services 39000-39002, PostgreSQL proxies 39011-39012), FAULTS_READS_PER_FAULT (default 1200),
  * FAULTS_RATE (reads/s, default 200), FAULTS_OUTAGE_SECONDS (default 40: longer than every timeout), FAULTS_ONLY
  * (comma-separated fault names), FAULTS_KEEP_ENGINES=1 (leave the isolated engines running afterwards).
  */
@@ -33,7 +33,7 @@ const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSl
 const REPO = resolve(__dirname, '../..');
 const CACHE = resolve(process.env.FAULTS_CACHE_DIR ?? join(REPO, '.cache/faults'));
 const BASE = Number(process.env.FAULTS_PORT_BASE ?? 39000);
-const PORTS = { search: BASE, ingest: BASE + 1, indexer: BASE + 2, ingestPg: BASE + 11, searchPg: BASE + 12, kafka: BASE + 92, controller: BASE + 93, elastic: BASE + 200 };
+const PORTS = { search: BASE, ingest: BASE + 1, indexer: BASE + 2, ingestPg: BASE + 11, searchPg: BASE + 12, kafka: BASE + 92, controller: BASE + 93, elastic: BASE + 50 };
 const READS_PER_FAULT = Number(process.env.FAULTS_READS_PER_FAULT ?? 1200);
 const RATE = Number(process.env.FAULTS_RATE ?? 200);
 const OUTAGE_MS = Number(process.env.FAULTS_OUTAGE_SECONDS ?? 40) * 1000;
@@ -297,6 +297,14 @@ const killService = (name: Service): Fault => ({
   },
 });
 
+const terminateService = (name: Service): Fault => ({
+  name: `SIGTERM ${name} (drains, leaves its group; restarted)`,
+  async inject() {
+    await sleep(2_000);
+    process.kill(servicePid(name), 'SIGTERM');
+  },
+});
+
 const killEngineFault = (engine: 'kafka' | 'elasticsearch'): Fault => ({
   name: `kill -9 ${engine}, down ${OUTAGE_MS / 1000} s`,
   async inject({ token, during }) {
@@ -355,6 +363,8 @@ async function run(): Promise<void> {
     killService('ingest'),
     killService('indexer'),
     killService('search'),
+    terminateService('ingest'),
+    terminateService('indexer'),
     killEngineFault('kafka'),
     killEngineFault('elasticsearch'),
     postgresLoss('ingest', 'blackhole'),
@@ -385,9 +395,7 @@ async function run(): Promise<void> {
     await replaying;
     const caughtUp = await waitCaughtUp();
     result.caughtUpMs = caughtUp < 0 ? undefined : Date.now() - faultEndedAt;
-    if (fault.name.startsWith('kill -9 ingest') || fault.name.startsWith('kill -9 indexer') || fault.name.startsWith('kill -9 search')) {
-      result.note = 'killed 2 s into the replay; heal = from the kill';
-    }
+    if (/^(kill -9|SIGTERM) (ingest|indexer|search)/.test(fault.name)) result.note = 'signalled 2 s into the replay; heal = from the signal';
     results.push(result);
     log(`  healed in ${result.healMs} ms, caught up ${result.caughtUpMs ?? 'never'} ms after; down reported by: ${result.reportedDown.join(', ') || '-'}`);
   }

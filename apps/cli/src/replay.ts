@@ -55,7 +55,8 @@ export async function replayReads(config: PlatekeeperConfig, options: ReplayOpti
   // Replay stands in for cameras and gateways, so it has exactly their rights: write the raw topic.
   const kafka = createKafka(config, 'camera', 'replay');
   await requireTopics(kafka, [topic]);
-  const producer = createProducer(kafka);
+  // Short client retries (a few seconds) inside the replay's own wait, so REPLAY_OUTAGE_TIMEOUT_MS is what bounds an outage.
+  const producer = createProducer(kafka, { retry: { retries: 4, initialRetryTime: 300, maxRetryTime: 2_000 } });
   await producer.connect();
   const fileBytes = (await stat(options.file)).size;
   const raw = createReadStream(options.file);

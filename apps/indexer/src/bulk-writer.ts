@@ -107,7 +107,8 @@ export function classifyBulkItem(item: { status: number; error?: { type?: string
 export class BulkRetriesExhausted extends Error {}
 
 export function jitteredBackoff(attempt: number, baseDelayMs: number): number {
-  const ceiling = Math.min(30_000, baseDelayMs * 2 ** attempt);
+  // At most 5 s: an index unblocked (or an engine back) is written to within seconds, not half a minute later.
+  const ceiling = Math.min(5_000, baseDelayMs * 2 ** attempt);
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 

@@ -67,7 +67,7 @@ const platekeeperEnv = {
   INGEST_HEALTH_PORT: port({ default: 3001, desc: 'port of ingest\'s /health' }),
   INDEXER_HEALTH_PORT: port({ default: 3002, desc: 'port of the indexer\'s /health' }),
   INDEXER_MAX_RETRIES: num({ default: 8, desc: 'bulk retries while Elasticsearch pushes back (blocked index, 429, 5xx) before the indexer gives up on a batch for INDEXER_GIVE_UP_PAUSE_MS' }),
-  INDEXER_RETRY_BASE_MS: num({ default: 200, desc: 'first bulk retry delay; doubles per retry (jittered, at most 30 s)' }),
+  INDEXER_RETRY_BASE_MS: num({ default: 200, desc: 'first bulk retry delay; doubles per retry (jittered, at most 5 s)' }),
   INDEXER_GIVE_UP_PAUSE_MS: integerFrom(0)({
     default: 30_000, desc: 'after giving up on a batch, the indexer reports `gave-up` on /health and tries the batch again after this long',
   }),

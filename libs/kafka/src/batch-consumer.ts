@@ -134,6 +134,7 @@ export class BatchConsumer {
     if (batch.messages.length === 0) return;
     // Heartbeats on a timer while the handler waits (bulk retries, produce retries): the member stays in its group.
     const keepAlive = setInterval(() => void heartbeat().catch(() => undefined), this.options.heartbeatIntervalMs ?? 1_000);
+    const finished = this.health.batchStarted();
     try {
       await this.options.handleBatch(batch, { producer: this.producer!, heartbeat, pause, stopping: this.stopping.signal });
     } catch (error) {
@@ -142,6 +143,7 @@ export class BatchConsumer {
       return;
     } finally {
       clearInterval(keepAlive);
+      finished();
     }
     resolveOffset(batch.lastOffset());
     await commitOffsetsIfNecessary();

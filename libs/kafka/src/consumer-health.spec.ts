@@ -40,4 +40,20 @@ describe('ConsumerHealth', () => {
     listeners.get('heartbeat')!({ payload: {} });
     expect(health.report().state).toBe('running');
   });
+
+  it('reports a consumer whose batch has waited on its downstream longer than the stall time as held-up, and running once it returns', () => {
+    let now = 0;
+    const health = new ConsumerHealth(15_000, () => now);
+    const listeners = new Map<string, (event: { payload: unknown }) => void>();
+    const events = { GROUP_JOIN: 'join', FETCH: 'fetch', HEARTBEAT: 'heartbeat', COMMIT_OFFSETS: 'commit', END_BATCH_PROCESS: 'end', CRASH: 'crash', STOP: 'stop' };
+    health.watch({ events, on: (name: string, listener: (event: { payload: unknown }) => void) => listeners.set(name, listener) } as never);
+    listeners.get('join')!({ payload: {} });
+    const finished = health.batchStarted();
+    now = 16_000;
+    listeners.get('heartbeat')!({ payload: {} });
+    expect(health.report()).toMatchObject({ state: 'held-up', batchWaitingMs: 16_000 });
+    expect(health.healthy).toBe(false);
+    finished();
+    expect(health.report().state).toBe('running');
+  });
 });

@@ -3,9 +3,10 @@ import { Consumer } from 'kafkajs';
 /**
  * `starting`: the process answers, the consumer has not joined its group yet (or is still trying to reach Kafka);
  * `stalled`: it joined once but nothing (fetch, heartbeat, commit) succeeded for `stallMs`: Kafka is unreachable;
+ * `held-up`: a batch has waited on its downstream (retrying) for longer than `stallMs`;
  * `gave-up`: the consumer runs, but its downstream did not acknowledge a batch within its retries; it will try again.
  */
-export type ConsumerState = 'starting' | 'running' | 'stalled' | 'gave-up' | 'crashed' | 'stopped';
+export type ConsumerState = 'starting' | 'running' | 'stalled' | 'held-up' | 'gave-up' | 'crashed' | 'stopped';
 
 export interface ConsumerHealthReport {
   state: ConsumerState;
@@ -16,6 +17,8 @@ export interface ConsumerHealthReport {
   sinceCommitMs?: number;
   /** Messages behind the partitions' high watermarks, as of the last batch each partition delivered. */
   lag: number;
+  /** Milliseconds the batch in flight has been waiting on its downstream (absent when none is). */
+  batchWaitingMs?: number;
 }
 
 /**
@@ -28,6 +31,7 @@ export class ConsumerHealth {
   private lastProgressAt?: number;
   private lastCommitAt?: number;
   private readonly lagByPartition = new Map<string, number>();
+  private readonly batchesInFlight = new Set<number>();
 
   constructor(private readonly stallMs = 15_000, private readonly now: () => number = Date.now) {}
 
@@ -59,6 +63,17 @@ export class ConsumerHealth {
     this.lastError = reason;
   }
 
+  /** A batch went to its handler; returns the function to call when the handler returned (however it ended). */
+  batchStarted(): () => void {
+    const startedAt = this.now();
+    this.batchesInFlight.add(startedAt);
+    return () => this.batchesInFlight.delete(startedAt);
+  }
+
+  private get batchWaitingMs(): number | undefined {
+    return this.batchesInFlight.size === 0 ? undefined : this.now() - Math.min(...this.batchesInFlight);
+  }
+
   /** A batch's downstream gave up: unhealthy until a batch goes through again. */
   gaveUp(reason: string): void {
     this.state = 'gave-up';
@@ -71,8 +86,9 @@ export class ConsumerHealth {
   }
 
   private get currentState(): ConsumerState {
-    const stalled = this.lastProgressAt !== undefined && this.now() - this.lastProgressAt > this.stallMs;
-    return this.state === 'running' && stalled ? 'stalled' : this.state;
+    if (this.state !== 'running') return this.state;
+    if (this.lastProgressAt !== undefined && this.now() - this.lastProgressAt > this.stallMs) return 'stalled';
+    return (this.batchWaitingMs ?? 0) > this.stallMs ? 'held-up' : 'running';
   }
 
   report(): ConsumerHealthReport {
@@ -83,6 +99,7 @@ export class ConsumerHealth {
       sinceProgressMs: this.lastProgressAt === undefined ? undefined : now - this.lastProgressAt,
       sinceCommitMs: this.lastCommitAt === undefined ? undefined : now - this.lastCommitAt,
       lag: [...this.lagByPartition.values()].reduce((sum, lag) => sum + lag, 0),
+      batchWaitingMs: this.batchWaitingMs,
     };
   }
 

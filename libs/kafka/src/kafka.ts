@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Kafka, KafkaConfig, Partitioners, Producer, SASLOptions, logLevel } from 'kafkajs';
+import { Kafka, KafkaConfig, Partitioners, Producer, RetryOptions, SASLOptions, logLevel } from 'kafkajs';
 import { ConfigError, KafkaPrincipal, PlatekeeperConfig, kafkaBrokers, kafkaCredentialVariables } from '@platekeeper/config';
 
 /**
@@ -80,9 +80,12 @@ export async function requireTopics(kafka: Kafka, topics: string[]): Promise<voi
   }
 }
 
-/** Every producer of the project: the current partitioner, acks awaited by callers, no surprise topics. */
-export function createProducer(kafka: Kafka): Producer {
-  return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+/**
+ * Every producer of the project: the current partitioner, acks awaited by callers, no surprise topics. `retry`
+ * replaces the client's retries for this producer (the replay keeps its own, bounded wait around short ones).
+ */
+export function createProducer(kafka: Kafka, options: { retry?: RetryOptions } = {}): Producer {
+  return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, ...options });
 }
 
 /** The group and shutdown timings every BatchConsumer takes from config (session, heartbeat, stall, drain). */
