@@ -55,9 +55,12 @@ export class ElasticAvailability {
     return { status: this.latest.status, ...(this.latest.error && { error: this.latest.error }) };
   }
 
-  /** Down (or red) as of the latest probe, or no probe answered for two intervals: callers refuse at once. */
+  /**
+   * Did not answer its latest probe, or no probe answered for two intervals: callers refuse at once. A red cluster
+   * still answers (an index being created, another index's shard missing), so searches are still tried then.
+   */
   get down(): boolean {
-    return this.latest.status === 'down' || this.latest.status === 'red' || (this.latest.status !== 'unknown' && this.stale);
+    return this.latest.status === 'down' || (this.latest.status !== 'unknown' && this.stale);
   }
 
   /**
