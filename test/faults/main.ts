@@ -54,6 +54,8 @@ interface FaultResult {
   reportedDown: string[];
   /** Slowest search answer during the fault, and its status. */
   searchDuringFault?: { status: number; ms: number };
+  /** When a service fault sent its signal: heal is measured from here. */
+  signalledAt?: number;
   /** Highest RSS (MiB) of ingest and indexer during the fault. */
   peakRssMiB?: Partial<Record<Service, number>>;
   note?: string;
@@ -289,20 +291,32 @@ async function observeOutage(token: string, during: FaultResult, outageMs: numbe
   during.searchDuringFault = slowest;
 }
 
+/** Signals the service 2 s into the replay and returns once the supervisor has started a new process. */
+async function signalService(name: Service, signal: NodeJS.Signals, during: FaultResult): Promise<void> {
+  await sleep(2_000);
+  const before = servicePid(name);
+  during.signalledAt = Date.now();
+  process.kill(before, signal);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      if (servicePid(name) !== before) return;
+    } catch {
+      // between processes: the pid file is being rewritten
+    }
+    await sleep(100);
+  }
+  throw new Error(`${name} was not restarted within 60 s of ${signal}`);
+}
+
 const killService = (name: Service): Fault => ({
   name: `kill -9 ${name}`,
-  async inject() {
-    await sleep(2_000);
-    process.kill(servicePid(name), 'SIGKILL');
-  },
+  inject: ({ during }) => signalService(name, 'SIGKILL', during),
 });
 
 const terminateService = (name: Service): Fault => ({
   name: `SIGTERM ${name} (drains, leaves its group; restarted)`,
-  async inject() {
-    await sleep(2_000);
-    process.kill(servicePid(name), 'SIGTERM');
-  },
+  inject: ({ during }) => signalService(name, 'SIGTERM', during),
 });
 
 const killEngineFault = (engine: 'kafka' | 'elasticsearch'): Fault => ({
@@ -390,8 +404,10 @@ async function run(): Promise<void> {
     const replaying = replay(file);
     const injected = fault.inject({ token, during: result });
     await injected;
-    const faultEndedAt = Date.now();
-    result.healMs = await waitHealthy();
+    const faultEndedAt = result.signalledAt ?? Date.now();
+    await waitHealthy();
+    result.healMs = Date.now() - faultEndedAt;
+    delete result.signalledAt;
     await replaying;
     const caughtUp = await waitCaughtUp();
     result.caughtUpMs = caughtUp < 0 ? undefined : Date.now() - faultEndedAt;
