@@ -465,7 +465,12 @@ async function cleanup(): Promise<void> {
     }
     log(`stopping ${name}`);
   }
-  await sleep(3_000);
+  // Each service drains (at most SHUTDOWN_DRAIN_MS) and its supervisor exits after it; only then anything left is killed.
+  await Promise.all([...supervisors.values()].map((supervisor) => new Promise((resolveExit) => {
+    if (supervisor.exitCode !== null || supervisor.signalCode !== null) return resolveExit(undefined);
+    supervisor.once('exit', resolveExit);
+    setTimeout(resolveExit, config.SHUTDOWN_DRAIN_MS + 5_000);
+  })));
   for (const supervisor of supervisors.values()) {
     try {
       process.kill(-supervisor.pid!, 'SIGKILL');
