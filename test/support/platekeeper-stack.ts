@@ -99,6 +99,8 @@ export class PlatekeeperTestStack {
       await app.listen(0, '127.0.0.1');
       this.pipelineApps.push(app);
     }
+    // The services answer /health before their consumers joined; suites start producing once both have.
+    for (const app of this.pipelineApps) await waitUntilConsuming(await app.getUrl());
   }
 
   /** Stops indexer and ingest as a deployment would (shutdown hooks run, consumers leave their groups). */
@@ -258,6 +260,15 @@ export class PlatekeeperTestStack {
     await consumer.disconnect();
     return messages;
   }
+}
+
+/** Waits until a service's /health says its consumer joined its group (it answers `starting` before). */
+export async function waitUntilConsuming(serviceUrl: string, timeoutMs = 60_000): Promise<void> {
+  await eventually(async () => {
+    const response = await fetch(`${serviceUrl}/health`);
+    const body = (await response.json()) as { engines?: { kafka?: { state?: string } } };
+    return body.engines?.kafka?.state === 'running' ? true : undefined;
+  }, timeoutMs, `${serviceUrl} to join its consumer group`);
 }
 
 /** Polls until `probe` returns a defined value, for things that become true asynchronously (indexing). */

@@ -10,6 +10,7 @@ import { DEMO_AGENCIES, DemoAgency, SHOWCASE_PLATE, seedDemoRegistry } from './d
 import { mintDevelopmentToken } from '@platekeeper/config';
 import { generateRawReads } from './read-generator';
 import { generateStreamCommand, runReplayCommand } from './replay-command';
+import { ReplayInterrupted } from './replay-resilience';
 import { printWalkthrough } from './walkthrough';
 import { CatchAllSmtp } from './mail-catcher';
 import { createElasticClient, readsIndexPattern } from '@platekeeper/elastic';
@@ -93,11 +94,21 @@ program
   .option('--search-url <url>', 'search API for freshness probes', `http://${config.SEARCH_HOST}:${config.SEARCH_PORT}`)
   .option('--report-dir <dir>', 'where the HTML + JSON report of the run goes', '.cache/replay')
   .option('--no-report', 'write no report')
+  .option('--outage-timeout <seconds>', 'how long to wait out a broker that does not acknowledge before stopping (default REPLAY_OUTAGE_TIMEOUT_MS)', positiveInteger)
+  .option('--checkpoint <path>', 'where the count of acknowledged lines is kept (default <file>.replay-checkpoint.json)')
+  .option('--resume', 'continue after the lines an earlier run had acknowledged (its checkpoint)')
   .action(async (file, options) => {
-    const result = await runReplayCommand(config, file, options);
-    if (options.resultJson) return;
-    console.log(`produced ${result.produced} reads in ${result.seconds.toFixed(1)} s: ${Math.round(result.ratePerSecond)} reads/s`);
-    if (result.report) console.log(`report: ${result.report.html} (${result.report.json})`);
+    try {
+      const result = await runReplayCommand(config, file, options);
+      if (options.resultJson) return;
+      const resumed = result.resumedAfter > 0 ? ` after the ${result.resumedAfter} acknowledged before` : '';
+      console.log(`produced ${result.produced} reads${resumed} in ${result.seconds.toFixed(1)} s: ${Math.round(result.ratePerSecond)} reads/s; ${result.acknowledgedLines} lines acknowledged`);
+      if (result.report) console.log(`report: ${result.report.html} (${result.report.json})`);
+    } catch (error) {
+      if (!(error instanceof ReplayInterrupted)) throw error;
+      console.error(error.message);
+      process.exitCode = 75; // EX_TEMPFAIL: try again later, with --resume
+    }
   });
 
 program

@@ -25,6 +25,20 @@ export interface ReplayCommandOptions {
   report: boolean;
   reportDir: string;
   resultJson?: boolean;
+  /** seconds */
+  outageTimeout?: number;
+  checkpoint?: string;
+  resume?: boolean;
+}
+
+/** The outage wait and checkpoint options of one replaying process. */
+function resilienceOf(options: ReplayCommandOptions): Pick<ReplayOptions, 'outageTimeoutMs' | 'checkpointFile' | 'resume' | 'onWaiting'> {
+  return {
+    outageTimeoutMs: options.outageTimeout === undefined ? undefined : options.outageTimeout * 1000,
+    checkpointFile: options.checkpoint,
+    resume: options.resume,
+    onWaiting: (waitedMs, error) => console.error(`Kafka is not acknowledging (${error}); waiting (${Math.round(waitedMs / 1000)} s so far)`),
+  };
 }
 
 const RESULT_PREFIX = 'REPLAY-RESULT ';
@@ -55,12 +69,18 @@ export async function runReplayCommand(config: PlatekeeperConfig, file: string, 
   const settings = { producers: options.producers };
   if (options.shard) {
     const [index, count] = options.shard.split('/').map(Number);
-    const result = await replayReads(config, { file, mode, loops: options.loop, topic: options.topic, progress: false, shard: { index: index - 1, count } });
-    if (options.resultJson) process.stdout.write(`${RESULT_PREFIX}${JSON.stringify({ produced: result.produced, seconds: result.seconds, perSecond: result.perSecond })}\n`);
+    const result = await replayReads(config, { file, mode, loops: options.loop, topic: options.topic, progress: false, shard: { index: index - 1, count }, ...resilienceOf(options) });
+    if (options.resultJson) {
+      const line = { produced: result.produced, seconds: result.seconds, perSecond: result.perSecond, acknowledgedLines: result.acknowledgedLines, resumedAfter: result.resumedAfter };
+      process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(line)}\n`);
+    }
     return result;
   }
   if (options.producers <= 1) {
-    return replayReads(config, { file, mode, loops: options.loop, topic: options.topic, progress: options.progress, watch: watchOf(config, options), reportDirectory, reportSettings: settings });
+    return replayReads(config, {
+      file, mode, loops: options.loop, topic: options.topic, progress: options.progress, watch: watchOf(config, options), reportDirectory, reportSettings: settings,
+      ...resilienceOf(options),
+    });
   }
   return replayWithProducers(config, file, options, mode, reportDirectory);
 }
@@ -78,13 +98,15 @@ async function replayWithProducers(
     const child = spawn(process.execPath, [
       ...process.execArgv, process.argv[1], 'replay', file, ...modeArguments, '--loop', String(options.loop), '--topic', options.topic,
       '--shard', `${index + 1}/${options.producers}`, '--result-json', '--no-progress', '--no-report',
+      // Each shard keeps its own checkpoint (<file>.shard-k-of-n.replay-checkpoint.json) and waits out outages alike.
+      ...(options.outageTimeout !== undefined ? ['--outage-timeout', String(options.outageTimeout)] : []), ...(options.resume ? ['--resume'] : []),
     ], { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     return once(child, 'exit').then(([code]) => {
       const line = output.split('\n').find((text) => text.startsWith(RESULT_PREFIX));
       if (code !== 0 || !line) throw new Error(`producer ${index + 1} exited with ${code}: ${output.slice(-500)}`);
-      return JSON.parse(line.slice(RESULT_PREFIX.length)) as Pick<ReplayResult, 'produced' | 'seconds' | 'perSecond'>;
+      return JSON.parse(line.slice(RESULT_PREFIX.length)) as Pick<ReplayResult, 'produced' | 'seconds' | 'perSecond' | 'acknowledgedLines' | 'resumedAfter'>;
     });
   });
   const results = await Promise.all(children);
@@ -97,6 +119,8 @@ async function replayWithProducers(
   const produced = results.reduce((sum, result) => sum + result.produced, 0);
   const result: ReplayResult = {
     produced, seconds, ratePerSecond: produced / seconds, ...observed,
+    acknowledgedLines: results.reduce((sum, shard) => sum + shard.acknowledgedLines, 0),
+    resumedAfter: results.reduce((sum, shard) => sum + shard.resumedAfter, 0),
     perSecond: [...perSecondBySecond].sort(([left], [right]) => left - right),
   };
   if (reportDirectory) {

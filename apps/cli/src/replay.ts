@@ -6,6 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { Message, Producer } from 'kafkajs';
 import { PlatekeeperConfig } from '@platekeeper/config';
 import { createKafka, createProducer, requireTopics } from '@platekeeper/kafka';
+import { ReplayInterrupted, defaultCheckpointPath, readCheckpoint, sendThroughOutages, writeCheckpoint } from './replay-resilience';
 import { FreshnessProbe, FreshnessSample, LagSample, consumerLag, percentile } from './live-sampling';
 import { LoadReport, ReportChart, runtimeVersions, writeLoadReport } from './load-report';
 import { mintDevelopmentToken } from '@platekeeper/config';
@@ -35,10 +36,22 @@ export interface ReplayOptions {
   reportDirectory?: string;
   /** Settings to show in the report besides the replay's own. */
   reportSettings?: Record<string, string | number | boolean | undefined>;
+  /** How long to wait out a broker that does not acknowledge before stopping with ReplayInterrupted (REPLAY_OUTAGE_TIMEOUT_MS). */
+  outageTimeoutMs?: number;
+  /** Where the count of acknowledged lines is kept (default `<file>.replay-checkpoint.json`, one per shard). */
+  checkpointFile?: string;
+  /** Skip the lines the checkpoint says were acknowledged. */
+  resume?: boolean;
+  /** Told while the replay waits for the broker. */
+  onWaiting?(waitedMs: number, error: string): void;
 }
 
 export interface ReplayResult {
   produced: number;
+  /** Lines this process is responsible for (its shard, every loop) acknowledged so far, counting those a resumed replay skipped. */
+  acknowledgedLines: number;
+  /** Lines skipped because an earlier run had them acknowledged (--resume). */
+  resumedAfter: number;
   seconds: number;
   ratePerSecond: number;
   /** [seconds since start, reads produced in that second]. */
@@ -79,9 +92,14 @@ export async function replayReads(config: PlatekeeperConfig, options: ReplayOpti
   // Replay stands in for cameras and gateways, so it has exactly their rights: write the raw topic.
   const kafka = createKafka(config, 'camera', 'replay');
   await requireTopics(kafka, [topic]);
-  const producer = createProducer(kafka);
+  // Short client retries inside the replay's own bounded wait (sendThroughOutages), so an outage is waited out, not fatal.
+  const producer = createProducer(kafka, { retry: { retries: 4, initialRetryTime: 300, maxRetryTime: 2_000 } });
   await producer.connect();
   const fileBytes = (await stat(options.file)).size;
+  const checkpointPath = options.checkpointFile
+    ?? defaultCheckpointPath(options.shard ? `${options.file}.shard-${options.shard.index + 1}-of-${options.shard.count}` : options.file);
+  const resumedAfter = options.resume ? await readCheckpoint(checkpointPath, options.file) : 0;
+  const outageTimeoutMs = options.outageTimeoutMs ?? config.REPLAY_OUTAGE_TIMEOUT_MS;
   const bar = options.progress === false
     ? undefined
     : new SingleBar({ format: 'replay |{bar}| {percentage}% | {produced} reads | {rate} reads/s | {live}', hideCursor: true }, Presets.shades_classic);
@@ -101,10 +119,16 @@ export async function replayReads(config: PlatekeeperConfig, options: ReplayOpti
   const flush = async () => {
     if (pending.length === 0) return;
     const messages = pending;
+    await sendThroughOutages(() => producer.send({ topic, messages, acks: -1 }), {
+      outageTimeoutMs,
+      onWaiting: options.onWaiting,
+      interrupted: (error, waitedMs) => new ReplayInterrupted(resumedAfter + produced, checkpointPath, error, waitedMs),
+    });
     pending = [];
-    await producer.send({ topic, messages, acks: -1 });
     produced += messages.length;
+    await writeCheckpoint(checkpointPath, options.file, resumedAfter + produced);
   };
+  let ours = 0;
   try {
     let index = 0;
     for (let loop = 0; loop < loops; loop++) {
@@ -115,6 +139,8 @@ export async function replayReads(config: PlatekeeperConfig, options: ReplayOpti
         const lineIndex = index++;
         const dueMs = pacer.dueMs(lineIndex, line, loop);
         if (options.shard && lineIndex % options.shard.count !== options.shard.index) continue;
+        // Acknowledged by an earlier run (lines go out in order, one batch after the other, so they are a prefix).
+        if (++ours <= resumedAfter) continue;
         const aheadMs = dueMs === undefined ? 0 : dueMs - (Date.now() - startedAt);
         if (aheadMs > BATCH_AHEAD_MS) {
           await flush();
@@ -126,6 +152,11 @@ export async function replayReads(config: PlatekeeperConfig, options: ReplayOpti
       }
       await flush();
     }
+  } catch (error) {
+    // Interrupted (an outage outlasted the wait): the broker is away, so nothing waits on it any more.
+    await watch.stop().catch(() => undefined);
+    void producer.disconnect().catch(() => undefined);
+    throw error;
   } finally {
     clearInterval(ticker);
     bar?.stop();
@@ -134,7 +165,9 @@ export async function replayReads(config: PlatekeeperConfig, options: ReplayOpti
   perSecond.push([Math.ceil(seconds), produced - perSecond.reduce((sum, [, count]) => sum + count, 0)]);
   const observed = await watch.stop();
   await producer.disconnect();
-  const result: ReplayResult = { produced, seconds, ratePerSecond: produced / Math.max(seconds, 0.001), perSecond, ...observed };
+  const result: ReplayResult = {
+    produced, acknowledgedLines: resumedAfter + produced, resumedAfter, seconds, ratePerSecond: produced / Math.max(seconds, 0.001), perSecond, ...observed,
+  };
   if (options.reportDirectory) {
     result.report = writeReplayReport(options, mode, loops, began, result);
   }

@@ -13,6 +13,10 @@ export interface BulkRetryPolicy {
   maxRetries: number;
   baseDelayMs: number;
   onRetry?: (attempt: number, pending: number, delayMs: number) => Promise<void> | void;
+  /** Aborted on shutdown: no further retry, the batch stays uncommitted and is delivered again after the restart. */
+  stopping?: AbortSignal;
+  /** Subscribes to the engine being back after it was away (returns the unsubscribe): the backoff in progress ends early. */
+  wake?: (listener: () => void) => () => void;
 }
 
 /** Capture times the indexer writes; anything outside never creates an index, whoever produced it. */
@@ -172,11 +176,25 @@ export async function writeReadsInBulks(
 }
 
 export function jitteredBackoff(attempt: number, baseDelayMs: number): number {
-  const ceiling = Math.min(30_000, baseDelayMs * 2 ** attempt);
+  // At most 5 s: an index unblocked (or an engine back) is written to within seconds, not half a minute later.
+  const ceiling = Math.min(5_000, baseDelayMs * 2 ** attempt);
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less if `signal` aborts or `wake` calls back first. */
+function sleep(ms: number, signal?: AbortSignal, wake?: BulkRetryPolicy['wake']): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    const unsubscribe = wake?.(done);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      unsubscribe?.();
+      resolve();
+    }
+  });
+}
 
 /**
  * Creates each read under its owner-scoped id (`readDocumentId`) with the bulk `create` op, so an indexed read is
@@ -203,7 +221,10 @@ export async function writeReads(
       }
       const delayMs = jitteredBackoff(attempt, retry.baseDelayMs);
       await retry.onRetry?.(attempt, pending.length, delayMs);
-      await sleep(delayMs);
+      await sleep(delayMs, retry.stopping, retry.wake);
+      if (retry.stopping?.aborted) {
+        throw new BulkRetriesExhausted(`stopping with ${pending.length} reads unacknowledged; last: ${lastPushBack}`);
+      }
     }
     const operations = pending.flatMap(({ read }) => [
       { create: { _index: readsIndexName(indexPrefix, read.capturedAt), _id: readDocumentId(read) } },
@@ -213,8 +234,10 @@ export async function writeReads(
     let items;
     try {
       // No retries inside the client: this loop is the one retry policy (INDEXER_MAX_RETRIES), with back-pressure.
-      ({ items } = await client.bulk({ operations, refresh }, { maxRetries: 0 }));
+      // Aborted on shutdown too: a bulk Elasticsearch never answers must not hold the drain up.
+      ({ items } = await client.bulk({ operations, refresh }, { maxRetries: 0, signal: retry.stopping }));
     } catch (error) {
+      if (retry.stopping?.aborted) throw new BulkRetriesExhausted(`stopping with ${pending.length} reads unacknowledged`);
       lastPushBack = error instanceof Error ? error.message : String(error);
       continue;
     }

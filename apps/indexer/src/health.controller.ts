@@ -8,13 +8,13 @@ export class HealthController {
 
   @Get()
   async health(@Res() reply: FastifyReply) {
-    const elasticsearch = await this.indexerConsumer.elastic.cluster
-      .health({ timeout: '2s' })
-      .then((cluster) => cluster.status, () => 'down');
+    // The latest background probe: answers at once, and says `down` within a probe of Elasticsearch going away.
+    const { status: elasticsearch } = await this.indexerConsumer.elasticAvailability.status();
     const kafka = this.indexerConsumer.health.report();
     const healthy = elasticsearch !== 'down' && elasticsearch !== 'red' && this.indexerConsumer.health.healthy;
     reply.status(healthy ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({
-      status: healthy ? 'ok' : 'unavailable',
+      // `starting` until the consumer first joined its group: answered from the process's first second.
+      status: healthy ? 'ok' : kafka.state === 'starting' ? 'starting' : 'unavailable',
       engines: { kafka, elasticsearch },
     });
   }

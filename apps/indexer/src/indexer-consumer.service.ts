@@ -2,8 +2,10 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Client } from '@elastic/elasticsearch';
 import type { Batch, Message } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
-import { createElasticClient, ensureReadsIndexTemplate, readsIndexLayout } from '@platekeeper/elastic';
-import { BatchConsumer, BatchContext, DownstreamGaveUp, consumerFetchOptions, createKafka, deadLetterMessage, produceAll, readTopics, requireTopics } from '@platekeeper/kafka';
+import { ElasticAvailability, createElasticClient, ensureReadsIndexTemplate, readsIndexLayout } from '@platekeeper/elastic';
+import {
+  BatchConsumer, BatchContext, DownstreamGaveUp, consumerFetchOptions, consumerTimings, createKafka, deadLetterMessage, produceAll, readTopics, requireTopics,
+} from '@platekeeper/kafka';
 import { pipelineMetrics } from '@platekeeper/metrics';
 import { BulkRetriesExhausted, ReadToIndex, acceptedCaptureWindow, bulkDocumentLine, parseEnrichedMessage, writeReadsInBulks } from './bulk-writer';
 
@@ -19,12 +21,15 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
   private readonly kafka;
   private readonly topics;
   readonly elastic: Client;
+  /** Whether Elasticsearch answers, probed in the background for /health. */
+  readonly elasticAvailability: ElasticAvailability;
   private readonly consumer: BatchConsumer;
 
   constructor(@Inject(PLATEKEEPER_CONFIG) private readonly config: PlatekeeperConfig) {
     this.kafka = createKafka(config, 'indexer');
     this.topics = readTopics(config);
     this.elastic = createElasticClient(config);
+    this.elasticAvailability = new ElasticAvailability(this.elastic, config.ENGINE_PROBE_INTERVAL_MS, config.ENGINE_PROBE_TIMEOUT_MS);
     this.consumer = new BatchConsumer(this.kafka, {
       groupId: config.INDEXER_GROUP_ID,
       topic: this.topics.enriched,
@@ -32,6 +37,13 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
       partitionsConsumedConcurrently: config.INDEXER_PARTITIONS_CONCURRENTLY,
       fetch: consumerFetchOptions(config),
       giveUpPauseMs: config.INDEXER_GIVE_UP_PAUSE_MS,
+      downstreamBack: (listener) => this.elasticAvailability.onceBackUp(listener),
+      ...consumerTimings(config),
+      prerequisites: async () => {
+        await requireTopics(this.kafka, [this.topics.enriched, this.topics.deadLetter]);
+        await ensureReadsIndexTemplate(this.elastic, this.config.READS_INDEX_PREFIX, readsIndexLayout(this.config));
+      },
+      onStartFailed: (error, retryInMs) => this.logger.warn(`not consuming yet, trying again in ${retryInMs} ms: ${error instanceof Error ? error.message : String(error)}`),
       handleBatch: (batch, context) => this.indexBatch(batch, context),
       onGaveUp: (error) => this.logger.error(`gave up on a batch, trying it again in ${config.INDEXER_GIVE_UP_PAUSE_MS} ms: ${error.message}`),
     });
@@ -41,19 +53,20 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
     return this.consumer.health;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await requireTopics(this.kafka, [this.topics.enriched, this.topics.deadLetter]);
-    await ensureReadsIndexTemplate(this.elastic, this.config.READS_INDEX_PREFIX, readsIndexLayout(this.config));
-    await this.consumer.start();
+  /** Joins in the background: /health answers `starting` from the first second, whether or not the engines are there yet. */
+  onApplicationBootstrap(): void {
+    this.elasticAvailability.start();
+    this.consumer.begin();
     this.logger.log(`indexing ${this.topics.enriched} into ${this.config.READS_INDEX_PREFIX}-*`);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.elasticAvailability.stop();
     await this.consumer.stop();
     await this.elastic.close();
   }
 
-  private async indexBatch(batch: Batch, { producer, heartbeat, pause }: BatchContext): Promise<void> {
+  private async indexBatch(batch: Batch, { producer, heartbeat, pause, stopping }: BatchContext): Promise<void> {
     const source = (offset: string) => ({ topic: batch.topic, partition: batch.partition, offset });
     const deadLetters: Message[] = [];
     const reads: ReadToIndex[] = [];
@@ -73,6 +86,8 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
       {
         maxRetries: this.config.INDEXER_MAX_RETRIES,
         baseDelayMs: this.config.INDEXER_RETRY_BASE_MS,
+        stopping,
+        wake: (listener) => this.elasticAvailability.onceBackUp(listener),
         onRetry: async (attempt, pendingCount, delayMs) => {
           resumePartition ??= pause();
           pipelineMetrics.bulkRetries.inc();

@@ -13,7 +13,8 @@ export class HealthController {
     const kafka = this.ingestConsumer.health.report();
     const healthy = postgres === 'up' && this.ingestConsumer.health.healthy;
     reply.status(healthy ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({
-      status: healthy ? 'ok' : 'unavailable',
+      // `starting` until the consumer first joined its group: answered from the process's first second.
+      status: healthy ? 'ok' : kafka.state === 'starting' ? 'starting' : 'unavailable',
       engines: { kafka, postgres },
     });
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Batch, Message } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
-import { BatchConsumer, BatchContext, consumerFetchOptions, createKafka, deadLetterMessage, produceAll, readTopics, requireTopics } from '@platekeeper/kafka';
+import { BatchConsumer, BatchContext, consumerFetchOptions, consumerTimings, createKafka, deadLetterMessage, produceAll, readTopics, requireTopics } from '@platekeeper/kafka';
 import { pipelineMetrics } from '@platekeeper/metrics';
 import { SensitivePlaceStore } from '@platekeeper/persistence';
 import { CameraRegistry } from './camera-registry.service';
@@ -28,7 +28,13 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
       maxBytesPerPartition: config.INGEST_FETCH_MAX_BYTES_PER_PARTITION,
       partitionsConsumedConcurrently: config.INGEST_PARTITIONS_CONCURRENTLY,
       fetch: consumerFetchOptions(config),
+      ...consumerTimings(config),
+      prerequisites: async () => {
+        await requireTopics(this.kafka, [this.topics.raw, this.topics.enriched, this.topics.deadLetter]);
+        await this.cameraRegistry.current();
+      },
       handleBatch: (batch, context) => this.ingestBatch(batch, context),
+      onStartFailed: (error, retryInMs) => this.logger.warn(`not consuming yet, trying again in ${retryInMs} ms: ${error instanceof Error ? error.message : String(error)}`),
     });
   }
 
@@ -36,10 +42,9 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
     return this.consumer.health;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await requireTopics(this.kafka, [this.topics.raw, this.topics.enriched, this.topics.deadLetter]);
-    await this.cameraRegistry.current();
-    await this.consumer.start();
+  /** Joins in the background: /health answers `starting` from the first second, whether or not Kafka is there yet. */
+  onApplicationBootstrap(): void {
+    this.consumer.begin();
     this.logger.log(`consuming ${this.topics.raw} → ${this.topics.enriched} (DLQ ${this.topics.deadLetter})`);
   }
 

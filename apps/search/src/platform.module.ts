@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { PersistenceModule } from '@platekeeper/persistence';
 import { AuditTrail } from './audit/audit-trail.service';
 import { JwtVerifier } from './auth/jwt-verifier.service';
-import { readsElasticClientProvider } from './elastic-client.provider';
+import { elasticAvailabilityProvider, readsElasticClientProvider } from './elastic-client.provider';
 import { SharingWorldService } from './sharing-world/sharing-world.service';
 
 /** What every feature module of the search service stands on: PostgreSQL, Elasticsearch, the live sharing world, the audit trail. */
@@ -11,7 +11,7 @@ import { SharingWorldService } from './sharing-world/sharing-world.service';
   imports: [
     PersistenceModule.forRoot(),
   ],
-  providers: [JwtVerifier, SharingWorldService, AuditTrail, readsElasticClientProvider],
-  exports: [JwtVerifier, SharingWorldService, AuditTrail, readsElasticClientProvider],
+  providers: [JwtVerifier, SharingWorldService, AuditTrail, readsElasticClientProvider, elasticAvailabilityProvider],
+  exports: [JwtVerifier, SharingWorldService, AuditTrail, readsElasticClientProvider, elasticAvailabilityProvider],
 })
 export class PlatformModule {}

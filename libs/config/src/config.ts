@@ -95,7 +95,7 @@ const platekeeperEnv = {
   INDEXER_HEALTH_PORT: port({ default: 3002, desc: 'port of the indexer\'s /health' }),
   ALERTS_HEALTH_PORT: port({ default: 3004, desc: 'port of the alerts service\'s /health' }),
   INDEXER_MAX_RETRIES: num({ default: 8, desc: 'bulk retries while Elasticsearch pushes back (blocked index, 429, 5xx) before the indexer gives up on a batch for INDEXER_GIVE_UP_PAUSE_MS' }),
-  INDEXER_RETRY_BASE_MS: num({ default: 200, desc: 'first bulk retry delay; doubles per retry (jittered, at most 30 s)' }),
+  INDEXER_RETRY_BASE_MS: num({ default: 200, desc: 'first bulk retry delay; doubles per retry (jittered, at most 5 s)' }),
   INDEXER_GIVE_UP_PAUSE_MS: integerFrom(0)({
     default: 30_000, desc: 'after giving up on a batch, the indexer reports `gave-up` on /health and tries the batch again after this long',
   }),
@@ -174,6 +174,28 @@ const platekeeperEnv = {
   NOTICE_TIMEOUT_MS: integerFrom(1)({ default: 5000, desc: 'how long one webhook or SMTP delivery of a notice may take' }),
   GOVERNED_CHANGES_SWEEP_SECONDS: integerFrom(0)({ default: 30, desc: 'how often the search service applies approved widenings whose notice period has run out; 0 turns it off' }),
   TRANSPARENCY_CHAIN_CHECK_SECONDS: integerFrom(0)({ default: 300, desc: 'how long the public transparency page reuses one verification of the audit chain' }),
+  KAFKA_SESSION_TIMEOUT_MS: integerFrom(6000)({
+    default: 10_000,
+    desc: 'consumer group session: a member that stops heartbeating (killed) is replaced after this long, so a restarted ingest or indexer rejoins within it (the broker\'s group.min.session.timeout.ms is 6 s)',
+  }),
+  KAFKA_HEARTBEAT_INTERVAL_MS: integerFrom(100)({ default: 1_000, desc: 'how often consumers heartbeat, also while a batch handler waits on its downstream; keep it under a third of KAFKA_SESSION_TIMEOUT_MS' }),
+  CONSUMER_STALL_MS: integerFrom(1000)({
+    default: 15_000,
+    desc: 'ingest and indexer report `stalled` (503 on /health) when no fetch, heartbeat or commit succeeded for this long (Kafka unreachable)',
+  }),
+  SHUTDOWN_DRAIN_MS: integerFrom(0)({
+    default: 10_000,
+    desc: 'on SIGTERM a consumer stops fetching, lets the batch in flight finish and commit, and leaves its group; it waits at most this long (an unfinished batch is redelivered)',
+  }),
+  REPLAY_OUTAGE_TIMEOUT_MS: integerFrom(0)({
+    default: 600_000,
+    desc: 'how long the replay command waits out a broker that does not acknowledge before it stops, recording the acknowledged lines for --resume',
+  }),
+  ENGINE_PROBE_INTERVAL_MS: integerFrom(100)({ default: 1_000, desc: 'how often search and indexer ask Elasticsearch whether it answers; /health reports the latest answer at once' }),
+  ENGINE_PROBE_TIMEOUT_MS: integerFrom(50)({
+    default: 800,
+    desc: 'an Elasticsearch that has not answered a probe within this long is down: searches answer 503 ENGINE.UNAVAILABLE at once instead of waiting',
+  }),
 };
 
 export type PlatekeeperConfig = Readonly<ReturnType<typeof loadConfig>>;

@@ -1,2 +1,3 @@
 export * from './reads-index';
 export * from './plate-grams';
+export * from './elastic-availability';

@@ -1,20 +1,77 @@
 import { Consumer } from 'kafkajs';
 
-/** `gave-up`: the consumer runs, but its downstream did not acknowledge a batch within its retries; it will try again. */
-export type ConsumerState = 'starting' | 'running' | 'gave-up' | 'crashed' | 'stopped';
+/**
+ * `starting`: the process answers, the consumer has not joined its group yet (or is still trying to reach Kafka);
+ * `stalled`: it joined once but nothing (fetch, heartbeat, commit) succeeded for `stallMs`: Kafka is unreachable;
+ * `held-up`: a batch has waited on its downstream (retrying) for longer than `stallMs`;
+ * `gave-up`: the consumer runs, but its downstream did not acknowledge a batch within its retries; it will try again.
+ */
+export type ConsumerState = 'starting' | 'running' | 'stalled' | 'held-up' | 'gave-up' | 'crashed' | 'stopped';
 
-/** Follows a consumer's lifecycle events so a health endpoint can report it without asking Kafka. */
+export interface ConsumerHealthReport {
+  state: ConsumerState;
+  lastError?: string;
+  /** Milliseconds since the last successful fetch, heartbeat or commit (absent before the first). */
+  sinceProgressMs?: number;
+  /** Milliseconds since offsets were last committed (absent before the first commit). */
+  sinceCommitMs?: number;
+  /** Messages behind the partitions' high watermarks, as of the last batch each partition delivered. */
+  lag: number;
+  /** Milliseconds the batch in flight has been waiting on its downstream (absent when none is). */
+  batchWaitingMs?: number;
+}
+
+/**
+ * Follows a consumer's lifecycle and progress events so a health endpoint can report it without asking Kafka: a
+ * consumer is healthy only while it is in its group *and* talking to Kafka, not merely because it joined once.
+ */
 export class ConsumerHealth {
   private state: ConsumerState = 'starting';
   private lastError?: string;
+  private lastProgressAt?: number;
+  private lastCommitAt?: number;
+  private readonly lagByPartition = new Map<string, number>();
+  private readonly batchesInFlight = new Set<number>();
+
+  constructor(private readonly stallMs = 15_000, private readonly now: () => number = Date.now) {}
 
   watch(consumer: Consumer): void {
-    consumer.on(consumer.events.GROUP_JOIN, () => (this.state = 'running'));
+    const progress = () => (this.lastProgressAt = this.now());
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      progress();
+      if (this.state !== 'gave-up') this.state = 'running';
+    });
+    consumer.on(consumer.events.FETCH, progress);
+    consumer.on(consumer.events.HEARTBEAT, progress);
+    consumer.on(consumer.events.COMMIT_OFFSETS, () => {
+      progress();
+      this.lastCommitAt = this.now();
+    });
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      this.lagByPartition.set(`${payload.topic}:${payload.partition}`, Math.max(0, Number(payload.offsetLag)));
+    });
     consumer.on(consumer.events.CRASH, (event) => {
       this.state = 'crashed';
       this.lastError = String(event.payload.error?.message ?? event.payload.error);
     });
     consumer.on(consumer.events.STOP, () => (this.state = 'stopped'));
+  }
+
+  /** A start attempt failed (Kafka unreachable, topics missing): still starting, with the reason. */
+  startFailed(reason: string): void {
+    this.state = 'starting';
+    this.lastError = reason;
+  }
+
+  /** A batch went to its handler; returns the function to call when the handler returned (however it ended). */
+  batchStarted(): () => void {
+    const startedAt = this.now();
+    this.batchesInFlight.add(startedAt);
+    return () => this.batchesInFlight.delete(startedAt);
+  }
+
+  private get batchWaitingMs(): number | undefined {
+    return this.batchesInFlight.size === 0 ? undefined : this.now() - Math.min(...this.batchesInFlight);
   }
 
   /** A batch's downstream gave up: unhealthy until a batch goes through again. */
@@ -28,11 +85,25 @@ export class ConsumerHealth {
     if (this.state === 'gave-up') this.state = 'running';
   }
 
-  report(): { state: ConsumerState; lastError?: string } {
-    return { state: this.state, lastError: this.lastError };
+  private get currentState(): ConsumerState {
+    if (this.state !== 'running') return this.state;
+    if (this.lastProgressAt !== undefined && this.now() - this.lastProgressAt > this.stallMs) return 'stalled';
+    return (this.batchWaitingMs ?? 0) > this.stallMs ? 'held-up' : 'running';
+  }
+
+  report(): ConsumerHealthReport {
+    const now = this.now();
+    return {
+      state: this.currentState,
+      lastError: this.lastError,
+      sinceProgressMs: this.lastProgressAt === undefined ? undefined : now - this.lastProgressAt,
+      sinceCommitMs: this.lastCommitAt === undefined ? undefined : now - this.lastCommitAt,
+      lag: [...this.lagByPartition.values()].reduce((sum, lag) => sum + lag, 0),
+      batchWaitingMs: this.batchWaitingMs,
+    };
   }
 
   get healthy(): boolean {
-    return this.state === 'running';
+    return this.currentState === 'running';
   }
 }

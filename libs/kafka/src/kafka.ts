@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Kafka, KafkaConfig, Producer, SASLOptions, logLevel } from 'kafkajs';
+import { Kafka, KafkaConfig, Producer, RetryOptions, SASLOptions, logLevel } from 'kafkajs';
 import { everyPartitionProducer } from './every-partition-producer';
 import { ConfigError, KafkaPrincipal, PlatekeeperConfig, kafkaBrokers, kafkaCredentialVariables } from '@platekeeper/config';
 
@@ -94,13 +94,24 @@ export async function requireTopics(kafka: Kafka, topics: string[]): Promise<voi
 /**
  * Every producer of the project: the current partitioner, acks awaited by callers, no surprise topics, and a send
  * that resolves only once every partition it wrote to acknowledged (everyPartitionProducer: kafkajs alone can lose a
- * partition's messages when its leader moves mid-send).
+ * partition's messages when its leader moves mid-send). `retry` replaces the client's retries for this producer (the
+ * replay keeps its own, bounded wait around short ones).
  */
-export function createProducer(kafka: Kafka): Producer {
-  return everyPartitionProducer((partitioner) => kafka.producer({ createPartitioner: partitioner, allowAutoTopicCreation: false }));
+export function createProducer(kafka: Kafka, options: { retry?: RetryOptions } = {}): Producer {
+  return everyPartitionProducer((partitioner) => kafka.producer({ createPartitioner: partitioner, allowAutoTopicCreation: false, ...options }));
 }
 
 /** The consumer fetch settings ingest and the indexer share (KAFKA_FETCH_*). */
 export function consumerFetchOptions(config: PlatekeeperConfig) {
   return { maxBytes: config.KAFKA_FETCH_MAX_BYTES, maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS, minBytes: config.KAFKA_FETCH_MIN_BYTES };
+}
+
+/** The group and shutdown timings every BatchConsumer takes from config (session, heartbeat, stall, drain). */
+export function consumerTimings(config: PlatekeeperConfig) {
+  return {
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+    stallMs: config.CONSUMER_STALL_MS,
+    drainMs: config.SHUTDOWN_DRAIN_MS,
+  };
 }

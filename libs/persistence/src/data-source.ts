@@ -34,7 +34,8 @@ export function dataSourceOptions(config: PlatekeeperConfig): DataSourceOptions 
     migrations: MIGRATIONS,
     synchronize: false,
     migrationsRun: false,
-    extra: { max: 20 },
+    // A PostgreSQL that stopped answering fails a new connection in 5 s instead of never; keepAlive finds dead ones.
+    extra: { max: 20, connectionTimeoutMillis: 5_000, keepAlive: true },
   };
 }
 

@@ -11,9 +11,12 @@ export class Database {
     return this.dataSource.transaction(work);
   }
 
-  /** 'up' when PostgreSQL answers a trivial query, 'down' otherwise. */
-  ping(): Promise<'up' | 'down'> {
-    return this.dataSource.query('SELECT 1').then(() => 'up' as const, () => 'down' as const);
+  /** 'up' when PostgreSQL answers a trivial query within `timeoutMs`, 'down' otherwise (health answers fast either way). */
+  ping(timeoutMs = 1_000): Promise<'up' | 'down'> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'down'>((resolve) => (timer = setTimeout(() => resolve('down'), timeoutMs)));
+    const answer = this.dataSource.query('SELECT 1').then(() => 'up' as const, () => 'down' as const);
+    return Promise.race([answer, late]).finally(() => clearTimeout(timer));
   }
 
   /**

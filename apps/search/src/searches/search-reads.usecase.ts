@@ -3,7 +3,7 @@ import { Client, errors as elasticErrors } from '@elastic/elasticsearch';
 import { randomUUID } from 'node:crypto';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { SEARCHED_READ_FIELDS, SearchedRead, toSearchedRead } from '@platekeeper/contract';
-import { readsIndexPattern } from '@platekeeper/elastic';
+import { ElasticAvailability, readsIndexPattern } from '@platekeeper/elastic';
 import { searchMetrics } from '@platekeeper/metrics';
 import { SharingWorld, VisibilityDecision, legalReferenceWindows } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
@@ -36,9 +36,12 @@ export class SearchReadsUseCase {
     private readonly sharingWorld: SharingWorldService,
     private readonly auditTrail: AuditTrail,
     private readonly withheldReads: WithheldMatchingReads,
+    private readonly elasticAvailability: ElasticAvailability,
   ) {}
 
   async execute(user: AuthenticatedUser, request: SearchRequestDto, world: SharingWorld): Promise<SearchResponseDto> {
+    // Elasticsearch did not answer its latest probe: refuse now rather than make the investigator wait out the timeouts.
+    if (this.elasticAvailability.down) throw new DomainError('ENGINE.UNAVAILABLE', 'search is unavailable; try again later');
     const searchId = randomUUID();
     const scope = request.scope ?? 'local';
     const stopTimer = searchMetrics.searchDuration.startTimer({ scope });
@@ -103,6 +106,7 @@ export class SearchReadsUseCase {
   }
 
   private engineFailure(error: unknown, timeoutMs: number): DomainError {
+    if (error instanceof elasticErrors.ConnectionError) this.elasticAvailability.noteUnreachable(error);
     this.logger.error(`search failed in Elasticsearch: ${error instanceof Error ? error.message : String(error)}`);
     return searchFailure(error, timeoutMs);
   }

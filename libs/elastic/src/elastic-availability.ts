@@ -1,0 +1,94 @@
+import { Client } from '@elastic/elasticsearch';
+
+export type ElasticStatus = 'green' | 'yellow' | 'red' | 'down' | 'unknown';
+
+/**
+ * Whether Elasticsearch answers, asked in the background (a cluster-health probe every `intervalMs`, given
+ * `timeoutMs` to answer, never retried), so /health reports at once and a search refuses at once while it is down
+ * instead of each caller waiting out its own timeouts. A request that could not reach Elasticsearch marks it down
+ * at once; the next probe that gets an answer marks it up again.
+ */
+export class ElasticAvailability {
+  private latest: { status: ElasticStatus; error?: string; checkedAt?: number } = { status: 'unknown' };
+  private timer?: NodeJS.Timeout;
+  private probing?: Promise<void>;
+  private readonly backUpListeners = new Set<() => void>();
+
+  constructor(private readonly client: Client, private readonly intervalMs: number, private readonly timeoutMs: number) {}
+
+  start(): void {
+    if (this.timer) return;
+    void this.probe();
+    this.timer = setInterval(() => void this.probe(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Nest calls this when the app closes. */
+  onApplicationShutdown(): void {
+    this.stop();
+  }
+
+  /** One probe (shared by concurrent callers); resolves within `timeoutMs` plus a little. */
+  probe(): Promise<void> {
+    this.probing ??= this.client.cluster
+      .health({ timeout: `${this.timeoutMs}ms` }, { requestTimeout: this.timeoutMs, maxRetries: 0 })
+      .then(
+        (health) => {
+          const wasDown = this.down;
+          this.latest = { status: health.status as ElasticStatus, checkedAt: Date.now() };
+          if (wasDown && !this.down) this.wakeWaiters();
+        },
+        (error: unknown) => void (this.latest = { status: 'down', error: errorText(error), checkedAt: Date.now() }),
+      )
+      .finally(() => (this.probing = undefined));
+    return this.probing;
+  }
+
+  /** The latest answer; before the first probe finished, waits for it (at most `timeoutMs`). */
+  async status(): Promise<{ status: ElasticStatus; error?: string }> {
+    if (this.latest.status === 'unknown' || this.stale) await this.probe();
+    return { status: this.latest.status, ...(this.latest.error && { error: this.latest.error }) };
+  }
+
+  /**
+   * Did not answer its latest probe, or no probe answered for two intervals: callers refuse at once. A red cluster
+   * still answers (an index being created, another index's shard missing), so searches are still tried then.
+   */
+  get down(): boolean {
+    return this.latest.status === 'down' || (this.latest.status !== 'unknown' && this.stale);
+  }
+
+  /**
+   * Calls `listener` once, the next time a probe finds Elasticsearch answering after it was down: whoever backs off
+   * while it is away (the indexer's bulk retries, its rest after giving up) starts again within a probe of its
+   * return. Returns the function that unsubscribes (so waiting never accumulates listeners).
+   */
+  onceBackUp(listener: () => void): () => void {
+    this.backUpListeners.add(listener);
+    return () => this.backUpListeners.delete(listener);
+  }
+
+  private wakeWaiters(): void {
+    const listeners = [...this.backUpListeners];
+    this.backUpListeners.clear();
+    for (const listener of listeners) listener();
+  }
+
+  /** A real request could not reach Elasticsearch (connection refused, no answer in time): down until a probe answers. */
+  noteUnreachable(error: unknown): void {
+    this.latest = { status: 'down', error: errorText(error), checkedAt: Date.now() };
+  }
+
+  private get stale(): boolean {
+    return this.latest.checkedAt !== undefined && Date.now() - this.latest.checkedAt > 2 * this.intervalMs + this.timeoutMs;
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
