@@ -23,10 +23,9 @@ module.exports = {
     {
       name: 'apps-reach-the-database-through-persistence',
       comment:
-        'SQL has one owner: apps take the stores, Database and RegistrySnapshots from libs/persistence and never the driver or ORM. ' +
-        'Exception this round: the audit chain append/verify (being reworked for group commit) still runs its own SQL.',
+        'SQL has one owner: apps take the stores, Database and RegistrySnapshots from libs/persistence and never the driver or ORM.',
       severity: 'error',
-      from: { path: '^apps/', pathNot: '^apps/search/src/audit/audit-trail\\.service\\.ts$' },
+      from: { path: '^apps/' },
       to: { path: 'node_modules/(typeorm|pg|@nestjs/typeorm)/' },
     },
     {

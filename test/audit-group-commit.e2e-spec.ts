@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@platekeeper/config';
-import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
+import { AuditRecordStore, Database, dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import { AuditEntry, AuditTrail } from '../apps/search/src/audit/audit-trail.service';
 import { DomainError } from '../apps/search/src/errors/domain-error';
 
@@ -24,7 +24,7 @@ describe('audit appends under concurrency', () => {
     await migrateDatabase(config);
     dataSource = await new DataSource(dataSourceOptions(config)).initialize();
     observer = await new DataSource(dataSourceOptions(config)).initialize();
-    trail = new AuditTrail(dataSource);
+    trail = new AuditTrail(new Database(dataSource), new AuditRecordStore(dataSource));
   });
 
   afterAll(async () => {
@@ -57,7 +57,7 @@ describe('audit appends under concurrency', () => {
   it('keeps one chain while two instances and change records in their own transactions append at once, each instance chaining onto a head another moved', async () => {
     const otherSource = await new DataSource(dataSourceOptions(config)).initialize();
     try {
-      const otherInstance = new AuditTrail(otherSource);
+      const otherInstance = new AuditTrail(new Database(otherSource), new AuditRecordStore(otherSource));
       const appends = Array.from({ length: 120 }, (_, position) => {
         if (position % 10 === 0) return dataSource.transaction((manager) => trail.append(entry(position), manager));
         return (position % 2 === 0 ? trail : otherInstance).append(entry(position));

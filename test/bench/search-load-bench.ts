@@ -4,7 +4,7 @@ import autocannon from 'autocannon';
 import { DataSource } from 'typeorm';
 import { SEARCHED_READ_FIELDS } from '@platekeeper/contract';
 import { createElasticClient, readsIndexLayout, readsIndexPattern } from '@platekeeper/elastic';
-import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
+import { AuditRecordStore, Database, dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import { SearchScope, decideVisibility, sharingWorldOf } from '@platekeeper/sharing';
 import { AuditTrail } from '../../apps/search/src/audit/audit-trail.service';
 import { prepareReadsCriteria } from '../../apps/search/src/searches/partial-plate';
@@ -153,7 +153,7 @@ export async function runSearchLoadBench(options: SearchLoadBenchOptions): Promi
     const run = summariseRun('API', options.overloadClients, await drive(apiTarget, options.overloadClients, options.seconds));
     await sleep(2_000);
     const answeredAfter = await countSearchRecords(dataSource);
-    const verified = await new AuditTrail(dataSource).verify();
+    const verified = await new AuditTrail(new Database(dataSource), new AuditRecordStore(dataSource)).verify();
     overload = {
       ...run,
       answeredRecords: answeredAfter.answered - answeredBefore.answered,

@@ -51,7 +51,6 @@ export async function appendAuditRecords(tx: Transaction, entries: AuditEntry[])
     prevHash = hash;
     return record;
   });
-  const column = <T>(pick: (record: StoredAuditRecord) => T) => records.map(pick);
   // Sequence numbers are drawn in chain order (ORDER BY position), so seq order is chain order for verify().
   const inserted: Array<{ seq: string; hash: string }> = await tx.query(
     `INSERT INTO audit_records (recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash)
@@ -60,15 +59,26 @@ export async function appendAuditRecords(tx: Transaction, entries: AuditEntry[])
        WITH ORDINALITY AS record(recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash, position)
      ORDER BY position
      RETURNING seq::text AS seq, hash`,
-    [
-      column((record) => record.recordedAt), column((record) => record.kind), column((record) => record.action),
-      column((record) => record.actorUserId), column((record) => record.actorAgencyId),
-      column((record) => JSON.stringify(record.payload)), column((record) => record.prevHash), column((record) => record.hash),
-    ],
+    auditRecordColumns(records),
   );
+  numberInChainOrder(records, inserted);
+  return records;
+}
+
+/** The insert's parameters, one array per column, in chain order. */
+export function auditRecordColumns(records: StoredAuditRecord[]): string[][] {
+  const column = (pick: (record: StoredAuditRecord) => string) => records.map(pick);
+  return [
+    column((record) => record.recordedAt), column((record) => record.kind), column((record) => record.action),
+    column((record) => record.actorUserId), column((record) => record.actorAgencyId),
+    column((record) => JSON.stringify(record.payload)), column((record) => record.prevHash), column((record) => record.hash),
+  ];
+}
+
+/** Gives each record the seq it was stored under; seq order must be chain order, for verification. */
+export function numberInChainOrder(records: StoredAuditRecord[], inserted: Array<{ seq: string; hash: string }>): void {
   const seqByHash = new Map(inserted.map((row) => [row.hash, row.seq]));
   for (const record of records) record.seq = seqByHash.get(record.hash) ?? '';
   const inChainOrder = records.every((record, position) => position === 0 || BigInt(records[position - 1].seq) < BigInt(record.seq));
   if (records.some((record) => record.seq === '') || !inChainOrder) throw new Error('audit records were not numbered in chain order');
-  return records;
 }

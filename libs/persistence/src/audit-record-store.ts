@@ -1,4 +1,6 @@
 import { DataSource } from 'typeorm';
+import { ADVISORY_LOCKS } from './advisory-locks';
+import { GENESIS_HASH, StoredAuditRecord, auditRecordColumns, numberInChainOrder } from './audit-chain';
 
 /**
  * The agency's side of the search trail, filtered in PostgreSQL: its own users' searches (actor index), and
@@ -86,11 +88,46 @@ const OUTSIDE_SEARCHES_SQL = `
    ORDER BY actor_agency_id COLLATE "C", payload->>'purpose'`;
 
 /**
- * Reading the `audit_records` table for an agency's review. Appending and verifying the chain stay in the search
- * app's AuditTrail for now (its append is being reworked); the lock id it takes is ADVISORY_LOCKS.auditChain.
+ * The `audit_records` table: the one-round-trip group append and the read-back for verification (what a record holds,
+ * its hash and the group commit belong to the search app's AuditTrail; the in-transaction append, shared with the
+ * alerts service, is `appendAuditRecords`), and the agency's review (its listing, usage and annual reports).
  */
 export class AuditRecordStore {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** The newest record's hash (the genesis hash for an empty chain), as of this statement. */
+  async chainHead(): Promise<string> {
+    const [last] = await this.dataSource.query('SELECT hash FROM audit_records ORDER BY seq DESC LIMIT 1');
+    return last?.hash ?? GENESIS_HASH;
+  }
+
+  /**
+   * Inserts `records` (chained onto `expectedHead`, in order) in one round trip (`audit_append_group`): under the
+   * chain lock, only if `expectedHead` is still the newest record; numbers them in chain order. Otherwise inserts
+   * nothing and answers the real head, so the caller can chain the group again.
+   */
+  async appendGroupIfHead(expectedHead: string, records: StoredAuditRecord[]): Promise<{ appended: true } | { appended: false; head: string }> {
+    const rows: Array<{ seq: string | null; hash: string | null; head_hash: string | null }> = await this.dataSource.query(
+      `SELECT seq, hash, head_hash FROM audit_append_group($1, $2, $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])`,
+      [ADVISORY_LOCKS.auditChain, expectedHead, ...auditRecordColumns(records)],
+    );
+    if (rows.length === 1 && rows[0].head_hash !== null) return { appended: false, head: rows[0].head_hash };
+    numberInChainOrder(records, rows as Array<{ seq: string; hash: string }>);
+    return { appended: true };
+  }
+
+  /** Up to `limit` stored records after sequence number `afterSeq`, in chain order, as verification reads them. */
+  async chainAfter(afterSeq: string, limit: number): Promise<StoredAuditRecord[]> {
+    const rows: Array<Record<string, any>> = await this.dataSource.query(
+      `SELECT seq::text AS seq, recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash
+       FROM audit_records WHERE audit_records.seq > $1::bigint ORDER BY audit_records.seq LIMIT $2`,
+      [afterSeq, limit],
+    );
+    return rows.map((row) => ({
+      seq: row.seq, recordedAt: new Date(row.recorded_at).toISOString(), kind: row.kind, action: row.action,
+      actorUserId: row.actor_user_id, actorAgencyId: row.actor_agency_id, payload: row.payload, prevHash: row.prev_hash, hash: row.hash,
+    }));
+  }
 
   /** One page of search records concerning `agencyId` in [from, to], newest first, below `beforeSeq` when given. */
   searchesConcerning(

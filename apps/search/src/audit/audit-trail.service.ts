@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { ADVISORY_LOCKS, AuditEntry, GENESIS_HASH, StoredAuditRecord, appendAuditRecords, auditRecordHash } from '@platekeeper/persistence';
+import { AuditEntry, AuditRecordStore, Database, GENESIS_HASH, StoredAuditRecord, Transaction, appendAuditRecords, auditRecordHash } from '@platekeeper/persistence';
 import { DomainError } from '../errors/domain-error';
 import { storableRecordValue } from '../validation/text-rules';
 
@@ -8,11 +7,12 @@ import { storableRecordValue } from '../validation/text-rules';
 export { GENESIS_HASH, auditRecordHash } from '@platekeeper/persistence';
 export type { AuditEntry, StoredAuditRecord } from '@platekeeper/persistence';
 
-const AUDIT_CHAIN_LOCK = ADVISORY_LOCKS.auditChain;
 /** Most records one group commit writes; more waiting appends form the next group. */
 const MAX_GROUP = 500;
 /** Times a group is chained again because another instance (or a change record) moved the head first. */
 const MAX_HEAD_MOVES = 50;
+/** Records read back per round trip while verifying. */
+const VERIFY_PAGE = 5000;
 
 interface PendingAppend {
   entry: AuditEntry;
@@ -41,14 +41,14 @@ export class AuditTrail {
   /** The newest record's hash as this instance last saw it: only a guess, checked under the chain lock. */
   private knownHead?: string;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database, private readonly records: AuditRecordStore) {}
 
   /**
    * Appends one record. With `manager`, the record joins that manager's open transaction, so the change it
    * describes and its record commit or roll back together (READ COMMITTED, so the chain head is read after the lock);
    * without it, the record gets a transaction of its own.
    */
-  async append(entry: AuditEntry, manager?: EntityManager): Promise<StoredAuditRecord> {
+  async append(entry: AuditEntry, manager?: Transaction): Promise<StoredAuditRecord> {
     try {
       if (manager === undefined) return await this.appendInNextGroup(entry);
       // Outside a transaction the advisory lock would be released at once and two records could share a predecessor.
@@ -89,44 +89,35 @@ export class AuditTrail {
 
   /** Chains `entries` onto the head and inserts them in one statement, chaining again while the head moved. */
   private async commitGroup(entries: AuditEntry[]): Promise<StoredAuditRecord[]> {
-    let head = this.knownHead ?? (await this.readHead(this.dataSource.manager));
+    let head = this.knownHead ?? (await this.records.chainHead());
     for (let attempt = 0; attempt < MAX_HEAD_MOVES; attempt++) {
       const records = chainRecords(entries, head);
-      const rows: Array<{ seq: string | null; hash: string | null; head_hash: string | null }> = await this.dataSource.query(
-        `SELECT seq, hash, head_hash FROM audit_append_group($1, $2, $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])`,
-        [AUDIT_CHAIN_LOCK, head, ...recordColumns(records)],
-      );
-      if (rows.length === 1 && rows[0].head_hash !== null) {
-        head = rows[0].head_hash;
+      const outcome = await this.records.appendGroupIfHead(head, records);
+      if (!outcome.appended) {
+        head = outcome.head;
         continue;
       }
-      numberInChainOrder(records, rows as Array<{ seq: string; hash: string }>);
       this.knownHead = records[records.length - 1].hash;
       return records;
     }
     throw new Error(`the audit chain head moved ${MAX_HEAD_MOVES} times while this group waited`);
   }
 
-  private async readHead(manager: EntityManager): Promise<string> {
-    const [last] = await manager.query('SELECT hash FROM audit_records ORDER BY seq DESC LIMIT 1');
-    return last?.hash ?? GENESIS_HASH;
-  }
-
   private async appendAlone(waiting: PendingAppend): Promise<void> {
     try {
-      waiting.resolve(await this.dataSource.transaction((manager) => this.appendWithin(manager, waiting.entry)));
+      waiting.resolve(await this.database.transaction((tx) => this.appendWithin(tx, waiting.entry)));
     } catch (error) {
       waiting.reject(error);
     }
   }
 
-  private async appendWithin(manager: EntityManager, entry: AuditEntry): Promise<StoredAuditRecord> {
+  private async appendWithin(manager: Transaction, entry: AuditEntry): Promise<StoredAuditRecord> {
     const [record] = await this.appendGroupWithin(manager, [entry]);
     return record;
   }
 
   /** Chains `entries` in order onto the head, under the chain lock held until `manager`'s transaction ends. */
-  private appendGroupWithin(manager: EntityManager, entries: AuditEntry[]): Promise<StoredAuditRecord[]> {
+  private appendGroupWithin(manager: Transaction, entries: AuditEntry[]): Promise<StoredAuditRecord[]> {
     // A refused request is recorded with what it sent: NUL, lone surrogates or deep nesting must not make the record unwritable.
     const storable = entries.map((entry) => ({ ...entry, payload: storableRecordValue(entry.payload) as Record<string, unknown> }));
     return appendAuditRecords(manager, storable);
@@ -139,25 +130,14 @@ export class AuditTrail {
     let checked = 0;
     let head: { seq: string; hash: string } | null = null;
     for (;;) {
-      const rows: Array<Record<string, any>> = await this.dataSource.query(
-        `SELECT seq::text AS seq, recorded_at, kind, action, actor_user_id, actor_agency_id, payload, prev_hash, hash
-         FROM audit_records WHERE audit_records.seq > $1::bigint ORDER BY audit_records.seq LIMIT 5000`,
-        [afterSeq],
-      );
+      const rows = await this.records.chainAfter(afterSeq, VERIFY_PAGE);
       if (rows.length === 0) return { valid: true, checked, firstBroken: null, head };
       for (const row of rows) {
         checked++;
-        if (row.prev_hash !== prevHash) {
+        if (row.prevHash !== prevHash) {
           return { valid: false, checked, firstBroken: { seq: row.seq, problem: 'does not link to the record before it' }, head };
         }
-        const expected = auditRecordHash(prevHash, {
-          recordedAt: new Date(row.recorded_at).toISOString(),
-          kind: row.kind,
-          action: row.action,
-          actorUserId: row.actor_user_id,
-          actorAgencyId: row.actor_agency_id,
-          payload: row.payload,
-        });
+        const expected = auditRecordHash(prevHash, row);
         if (expected !== row.hash) {
           return { valid: false, checked, firstBroken: { seq: row.seq, problem: 'content does not match its hash' }, head };
         }
@@ -180,22 +160,4 @@ function chainRecords(entries: AuditEntry[], prevHash: string): StoredAuditRecor
     prevHash = hash;
     return record;
   });
-}
-
-/** The insert's parameters, one array per column, in chain order. */
-function recordColumns(records: StoredAuditRecord[]): string[][] {
-  const column = (pick: (record: StoredAuditRecord) => string) => records.map(pick);
-  return [
-    column((record) => record.recordedAt), column((record) => record.kind), column((record) => record.action),
-    column((record) => record.actorUserId), column((record) => record.actorAgencyId),
-    column((record) => JSON.stringify(record.payload)), column((record) => record.prevHash), column((record) => record.hash),
-  ];
-}
-
-/** Gives each record the seq it was stored under; seq order must be chain order, for verify(). */
-function numberInChainOrder(records: StoredAuditRecord[], inserted: Array<{ seq: string; hash: string }>): void {
-  const seqByHash = new Map(inserted.map((row) => [row.hash, row.seq]));
-  for (const record of records) record.seq = seqByHash.get(record.hash) ?? '';
-  const inChainOrder = records.every((record, position) => position === 0 || BigInt(records[position - 1].seq) < BigInt(record.seq));
-  if (records.some((record) => record.seq === '') || !inChainOrder) throw new Error('audit records were not numbered in chain order');
 }
