@@ -5,13 +5,12 @@ import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { SEARCHED_READ_FIELDS, SearchedRead, toSearchedRead } from '@platekeeper/contract';
 import { ElasticAvailability, readsIndexPattern } from '@platekeeper/elastic';
 import { searchMetrics } from '@platekeeper/metrics';
-import { SharingWorld, VisibilityDecision, legalReferenceWindows } from '@platekeeper/sharing';
+import { VisibilityDecision, legalReferenceWindows } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { DecisionTrace, answeredSearchRecord } from '../audit/search-record';
 import { WorldSnapshot } from '@platekeeper/sharing';
 import { DomainError } from '../errors/domain-error';
-import { SharingWorldService } from '../sharing-world/sharing-world.service';
 import { READS_ELASTIC_CLIENT } from '../elastic-client.provider';
 import { buildReadsQuery } from './reads-query';
 import { prepareReadsCriteria } from './partial-plate';
@@ -33,20 +32,19 @@ export class SearchReadsUseCase {
   constructor(
     @Inject(PLATEKEEPER_CONFIG) private readonly config: PlatekeeperConfig,
     @Inject(READS_ELASTIC_CLIENT) private readonly elastic: Client,
-    private readonly sharingWorld: SharingWorldService,
     private readonly auditTrail: AuditTrail,
     private readonly withheldReads: WithheldMatchingReads,
     private readonly elasticAvailability: ElasticAvailability,
   ) {}
 
-  async execute(user: AuthenticatedUser, request: SearchRequestDto, world: SharingWorld): Promise<SearchResponseDto> {
+  async execute(user: AuthenticatedUser, request: SearchRequestDto, world: WorldSnapshot): Promise<SearchResponseDto> {
     // Elasticsearch did not answer its latest probe: refuse now rather than make the investigator wait out the timeouts.
     if (this.elasticAvailability.down) throw new DomainError('ENGINE.UNAVAILABLE', 'search is unavailable; try again later');
     const searchId = randomUUID();
     const scope = request.scope ?? 'local';
     const stopTimer = searchMetrics.searchDuration.startTimer({ scope });
     const now = new Date();
-    const decision = this.sharingWorld.decide(world, user.agencyId, request.purpose, scope, searchBasisOf(request, now));
+    const decision = world.decide(user.agencyId, request.purpose, scope, searchBasisOf(request, now));
     const limit = request.limit ?? DEFAULT_SEARCH_LIMIT;
     const timeoutMs = this.config.SEARCH_TIMEOUT_MS;
     const prepared = await prepareReadsCriteria(this.elastic, request, { index: readsIndexPattern(this.config.READS_INDEX_PREFIX), timeoutMs });
@@ -113,9 +111,9 @@ export class SearchReadsUseCase {
 }
 
 /** The rule that granted each owner whose reads the search returned, under the world version it was decided in. */
-function decisionTrace(world: SharingWorld, decision: VisibilityDecision, returnedByOwner: Record<string, number>, now: Date): DecisionTrace {
+function decisionTrace(world: WorldSnapshot, decision: VisibilityDecision, returnedByOwner: Record<string, number>, now: Date): DecisionTrace {
   return {
-    worldVersion: world instanceof WorldSnapshot ? world.version : 'unversioned',
+    worldVersion: world.version,
     decidedAt: now.toISOString(),
     grantedOwners: decision.visibleOwners
       .filter((owner) => returnedByOwner[owner.agencyId] !== undefined)
