@@ -87,6 +87,8 @@ describe('legal-basis rules through the search API', () => {
 
   afterAll(async () => {
     await stack.clearJurisdictions(states);
+    // Owners here keep warrant windows of their own (500 h): later suites' national searches must not be narrowed by them.
+    await stack.retireAgencies();
     await stack.stop();
   });
 

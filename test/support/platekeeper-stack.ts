@@ -175,6 +175,14 @@ export class PlatekeeperTestStack {
     return `${this.runId}-${name}`;
   }
 
+  /**
+   * Suspends every agency this run registered, so its policies (a warrant window, say) no longer reach the national
+   * searches of suites that run after it on the same database: a suspended owner is visible to no one.
+   */
+  async retireAgencies(): Promise<void> {
+    await this.dataSource.query(`UPDATE agencies SET status = 'suspended' WHERE id LIKE $1`, [`${this.runId}-%`]);
+  }
+
   async registerAgency(agency: {
     id: string; state: string; category?: AgencyCategory; sharing?: Partial<SharingPolicy>; cameras: string[];
   }): Promise<void> {
