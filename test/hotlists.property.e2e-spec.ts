@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Producer } from 'kafkajs';
 import { EnrichedRead, enrichRead, foldPlateLookAlikes } from '@platekeeper/contract';
 import { createKafka, createProducer } from '@platekeeper/kafka';
-import { DEFAULT_SHARING_POLICY } from '@platekeeper/sharing';
+import { DEFAULT_SHARING_POLICY, LegalBasisRules } from '@platekeeper/sharing';
 import { PlatekeeperTestStack, eventually } from './support/platekeeper-stack';
 import { ReferenceEntry, arbitraryHotlistScenario, referenceAlerts, referenceWithheldMatches } from './support/reference-alerts';
 import { ReferenceRead, ReferenceScenario, ReferenceWorld } from './support/reference-visibility';
@@ -30,15 +30,28 @@ const STATES = ['XH', 'XJ', 'XK'];
 const MARKER_STATE = 'XM';
 const BOUNDARY_MARGIN_MS = 45 * 60_000;
 
+/**
+ * The visibility property's worlds without their legal-basis rules and declarations: this test stores the sharing
+ * conditions of §3 only, and the legal-basis rules are the visibility property test's (an entry states no offense
+ * level and no warrant, so under such rules alerts are withheld, fail-closed).
+ */
+function withoutLegalBasis<T extends object>(rules: T): T {
+  const { legalReferenceAfterHours, minimumOffenseLevels, declarationRequiredFor, ...rest } = rules as T & LegalBasisRules;
+  void legalReferenceAfterHours, void minimumOffenseLevels, void declarationRequiredFor;
+  return rest as T;
+}
+
 function renamed(scenario: ReferenceScenario, entries: Array<Omit<ReferenceEntry, 'entryId'>>, prefix: string) {
   const rename = (id: string) => `${prefix}${id}`;
   const world: ReferenceWorld = {
-    jurisdictions: scenario.world.jurisdictions,
+    jurisdictions: scenario.world.jurisdictions.map(withoutLegalBasis),
     agencies: scenario.world.agencies.map((agency) => ({
       ...agency,
       id: rename(agency.id),
       name: rename(agency.id),
-      sharing: { ...agency.sharing, allowAgencies: agency.sharing.allowAgencies.map(rename), denyAgencies: agency.sharing.denyAgencies.map(rename) },
+      sharing: withoutLegalBasis({
+        ...agency.sharing, allowAgencies: agency.sharing.allowAgencies.map(rename), denyAgencies: agency.sharing.denyAgencies.map(rename),
+      }),
     })),
     cameras: (scenario.world.cameras ?? []).map((camera) => ({ id: rename(camera.id), agencyId: rename(camera.agencyId) })),
   };
