@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
+import { PLATEKEEPER_CONFIG, PlatekeeperConfig, scheduleEvery } from '@platekeeper/config';
 import { ADVISORY_LOCKS, Database, HotlistStore } from '@platekeeper/persistence';
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
@@ -12,7 +12,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 @Injectable()
 export class HotlistPurge implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(HotlistPurge.name);
-  private timer?: NodeJS.Timeout;
+  private stopSchedule = () => {};
 
   constructor(
     @Inject(PLATEKEEPER_CONFIG) private readonly config: PlatekeeperConfig,
@@ -21,12 +21,11 @@ export class HotlistPurge implements OnApplicationBootstrap, OnApplicationShutdo
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.purgeOnce().catch((error: Error) => this.logger.error(`hotlist purge failed: ${error.message}`)), PURGE_EVERY_MS);
-    this.timer.unref();
+    this.stopSchedule = scheduleEvery(PURGE_EVERY_MS, () => this.purgeOnce(), (error) => this.logger.error(`hotlist purge failed: ${error.message}`));
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.stopSchedule();
   }
 
   /** One purge round, unless another instance runs one; answers how many entries went (null when skipped). */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
-import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
+import { PLATEKEEPER_CONFIG, PlatekeeperConfig, scheduleEvery } from '@platekeeper/config';
 import { AuditRecordStore } from '@platekeeper/persistence';
 import { DomainError } from '../errors/domain-error';
 import { CheckpointSink, DirectorySink, HttpSink } from './checkpoint-sinks';
@@ -30,7 +30,7 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnApplicationSh
   private readonly key?: CheckpointKey;
   private readonly directory?: DirectorySink;
   private readonly sinks: CheckpointSink[] = [];
-  private timer?: NodeJS.Timeout;
+  private stopSchedule = () => {};
 
   constructor(
     @Inject(PLATEKEEPER_CONFIG) private readonly config: PlatekeeperConfig,
@@ -44,14 +44,13 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     if (this.key === undefined || this.sinks.length === 0 || this.config.AUDIT_CHECKPOINT_MINUTES <= 0) return;
-    this.timer = setInterval(() => {
-      this.publish().catch((error: Error) => this.logger.error(`audit checkpoint not published: ${error.message}`));
-    }, this.config.AUDIT_CHECKPOINT_MINUTES * 60_000);
-    this.timer.unref();
+    this.stopSchedule = scheduleEvery(
+      this.config.AUDIT_CHECKPOINT_MINUTES * 60_000, () => this.publish(), (error) => this.logger.error(`audit checkpoint not published: ${error.message}`),
+    );
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopSchedule();
   }
 
   get publicKeyPem(): string | null {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Client } from '@elastic/elasticsearch';
-import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
+import { PLATEKEEPER_CONFIG, PlatekeeperConfig, scheduleEvery } from '@platekeeper/config';
 import { readsIndexMonth, readsIndexPattern } from '@platekeeper/elastic';
 import { ADVISORY_LOCKS, Database } from '@platekeeper/persistence';
 import { SharingWorld, effectiveRetentionDays, retentionCutoff } from '@platekeeper/sharing';
@@ -36,7 +36,7 @@ export interface RetentionAttestation {
 @Injectable()
 export class RetentionSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RetentionSweeper.name);
-  private timer?: NodeJS.Timeout;
+  private stopSchedule = () => {};
 
   constructor(
     @Inject(PLATEKEEPER_CONFIG) private readonly config: PlatekeeperConfig,
@@ -47,15 +47,15 @@ export class RetentionSweeper implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.RETENTION_SWEEP_MINUTES <= 0) return;
-    this.timer = setInterval(() => {
-      this.sweep(new Date(), SCHEDULED_ACTOR, { recordSkipped: false }).catch((error: Error) => this.logger.error(`retention sweep failed: ${error.message}`));
-    }, this.config.RETENTION_SWEEP_MINUTES * 60_000);
-    this.timer.unref();
+    this.stopSchedule = scheduleEvery(
+      this.config.RETENTION_SWEEP_MINUTES * 60_000,
+      () => this.sweep(new Date(), SCHEDULED_ACTOR, { recordSkipped: false }),
+      (error) => this.logger.error(`retention sweep failed: ${error.message}`),
+    );
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopSchedule();
   }
 
   /**

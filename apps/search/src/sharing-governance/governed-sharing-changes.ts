@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
+import { PLATEKEEPER_CONFIG, PlatekeeperConfig, scheduleEvery } from '@platekeeper/config';
 import { AgencyGovernance, AgencyStore, Database, GovernanceStore, SharingChange, Transaction } from '@platekeeper/persistence';
 import { PolicyStep, SharingPolicy, applyPolicySteps, splitPolicyChange } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
@@ -29,7 +29,7 @@ const isGoverned = (governance: AgencyGovernance) => governance.twoPersonApprova
 @Injectable()
 export class GovernedSharingChanges implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(GovernedSharingChanges.name);
-  private timer?: NodeJS.Timeout;
+  private stopSchedule = () => {};
 
   constructor(
     @Inject(PLATEKEEPER_CONFIG) private readonly config: PlatekeeperConfig,
@@ -41,15 +41,13 @@ export class GovernedSharingChanges implements OnApplicationBootstrap, OnApplica
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.GOVERNED_CHANGES_SWEEP_SECONDS <= 0) return;
-    this.timer = setInterval(() => {
-      this.applyDue().catch((error: Error) => this.logger.error(`applying due sharing changes failed: ${error.message}`));
-    }, this.config.GOVERNED_CHANGES_SWEEP_SECONDS * 1000);
-    this.timer.unref();
+    this.stopSchedule = scheduleEvery(
+      this.config.GOVERNED_CHANGES_SWEEP_SECONDS * 1000, () => this.applyDue(), (error) => this.logger.error(`applying due sharing changes failed: ${error.message}`),
+    );
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopSchedule();
   }
 
   /** A PATCH of the policy: `requested` is the whole policy the caller asked for. */
