@@ -10,6 +10,8 @@ describe('annual statutory report per jurisdiction', () => {
   const plate = 'ANN2026';
   const year = new Date().getUTCFullYear();
   let state: string;
+  /** The outside agencies' state: any state but the report's (unusedStateCode may itself answer QZ). */
+  let outsideState: string;
   let home: string;
   let outsider: string;
   let federal: string;
@@ -28,12 +30,13 @@ describe('annual statutory report per jurisdiction', () => {
     await stack.start();
     platformAdmin = await stack.token(stack.id('platform'), ['platform_admin']);
     state = await stack.unusedStateCode();
+    outsideState = state === 'QZ' ? 'QY' : 'QZ';
     home = stack.id('ann-home-pd');
     outsider = stack.id('ann-outside-pd');
     federal = stack.id('ann-federal');
     await stack.registerAgency({ id: home, state, sharing: { nationalLookup: true, denyCategories: ['federal'] }, cameras: [`${home}-cam`] });
-    await stack.registerAgency({ id: outsider, state: 'QZ', sharing: { nationalLookup: true }, cameras: [] });
-    await stack.registerAgency({ id: federal, state: 'QZ', category: 'federal', sharing: { nationalLookup: true }, cameras: [] });
+    await stack.registerAgency({ id: outsider, state: outsideState, sharing: { nationalLookup: true }, cameras: [] });
+    await stack.registerAgency({ id: federal, state: outsideState, category: 'federal', sharing: { nationalLookup: true }, cameras: [] });
     await stack.indexReads([enrichRead(
       { readId: randomUUID(), cameraId: `${home}-cam`, capturedAt: new Date(Date.now() - 3_600_000).toISOString(), plate },
       { cameraId: `${home}-cam`, ownerAgencyId: home, ownerState: state, lat: 47.3, lon: -122.2 },
@@ -56,7 +59,7 @@ describe('annual statutory report per jurisdiction', () => {
         { purpose: 'criminal_investigation', offenseLevel: 'felony', searches: 1 },
         { purpose: 'missing_person', offenseLevel: '(not stated)', searches: 1 },
       ],
-      outsideAgencies: [{ searcherAgencyId: outsider, searcherState: 'QZ', searchesReturningReads: 1, readsReturned: 1 }],
+      outsideAgencies: [{ searcherAgencyId: outsider, searcherState: outsideState, searchesReturningReads: 1, readsReturned: 1 }],
       withheldAttempts: [{ reason: 'SHARING.DENIED_CATEGORY', attempts: 1 }],
       droppedAtSensitivePlaces: [],
       alerts: null,
@@ -70,7 +73,7 @@ describe('annual statutory report per jurisdiction', () => {
     const lines = csv.text.trim().split('\n');
     expect(lines[0]).toBe('section,key,detail,value');
     expect(lines).toContain('searches_by_purpose,criminal_investigation,felony,1');
-    expect(lines).toContain(`outside_agency_reads,${outsider},QZ,1`);
+    expect(lines).toContain(`outside_agency_reads,${outsider},${outsideState},1`);
     expect(lines).toContain('withheld_attempts,SHARING.DENIED_CATEGORY,,1');
     const admin = await stack.request('GET', `/v1/jurisdictions/${state}/annual-report?year=${year}`, { token: await stack.token(home, ['agency_admin']) });
     expect(admin.status).toBe(403);
