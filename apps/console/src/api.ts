@@ -53,3 +53,21 @@ export async function fetchWithSession(method: string, path: string, body?: unkn
   if (body !== undefined) headers['content-type'] = 'application/json';
   return fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
 }
+
+/** One record of `GET /v1/audit/searches` (the agency's audit listing), as the audit and review pages read it. */
+export interface AuditedSearch {
+  seq: string;
+  recordedAt: string;
+  userId: string;
+  agencyId: string;
+  action: string;
+  purpose: string | null;
+  caseNumber: string | null;
+  reason: string | null;
+  outcome: string;
+  total: number | null;
+  readsReturnedFromThisAgency: number;
+  readsWithheldFromThisAgency: number;
+  withheldFromThisAgency: string[] | null;
+  relation: string;
+}

@@ -1,4 +1,4 @@
-import { api } from '../api';
+import { AuditedSearch, api } from '../api';
 import { h, plain, table, when } from '../dom';
 import type { PageContext } from '../main';
 
@@ -10,21 +10,6 @@ interface ChainStatus {
   checkedAt: string;
 }
 
-interface AuditedSearch {
-  seq: string;
-  recordedAt: string;
-  userId: string;
-  agencyId: string;
-  action: string;
-  purpose: string | null;
-  caseNumber: string | null;
-  reason: string | null;
-  outcome: string;
-  total: number | null;
-  readsReturnedFromThisAgency: number;
-  readsWithheldFromThisAgency: number;
-  relation: string;
-}
 
 const RELATIONS: Record<string, string> = { own_user: 'our user', returned_our_data: 'returned our reads', denied_our_data: 'withheld by our rules' };
 

@@ -1,5 +1,5 @@
 import Chart from 'chart.js/auto';
-import { api, fetchWithSession } from '../api';
+import { AuditedSearch, api, fetchWithSession } from '../api';
 import { h, plain, status, table, when } from '../dom';
 import type { PageContext } from '../main';
 
@@ -9,20 +9,6 @@ interface UsageReport {
   searchers: Array<{ searcherAgencyId: string; searchesReturningOurReads: number; readsReturned: number; purposes: string[]; withheldAttempts: number; withheldReasons: string[] }>;
 }
 
-interface AuditedSearch {
-  seq: string;
-  recordedAt: string;
-  userId: string;
-  agencyId: string;
-  action: string;
-  purpose: string | null;
-  caseNumber: string | null;
-  reason: string | null;
-  readsReturnedFromThisAgency: number;
-  readsWithheldFromThisAgency: number;
-  withheldFromThisAgency: string[] | null;
-  relation: string;
-}
 
 const PALETTE = ['#1f5fa8', '#c2410c', '#15803d', '#7e22ce', '#b91c1c', '#0e7490', '#a16207', '#be185d'];
 const MAX_PAGES = 20;
