@@ -240,10 +240,13 @@ describe('REST fuzzing from the OpenAPI document: documented statuses only, clea
   afterAll(async () => {
     // The retention sweep drops a month only past every owner's retention: agencies the fuzzing created or
     // changed must not hold other suites' old months in place on the shared test database.
+    // They must not share either: fuzzed policies (a 898-hour warrant window, say) otherwise reach every later
+    // suite's national search as narrowing notices and refusals that suite never set.
     await stack.dataSource?.query(
-      'UPDATE agencies SET retention_days = LEAST(retention_days, 30) WHERE NOT (id = ANY($1)) OR id = ANY($2)',
+      `UPDATE agencies SET retention_days = LEAST(retention_days, 30), status = 'suspended' WHERE NOT (id = ANY($1)) OR id = ANY($2)`,
       [agenciesBeforeFuzzing, [ownAgency, otherAgency, spareAgency]],
     );
+    if (stack.dataSource) await stack.clearJurisdictions([state, spareState]);
     await stack.stop();
     // Suites share one process under --runInBand: later ones get the limits they would have had.
     for (const name of RATE_LIMITS) {
