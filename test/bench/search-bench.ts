@@ -171,7 +171,7 @@ export async function runSearchBench(options: SearchBenchOptions): Promise<void>
       const searchPath = await measureSearchPath(search, probe, dataSource, plates);
       printSearchPath(searchPath);
       runs.push({
-        searchPathMs: searchPath,
+        searchPathMs: searchPath, apiLocalOverEsLocalFloorP50: durableRecordFloor(searchPath),
         agencies: agencyCount, reads: size, loadSeconds, stored, bytesPerRead: stored.storeBytes / Math.max(1, stored.documents),
         visibleOwnersNational: nationalDecision.visibleOwners.length, withheldOwnersNational: nationalDecision.withheldOwners.length,
         nationalDecisionMeanMs: decisionMs, ...measured,
@@ -342,6 +342,20 @@ async function measureSearchPath(search: NestFastifyApplication, probe: Probe, d
 function printSearchPath(searchPath: Record<string, LatencySummary>): void {
   printTable('search path parts, one at a time, ms', ['part', 'p50', 'p95', 'mean'],
     Object.entries(searchPath).map(([name, summary]) => [name, summary.p50, summary.p95, summary.mean]));
+  printTable('API local / ES-direct local, p50: measured and its floor', ['ratio', 'value'], [
+    ['measured (API local search whole / ES-direct local search)', ratio(searchPath['API local search (whole)'].p50, searchPath['ES-direct local search'].p50)],
+    ['floor: a search recorded durably before it answers ((ES-direct + audit append alone) / ES-direct)', durableRecordFloor(searchPath)],
+  ]);
+}
+
+/**
+ * The lowest API local / ES-direct local a search can reach while every search is recorded, durably, before it answers
+ * (CONTRACT §4): the Elasticsearch query and one committed append, nothing else. The record names the reads it
+ * returned, so it cannot be written before the query has answered.
+ */
+function durableRecordFloor(searchPath: Record<string, LatencySummary>): number {
+  const elastic = searchPath['ES-direct local search'].p50;
+  return ratio(elastic + searchPath['audit append, alone (per search)'].p50, elastic);
 }
 
 function printAudit(audit: Awaited<ReturnType<typeof measureAuditAppends>>): void {
