@@ -32,6 +32,7 @@ export interface SearchLoadBenchOptions {
 const LOAD_DATABASE = 'platekeeper_bench_load';
 const LOAD_INDEX_PREFIX = 'bench-load-reads';
 const LOAD_SEARCH_PORT = 3901;
+const RECORD_FLOOR_PORT = 3902;
 const SEARCHERS = 4;
 const PLATES_PER_SEARCHER = 12;
 const PARTIAL_LENGTH = 4;
@@ -43,12 +44,20 @@ interface PreparedSearch {
   /** What the investigator sends to POST /v1/searches. */
   apiBody: string;
   token: string;
+  searcherId: string;
   /** The query the service ends with for it (same builders, same visibility decision), for `_search`. */
   elasticBody: string;
 }
 
+/**
+ * API: POST /v1/searches. ES-direct: the same search's final query straight to Elasticsearch. Record floor: that
+ * query plus a durable record of what it returned, and nothing else (test/bench/record-floor-server.ts): the least a
+ * search may cost under the contract, so API / floor is the service's own overhead and floor / ES-direct the record's.
+ */
+type LoadTarget = 'API' | 'ES-direct' | 'record floor';
+
 interface StepResult {
-  target: 'API' | 'ES-direct';
+  target: LoadTarget;
   clients: number;
   requestsPerSecond: number;
   p50: number;
@@ -63,7 +72,8 @@ interface StepResult {
 /**
  * Many investigators at once (issue 16): autocannon drives POST /v1/searches on a separate search process with a mix
  * of local, statewide and national exact, partial and fuzzy searches from several agencies, and the same searches'
- * final queries straight to Elasticsearch, step by step in the same run; then a step past saturation, after which
+ * final queries straight to Elasticsearch, and the record floor (those queries plus a durable record, nothing else),
+ * step by step in the same run; then a step past saturation, after which
  * every answered search must have its record and the chain must verify.
  */
 export async function runSearchLoadBench(options: SearchLoadBenchOptions): Promise<void> {
@@ -108,6 +118,7 @@ export async function runSearchLoadBench(options: SearchLoadBenchOptions): Promi
             label: `${scope} ${request.plateMatch ?? 'exact'}`,
             apiBody: JSON.stringify(request),
             token,
+            searcherId: searcher.id,
             elasticBody: JSON.stringify({ track_total_hits: true, size: 50, ...buildReadsQuery(request, filter, prepared), _source: SEARCHED_READ_FIELDS }),
           });
         }
@@ -116,7 +127,8 @@ export async function runSearchLoadBench(options: SearchLoadBenchOptions): Promi
   }
   step(`${searches.length} searches prepared (${SEARCHERS} agencies × ${PLATES_PER_SEARCHER} plates × local/statewide/national × exact/partial/fuzzy)`);
 
-  const service = await startSearchProcess(config.SEARCH_PORT, options.maxInFlight);
+  const service = await startProcess('apps/search/src/main.ts', config.SEARCH_PORT, { SEARCH_MAX_IN_FLIGHT: String(options.maxInFlight) });
+  const floor = await startProcess('test/bench/record-floor-server.ts', RECORD_FLOOR_PORT, { FLOOR_PORT: String(RECORD_FLOOR_PORT), FLOOR_INDEX: index });
   const steps: StepResult[] = [];
   let overload: (StepResult & { answeredRecords: number; shedRecords: number; chainValid: boolean; chainChecked: number }) | undefined;
   try {
@@ -138,13 +150,24 @@ export async function runSearchLoadBench(options: SearchLoadBenchOptions): Promi
         setupRequest: (request: Record<string, unknown>) => ({ ...request, headers: { 'content-type': 'application/json' }, body: pick().elasticBody }),
       }],
     };
-    await drive(apiTarget, 4, WARM_UP_SECONDS);
-    await drive(elasticTarget, 4, WARM_UP_SECONDS);
-    for (const clients of options.clients) {
-      // Alternate which goes first, so neither always runs on the warmer engine.
-      const order = steps.length % 4 === 0 ? (['API', 'ES-direct'] as const) : (['ES-direct', 'API'] as const);
+    const floorTarget = {
+      url: `http://127.0.0.1:${RECORD_FLOOR_PORT}`,
+      requests: [{
+        method: 'POST' as const, path: '/search',
+        setupRequest: (request: Record<string, unknown>) => {
+          const search = pick();
+          return { ...request, headers: { 'content-type': 'application/json', 'x-searcher': search.searcherId }, body: search.elasticBody };
+        },
+      }],
+    };
+    const targets: Record<LoadTarget, { url: string; requests: unknown[] }> = { API: apiTarget, 'ES-direct': elasticTarget, 'record floor': floorTarget };
+    for (const target of Object.values(targets)) await drive(target, 4, WARM_UP_SECONDS);
+    const rotation: LoadTarget[] = ['API', 'ES-direct', 'record floor'];
+    for (const [position, clients] of options.clients.entries()) {
+      // Rotate which goes first, so none always runs on the warmer engine.
+      const order = rotation.map((_, offset) => rotation[(position + offset) % rotation.length]);
       for (const target of order) {
-        const result = summariseRun(target, clients, await drive(target === 'API' ? apiTarget : elasticTarget, clients, options.seconds));
+        const result = summariseRun(target, clients, await drive(targets[target], clients, options.seconds));
         steps.push(result);
         step(`${target} ${clients} clients: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors, status ${JSON.stringify(result.statusCodes)}`);
       }
@@ -163,20 +186,34 @@ export async function runSearchLoadBench(options: SearchLoadBenchOptions): Promi
     };
     step(`overload, ${options.overloadClients} clients: ${JSON.stringify(overload)}`);
   } finally {
-    service.kill('SIGTERM');
-    await new Promise((resolve) => service.once('exit', resolve));
+    for (const child of [service, floor]) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
   }
 
   const rows = options.clients.map((clients) => {
     const api = steps.find((result) => result.target === 'API' && result.clients === clients)!;
     const direct = steps.find((result) => result.target === 'ES-direct' && result.clients === clients)!;
-    return { clients, api, direct, throughputRatio: ratio(api.requestsPerSecond, direct.requestsPerSecond), p99Ratio: ratio(api.p99, direct.p99) };
+    const recordFloor = steps.find((result) => result.target === 'record floor' && result.clients === clients)!;
+    return {
+      clients, api, direct, recordFloor,
+      throughputRatio: ratio(api.requestsPerSecond, direct.requestsPerSecond), p99Ratio: ratio(api.p99, direct.p99),
+      apiOverFloorThroughput: ratio(api.requestsPerSecond, recordFloor.requestsPerSecond),
+      floorOverDirectThroughput: ratio(recordFloor.requestsPerSecond, direct.requestsPerSecond),
+    };
   });
   printTable(`search load (${options.agencies} agencies, ${options.reads} reads, ${options.seconds} s per step, mixed local/statewide/national exact/partial/fuzzy)`,
     ['clients', 'API req/s', 'API p50', 'API p99', 'API errors', 'ES req/s', 'ES p50', 'ES p99', 'ES errors', 'API/ES req/s', 'API/ES p99'],
     rows.map((row) => [
       row.clients, row.api.requestsPerSecond, row.api.p50, row.api.p99, row.api.errors,
       row.direct.requestsPerSecond, row.direct.p50, row.direct.p99, row.direct.errors, row.throughputRatio, row.p99Ratio,
+    ]));
+  printTable('the durable record\'s share: ES query + committed record, nothing else (record floor)',
+    ['clients', 'floor req/s', 'floor p50', 'floor p99', 'floor errors', 'floor/ES req/s (the record)', 'API/floor req/s (the service)'],
+    rows.map((row) => [
+      row.clients, row.recordFloor.requestsPerSecond, row.recordFloor.p50, row.recordFloor.p99, row.recordFloor.errors,
+      row.floorOverDirectThroughput, row.apiOverFloorThroughput,
     ]));
   if (overload) {
     printTable(`overload: ${options.overloadClients} clients against SEARCH_MAX_IN_FLIGHT=${options.maxInFlight}`, ['measure', 'value'], [
@@ -225,21 +262,21 @@ async function countSearchRecords(dataSource: DataSource): Promise<{ answered: n
   return row;
 }
 
-/** The search service as it runs in production: its own process (ts-node, so no build step), this run's config. */
-async function startSearchProcess(port: number, maxInFlight: number): Promise<ChildProcess> {
-  // BENCH_SEARCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the search process under load.
+/** A server under test as it runs in production: its own process (ts-node, so no build step), this run's config. */
+async function startProcess(entry: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
+  // BENCH_SEARCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the processes under load.
   const nodeArgs = (process.env.BENCH_SEARCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/search/src/main.ts'], {
-    env: { ...process.env, SEARCH_MAX_IN_FLIGHT: String(maxInFlight) },
+  const child = spawn(process.execPath, [...nodeArgs, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', entry], {
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`search process exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}`);
     const healthy = await fetch(`http://127.0.0.1:${port}/health`).then((response) => response.ok, () => false);
     if (healthy) return child;
     await sleep(500);
   }
   child.kill('SIGTERM');
-  throw new Error('search process did not become healthy in 120 s');
+  throw new Error(`${entry} did not become healthy in 120 s`);
 }
