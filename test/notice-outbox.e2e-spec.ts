@@ -38,7 +38,9 @@ describe('sharing-change notices through the outbox', () => {
 
   beforeAll(async () => {
     const smtpPort = await smtp.start();
+    // Two search instances share the outbox: each notice must still be sent by one of them at a time.
     await stack.start({
+      searchInstances: 2,
       env: {
         SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
         NOTICE_MAX_ATTEMPTS: String(maxAttempts),
@@ -75,6 +77,7 @@ describe('sharing-change notices through the outbox', () => {
     expect([...flaky.kept.values()].map((body) => body.event).sort()).toEqual(['sharing.narrowed', 'sharing.widened']);
     for (const [key, body] of flaky.kept) expect(body).toMatchObject({ id: key, agencyId: owner });
     expect(webhookNotices.reduce((sum, notice) => sum + notice.attempts, 0)).toBe(flaky.arrivals.length);
+    expect(flaky.arrivals.filter((arrival) => arrival.accepted)).toHaveLength(2);
 
     // The e-mails carry their key as Message-ID: one message per key.
     const mailNotices = (await notices(owner)).filter((notice) => notice.channel === 'email');
@@ -88,7 +91,7 @@ describe('sharing-change notices through the outbox', () => {
     }
   });
 
-  it('delivers a notice to a receiver that was down until after the search service restarted', async () => {
+  it('delivers a notice to a receiver that was down until after the search service (both instances) restarted', async () => {
     const owner = agency('late-pd');
     const port = await DedupingWebhookReceiver.freePort();
     await governAndRegister(owner, `http://127.0.0.1:${port}/notices`);
