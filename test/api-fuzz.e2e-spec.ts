@@ -578,6 +578,7 @@ describe('REST fuzzing from the OpenAPI document: documented statuses only, clea
     'GET /v1/agencies', 'POST /v1/agencies/{id}/sharing/preview', 'GET /v1/agencies/{id}/governance', 'PUT /v1/agencies/{id}/governance',
     'GET /v1/agencies/{id}/sharing/changes', 'POST /v1/agencies/{id}/sharing/changes/{changeId}/approve',
     'POST /v1/agencies/{id}/sharing/changes/{changeId}/cancel', 'GET /v1/audit/chain-status',
+    'GET /v1/agencies/{id}/sharing/notices', 'POST /v1/agencies/{id}/sharing/notices/{noticeId}/retry',
     'GET /v1/public/agencies/{id}/transparency', 'GET /v1/console/sign-in-options', 'POST /v1/console/dev-sign-in',
     'DELETE /v1/sensitive-places/{id}', 'GET /v1/sensitive-places', 'GET /v1/audit/checkpoints/latest', 'POST /v1/audit/checkpoints',
     'GET /v1/jurisdictions/{state}/annual-report', 'GET /v1/retention/attestations/latest', 'POST /v1/agencies/{id}/anomalies/{flagId}/disposition',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { CatchAllSmtp } from './support/notice-catchers';
 import { buildConsole, launchChromium, screenshot, seriousAccessibilityViolations, tabTo } from './support/console-browser';
+import { pdfText } from './support/pdf-text';
 import { PlatekeeperTestStack, eventually } from './support/platekeeper-stack';
 
 jest.setTimeout(300_000);
@@ -197,10 +198,13 @@ describe('the console in a browser', () => {
     await page.locator('#changes-table tbody tr').filter({ hasText: 'national lookup on' }).filter({ hasText: 'deputy-chief@auburn' }).filter({ hasText: 'applied' }).waitFor();
     expect(await accessCount()).toBe(reachBefore);
     expect(await borderPatrolOwners()).toEqual([auburn, mukilteo].sort());
+    // The council's notice of the earlier narrowing, as the outbox delivered it.
+    await page.locator('#notices-table tbody tr').filter({ hasText: 'narrowed' }).filter({ hasText: 'e-mail council@auburnwa.example' })
+      .filter({ hasText: 'delivered' }).first().waitFor();
     await shoot('06-sharing-approved');
   });
 
-  it('reads the monthly review with charts, drills down to a search record, and downloads the CSV', async () => {
+  it('reads the monthly review with charts, drills down to a search record, and downloads the CSV and the PDF', async () => {
     await go('Monthly review', 'Monthly review');
     const row = page.locator('#usage-table tbody tr').filter({ hasText: borderPatrol });
     await row.waitFor();
@@ -220,6 +224,12 @@ describe('the console in a browser', () => {
     const borderPatrolLine = lines.find((line) => line.startsWith(`${borderPatrol},`));
     // Two searches returned Auburn's reads (before the switch-off and after the approval); the one in between returned none.
     expect(borderPatrolLine).toMatch(new RegExp(`^${borderPatrol},2,4,criminal_investigation,`));
+
+    const [pdfDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PDF' }).click()]);
+    expect(pdfDownload.suggestedFilename()).toBe(`usage-report-${auburn}-${month}.pdf`);
+    const text = await pdfText(readFileSync((await pdfDownload.path())!));
+    expect(text).toMatch(new RegExp(`${borderPatrol}\\s+2\\s+4\\s+criminal investigation`));
+    await page.getByRole('status').filter({ hasText: 'PDF downloaded.' }).waitFor();
   });
 
   it('shows the audit chain\'s status and the agency\'s own records, filterable', async () => {

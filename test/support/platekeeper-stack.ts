@@ -85,6 +85,16 @@ export class PlatekeeperTestStack {
     await this.dataSource?.destroy();
   }
 
+  /** Stops every search instance as a deployment would (shutdown hooks run), then starts them again on the same ports. */
+  async restartSearch(): Promise<void> {
+    for (const app of this.apps) await app.close();
+    for (const [instance, url] of this.searchUrls.entries()) {
+      const search = await createSearchApp(this.config);
+      await search.listen(Number(new URL(url).port), '127.0.0.1');
+      this.apps[instance] = search;
+    }
+  }
+
   // ---- Pipeline restarts (test/redelivery): ingest and indexer stopped and started again in the same consumer groups ----
 
   private pipelineApps: INestApplication[] = [];

@@ -164,6 +164,29 @@ program
   });
 
 program
+  .command('demo-searches')
+  .description("run a few recorded searches of the showcase plate by other agencies, so the console's monthly review of the demo has a month to show")
+  .action(async () => {
+    const base = `http://${config.SEARCH_HOST}:${config.SEARCH_PORT}`;
+    const searches = [
+      { agencyId: 'us-cbp-blaine', userId: 'agent.demo@cbp', scope: 'national', purpose: 'criminal_investigation', caseNumber: 'BP-DEMO-1' },
+      { agencyId: 'wa-seattle-pd', userId: 'det.demo@seattle', scope: 'statewide', purpose: 'stolen_vehicle', caseNumber: 'SPD-DEMO-1' },
+      { agencyId: 'or-portland-pb', userId: 'det.demo@portland', scope: 'national', purpose: 'missing_person', caseNumber: 'PPB-DEMO-1' },
+    ];
+    for (const { agencyId, userId, ...search } of searches) {
+      const token = await mintDevelopmentToken(config, { agencyId, roles: ['investigator'], userId });
+      const response = await fetch(`${base}/v1/searches`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...search, reason: 'demo: vehicle seen near an incident', plate: SHOWCASE_PLATE }),
+      });
+      const answer = (await response.json()) as { total?: number };
+      if (!response.ok) throw new Error(`${agencyId}'s demo search answered ${response.status}: ${JSON.stringify(answer)}`);
+      console.log(`${agencyId} searched ${SHOWCASE_PLATE} (${search.scope}): ${answer.total} reads`);
+    }
+  });
+
+program
   .command('wait-searchable')
   .description('wait until an agency has indexed reads of a plate (asks Elasticsearch directly, so no search is recorded)')
   .requiredOption('--agency <id>')

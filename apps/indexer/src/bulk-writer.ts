@@ -1,6 +1,7 @@
 import { Client } from '@elastic/elasticsearch';
 import { DeadLetterReason, EnrichedRead } from '@platekeeper/contract';
 import { readDocumentId, readsIndexName, toReadDocument } from '@platekeeper/elastic';
+import { jitteredBackoff } from '@platekeeper/config';
 
 export interface IndexOutcome {
   /** Documents Elasticsearch refused as malformed: never retried, dead-lettered with its reason. */
@@ -175,12 +176,6 @@ export async function writeReadsInBulks(
   return merged;
 }
 
-export function jitteredBackoff(attempt: number, baseDelayMs: number): number {
-  // At most 5 s: an index unblocked (or an engine back) is written to within seconds, not half a minute later.
-  const ceiling = Math.min(5_000, baseDelayMs * 2 ** attempt);
-  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
-}
-
 /** Waits `ms`, or less if `signal` aborts or `wake` calls back first. */
 function sleep(ms: number, signal?: AbortSignal, wake?: BulkRetryPolicy['wake']): Promise<void> {
   return new Promise((resolve) => {
@@ -219,7 +214,8 @@ export async function writeReads(
       if (attempt > retry.maxRetries) {
         throw new BulkRetriesExhausted(`${pending.length} reads still unacknowledged after ${retry.maxRetries} retries; last: ${lastPushBack}`);
       }
-      const delayMs = jitteredBackoff(attempt, retry.baseDelayMs);
+      // At most 5 s: an index unblocked (or an engine back) is written to within seconds, not half a minute later.
+      const delayMs = jitteredBackoff(attempt, retry.baseDelayMs, 5_000);
       await retry.onRetry?.(attempt, pending.length, delayMs);
       await sleep(delayMs, retry.stopping, retry.wake);
       if (retry.stopping?.aborted) {

@@ -172,6 +172,10 @@ const platekeeperEnv = {
   SMTP_URL: str({ default: '', desc: 'SMTP server for sharing-change notices, e.g. smtp://127.0.0.1:2525; empty: no e-mail' }),
   NOTICE_FROM: str({ default: 'Platekeeper <platekeeper@localhost>', desc: 'sender of sharing-change notices' }),
   NOTICE_TIMEOUT_MS: integerFrom(1)({ default: 5000, desc: 'how long one webhook or SMTP delivery of a notice may take' }),
+  NOTICE_MAX_ATTEMPTS: integerFrom(1)({ default: 16, desc: 'delivery attempts of one sharing-change notice to one contact before it is marked failed (shown to the agency admin)' }),
+  NOTICE_RETRY_BASE_MS: integerFrom(1)({ default: 2000, desc: 'wait after a notice\'s first failed delivery; doubles per attempt (jittered), at most NOTICE_RETRY_MAX_MS' }),
+  NOTICE_RETRY_MAX_MS: integerFrom(1)({ default: 1800000, desc: 'longest wait between two delivery attempts of a notice' }),
+  NOTICE_OUTBOX_POLL_MS: integerFrom(0)({ default: 1000, desc: 'how often the search service looks for notices due (re)delivery; a change wakes it at once; 0 turns delivery off' }),
   GOVERNED_CHANGES_SWEEP_SECONDS: integerFrom(0)({ default: 30, desc: 'how often the search service applies approved widenings whose notice period has run out; 0 turns it off' }),
   TRANSPARENCY_CHAIN_CHECK_SECONDS: integerFrom(0)({ default: 300, desc: 'how long the public transparency page reuses one verification of the audit chain' }),
   KAFKA_SESSION_TIMEOUT_MS: integerFrom(6000)({

@@ -3,3 +3,4 @@ export * from './config.module';
 export * from './logging';
 export * from './development-token';
 export * from './scheduled-task';
+export * from './backoff';

@@ -11,6 +11,7 @@ import { LegalBasis1795801819910 } from './migrations/1795801819910-legal-basis'
 import { SensitivePlaces1795803000000 } from './migrations/1795803000000-sensitive-places';
 import { GovernedSharing1795801924174 } from './migrations/1795801924174-governed-sharing';
 import { AuditAppendGroup1795802271811 } from './migrations/1795802271811-audit-append-group';
+import { SharingNoticeOutbox1795803640000 } from './migrations/1795803640000-sharing-notice-outbox';
 
 export const MIGRATIONS = [
   InitialSchema1764200000000,
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   GovernedSharing1795801924174,
   AuditAppendGroup1795802271811,
   SensitivePlaces1795803000000,
+  SharingNoticeOutbox1795803640000,
 ];
 
 export function dataSourceOptions(config: PlatekeeperConfig): DataSourceOptions {

@@ -15,3 +15,4 @@ export * from './hotlist-store';
 export * from './declaration-store';
 export * from './sensitive-place-store';
 export * from './governance-store';
+export * from './sharing-notice-store';

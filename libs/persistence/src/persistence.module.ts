@@ -12,13 +12,14 @@ import { HotlistStore } from './hotlist-store';
 import { DeclarationStore } from './declaration-store';
 import { SensitivePlaceStore } from './sensitive-place-store';
 import { GovernanceStore } from './governance-store';
+import { SharingNoticeStore } from './sharing-notice-store';
 import { JurisdictionStore } from './jurisdiction-store';
 import { RegistrySnapshots } from './registry-snapshots';
 
 /** Everything an app may ask PostgreSQL for; each is a plain class over the one data source. */
 const PERSISTENCE = [
   Database, AgencyStore, CameraStore, CameraKeyStore, JurisdictionStore, AuditRecordStore, RegistrySnapshots, HotlistStore, DeclarationStore,
-  SensitivePlaceStore, GovernanceStore,
+  SensitivePlaceStore, GovernanceStore, SharingNoticeStore,
 ];
 
 /**

@@ -86,21 +86,23 @@ export async function renderReview({ agencyId, main }: PageContext): Promise<voi
     };
 
     const downloadStatus = h('div', { 'aria-live': 'polite' });
-    const downloadCsv = async () => {
-      const response = await fetchWithSession('GET', `/v1/agencies/${encodeURIComponent(agencyId)}/usage-report?month=${month}&format=csv`);
-      if (!response.ok) { downloadStatus.replaceChildren(status(`The CSV could not be made (${response.status}).`, 'error')); return; }
-      const link = h('a', { href: URL.createObjectURL(await response.blob()), download: `usage-report-${agencyId}-${month}.csv` });
+    const download = async (format: 'csv' | 'pdf') => {
+      const label = format.toUpperCase();
+      const response = await fetchWithSession('GET', `/v1/agencies/${encodeURIComponent(agencyId)}/usage-report?month=${month}&format=${format}`);
+      if (!response.ok) { downloadStatus.replaceChildren(status(`The ${label} could not be made (${response.status}).`, 'error')); return; }
+      const link = h('a', { href: URL.createObjectURL(await response.blob()), download: `usage-report-${agencyId}-${month}.${format}` });
       document.body.append(link);
       link.click();
       link.remove();
-      downloadStatus.replaceChildren(status('CSV downloaded.'));
+      downloadStatus.replaceChildren(status(`${label} downloaded.`));
     };
 
     body.replaceChildren(
       h('p', { class: 'reach', id: 'review-summary' }, `In ${month}, ${agencies.length} other ${agencies.length === 1 ? 'agency' : 'agencies'} ran ${totalSearches} searches that returned ${totalReads} of your reads; your rules withheld ${totalWithheld} attempts.`),
       h('div', { class: 'row no-print' },
-        h('button', { type: 'button', onclick: () => void downloadCsv() }, 'Download CSV'),
-        h('button', { type: 'button', onclick: () => window.print() }, 'Print or save as PDF')),
+        h('button', { type: 'button', onclick: () => void download('csv') }, 'Download CSV'),
+        h('button', { type: 'button', onclick: () => void download('pdf') }, 'Download PDF'),
+        h('button', { type: 'button', onclick: () => window.print() }, 'Print')),
       downloadStatus,
       h('div', { class: 'charts' }, searchesChart.figure, readsChart.figure, purposeChart.figure, withheldChart.figure),
       table(`Usage of your reads by other agencies in ${month}`, ['Agency', 'Searches returning your reads', 'Reads returned', 'Purposes', 'Attempts withheld', 'Why withheld', 'Details'],

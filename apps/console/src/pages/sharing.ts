@@ -43,6 +43,19 @@ interface SharingChange {
   cancelledBy: string | null;
 }
 
+interface SharingNoticeDelivery {
+  id: string;
+  event: string;
+  channel: 'webhook' | 'email';
+  destination: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
 const CATEGORIES = ['local_police', 'sheriff', 'state_police', 'federal', 'federal_immigration', 'private', 'other'];
 const PURPOSES = ['criminal_investigation', 'stolen_vehicle', 'missing_person', 'amber_alert', 'wanted_person', 'traffic_enforcement',
   'immigration_enforcement', 'reproductive_health', 'other'];
@@ -212,7 +225,7 @@ async function drawSharing(context: PageContext, flash: { message: string; kind:
   };
   const changesStatus = h('div', { 'aria-live': 'polite' }, flash?.where === 'changes' ? status(flash.message, flash.kind) : '');
 
-  main.append(stateSection, form, changesBox, governanceForm(base, governance));
+  main.append(stateSection, form, changesBox, await noticesSection(base), governanceForm(base, governance));
   await drawChanges();
   await refreshPreview();
   // After a save or an approval the page is new: a keyboard or screen-reader user lands on what happened.
@@ -221,6 +234,38 @@ async function drawSharing(context: PageContext, flash: { message: string; kind:
     flashed.tabIndex = -1;
     flashed.focus();
   }
+}
+
+/** The notices of recent changes to the agency's contacts: delivered, still being retried, or failed (with Send again). */
+async function noticesSection(base: string): Promise<HTMLElement> {
+  const section = h('section', { 'aria-labelledby': 'notices-heading' });
+  const outcome = h('div', { 'aria-live': 'polite' });
+  const draw = async () => {
+    const notices = await api<SharingNoticeDelivery[]>('GET', `${base}/sharing/notices?limit=20`);
+    const failed = notices.filter((notice) => notice.status === 'failed').length;
+    const state = (notice: SharingNoticeDelivery) => notice.status === 'delivered' ? `delivered ${when(notice.deliveredAt)}`
+      : notice.status === 'failed' ? `failed after ${notice.attempts} attempts: ${notice.lastError ?? ''}`
+        : notice.attempts === 0 ? 'sending' : `retrying ${when(notice.nextAttemptAt)} (${notice.attempts} attempts: ${notice.lastError ?? ''})`;
+    const sendAgain = (notice: SharingNoticeDelivery) => notice.status !== 'failed' ? null
+      : h('button', { type: 'button', 'aria-label': `Send again: ${plain(notice.event)} to ${notice.destination}`, onclick: async () => {
+        try {
+          await api('POST', `${base}/sharing/notices/${notice.id}/retry`);
+          await draw();
+          outcome.replaceChildren(status(`Sending again to ${notice.destination}.`));
+        } catch (error) {
+          outcome.replaceChildren(status((error as Error).message, 'error'));
+        }
+      } }, 'Send again');
+    section.replaceChildren(h('h2', { id: 'notices-heading' }, 'Notices to your contacts'),
+      failed > 0 ? status(`${failed} ${failed === 1 ? 'notice' : 'notices'} could not be delivered.`, 'error') : '',
+      outcome,
+      table('The latest notices of changes, newest first', ['Change', 'Notice', 'To', 'Delivery', 'Action'],
+        notices.map((notice) => [when(notice.createdAt), plain(notice.event.replace('sharing.', '')), `${notice.channel === 'email' ? 'e-mail' : 'webhook'} ${notice.destination}`,
+          state(notice), sendAgain(notice)]),
+        { id: 'notices-table' }));
+  };
+  await draw();
+  return section;
 }
 
 async function fetchPatch(path: string, patch: Partial<SharingPolicy>): Promise<{ policy: SharingPolicy; pending: (SharingChange & { effectiveAt: string | null }) | null }> {

@@ -6,6 +6,7 @@ import { AuthenticatedUser } from '../auth/authenticated-user';
 import { BuildUsageReportUseCase } from './build-usage-report.usecase';
 import { ReviewedAgency } from './reviewed-agency';
 import { usageReportCsv } from './usage-report-csv';
+import { usageReportPdf } from './usage-report-pdf';
 import { UsageReportDto, UsageReportQueryDto } from './usage-report.dto';
 
 @ApiTags('audit')
@@ -24,9 +25,10 @@ export class UsageReportController {
     description:
       'Counts answered searches (`search.reads`) recorded in the UTC calendar month. `purposes` are those of the searches that ' +
       'returned this agency\'s reads. `format=csv` answers text/csv with the header ' +
-      '`searcher_agency_id,searches_returning_our_reads,reads_returned,purposes,withheld_attempts,withheld_reasons`, lists joined with `;`.',
+      '`searcher_agency_id,searches_returning_our_reads,reads_returned,purposes,withheld_attempts,withheld_reasons`, lists joined with `;`. ' +
+      '`format=pdf` answers application/pdf: the same figures (summary, bars per agency, the table with totals, hotlists), for the council\'s file.',
   })
-  @ApiProduces('application/json', 'text/csv')
+  @ApiProduces('application/json', 'text/csv', 'application/pdf')
   @ApiOkResponse({ type: UsageReportDto })
   @ApiForbiddenResponse({ description: "another agency's agency_admin" })
   async usageReport(
@@ -34,12 +36,16 @@ export class UsageReportController {
     @Param('id') id: string,
     @Query() query: UsageReportQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<UsageReportDto | string> {
+  ): Promise<UsageReportDto | string | Buffer> {
     const agencyId = await this.reviewedAgency.resolve(user, id);
     const report = await this.buildUsageReport.execute({ agencyId, month: query.month });
-    if (query.format !== 'csv') return report;
+    if (query.format === undefined || query.format === 'json') return report;
+    reply.header('content-disposition', `attachment; filename="usage-report-${encodeURIComponent(agencyId)}-${query.month}.${query.format}"`);
+    if (query.format === 'pdf') {
+      reply.header('content-type', 'application/pdf');
+      return usageReportPdf(report);
+    }
     reply.header('content-type', 'text/csv; charset=utf-8');
-    reply.header('content-disposition', `attachment; filename="usage-report-${encodeURIComponent(agencyId)}-${query.month}.csv"`);
     return usageReportCsv(report);
   }
 }

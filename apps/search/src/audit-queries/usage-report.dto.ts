@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 
-export const USAGE_REPORT_FORMATS = ['json', 'csv'] as const;
+export const USAGE_REPORT_FORMATS = ['json', 'csv', 'pdf'] as const;
 export type UsageReportFormat = (typeof USAGE_REPORT_FORMATS)[number];
 
 export class UsageReportQueryDto {
@@ -11,7 +11,7 @@ export class UsageReportQueryDto {
   month: string;
 
   @ApiPropertyOptional({ enum: USAGE_REPORT_FORMATS, default: 'json' })
-  @IsOptional() @IsIn(USAGE_REPORT_FORMATS)
+  @IsOptional() @IsIn(USAGE_REPORT_FORMATS, { message: `format must be one of ${USAGE_REPORT_FORMATS.join(', ')}` })
   format?: UsageReportFormat;
 }
 

@@ -16,15 +16,13 @@ export interface SharingChangeOutcome {
   pendingChange: SharingChange | null;
 }
 
-type Notice = Parameters<SharingNotices['send']>;
-
 const isGoverned = (governance: AgencyGovernance) => governance.twoPersonApproval || governance.noticePeriodMinutes > 0;
 
 /**
  * Every change to an agency's sharing policy. Narrowing is always in force at once. Widening is too, unless the
  * agency governs it (two-person approval, a notice period): then it waits as steps in `sharing_changes` and is
  * applied, to the policy as it is by then, when approved and its notice has run out. Each change is recorded in
- * the audit chain in the transaction that makes it, and its contacts are told once it committed.
+ * the audit chain, and its notices written to the outbox, in the transaction that makes it; they are sent once it committed.
  */
 @Injectable()
 export class GovernedSharingChanges implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -52,7 +50,6 @@ export class GovernedSharingChanges implements OnApplicationBootstrap, OnApplica
 
   /** A PATCH of the policy: `requested` is the whole policy the caller asked for. */
   async change(user: AuthenticatedUser, agencyId: string, requestedFields: Partial<SharingPolicy>): Promise<SharingChangeOutcome> {
-    const notices: Notice[] = [];
     const outcome = await this.database.transaction(async (tx) => {
       const before = (await requireAgency(this.agencies, agencyId, { tx, forUpdate: true })).sharing;
       const requested = completeSharingPolicy({ ...before, ...requestedFields });
@@ -68,7 +65,7 @@ export class GovernedSharingChanges implements OnApplicationBootstrap, OnApplica
       for (const [direction, steps] of [['narrowing', narrowing], ['widening', governed ? [] : widening]] as const) {
         if (steps.length === 0) continue;
         const applied = await this.governance.insertChange(tx, { agencyId, direction, status: 'applied', steps, proposedBy: user.userId, effectiveAfterMinutes: 0, applied: true });
-        notices.push([direction === 'narrowing' ? 'sharing.narrowed' : 'sharing.widened', user.userId, applied]);
+        await this.notices.enqueue(tx, direction === 'narrowing' ? 'sharing.narrowed' : 'sharing.widened', user.userId, applied);
       }
       let pendingChange: SharingChange | null = null;
       if (governed) {
@@ -78,17 +75,16 @@ export class GovernedSharingChanges implements OnApplicationBootstrap, OnApplica
           effectiveAfterMinutes: waitsForApproval ? null : governance.noticePeriodMinutes, applied: false,
         });
         await this.auditTrail.append(changeRecord(user, 'sharing.propose', { type: 'sharing_change', id: pendingChange.id }, null, pendingChange), tx);
-        notices.push(['sharing.widening_proposed', user.userId, pendingChange]);
+        await this.notices.enqueue(tx, 'sharing.widening_proposed', user.userId, pendingChange);
       }
       return { policy: after, pendingChange };
     });
-    for (const notice of notices) this.notices.send(...notice);
+    this.notices.wake();
     return outcome;
   }
 
   /** A second agency admin approves a pending widening; with no notice period it is in force at once. */
   async approve(user: AuthenticatedUser, agencyId: string, changeId: string): Promise<SharingChange> {
-    const notices: Notice[] = [];
     const approved = await this.database.transaction(async (tx) => {
       const change = await this.requireChange(tx, agencyId, changeId);
       if (change.status !== 'pending_approval') {
@@ -100,14 +96,14 @@ export class GovernedSharingChanges implements OnApplicationBootstrap, OnApplica
       const governance = await this.governance.governanceOf(agencyId, tx);
       let result = await this.governance.approveChange(tx, change.id, user.userId, governance.noticePeriodMinutes);
       await this.auditTrail.append(changeRecord(user, 'sharing.approve', { type: 'sharing_change', id: change.id }, change, result), tx);
-      notices.push(['sharing.widening_approved', user.userId, result]);
+      await this.notices.enqueue(tx, 'sharing.widening_approved', user.userId, result);
       if (governance.noticePeriodMinutes === 0) {
         result = await this.applyWithin(tx, result, user);
-        notices.push(['sharing.widened', user.userId, result]);
+        await this.notices.enqueue(tx, 'sharing.widened', user.userId, result);
       }
       return result;
     });
-    for (const notice of notices) this.notices.send(...notice);
+    this.notices.wake();
     return approved;
   }
 
@@ -120,9 +116,10 @@ export class GovernedSharingChanges implements OnApplicationBootstrap, OnApplica
       }
       const result = await this.governance.cancelChange(tx, change.id, user.userId);
       await this.auditTrail.append(changeRecord(user, 'sharing.cancel', { type: 'sharing_change', id: change.id }, change, result), tx);
+      await this.notices.enqueue(tx, 'sharing.widening_cancelled', user.userId, result);
       return result;
     });
-    this.notices.send('sharing.widening_cancelled', user.userId, cancelled);
+    this.notices.wake();
     return cancelled;
   }
 
@@ -131,10 +128,14 @@ export class GovernedSharingChanges implements OnApplicationBootstrap, OnApplica
     const applied = await this.database.transaction(async (tx) => {
       const due = await this.governance.dueChanges(tx);
       const done: SharingChange[] = [];
-      for (const change of due) done.push(await this.applyWithin(tx, change, SCHEDULED_ACTOR));
+      for (const change of due) {
+        const applied = await this.applyWithin(tx, change, SCHEDULED_ACTOR);
+        await this.notices.enqueue(tx, 'sharing.widened', SCHEDULED_ACTOR.userId, applied);
+        done.push(applied);
+      }
       return done;
     });
-    for (const change of applied) this.notices.send('sharing.widened', SCHEDULED_ACTOR.userId, change);
+    if (applied.length > 0) this.notices.wake();
     return applied.length;
   }
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AgencyStore, Database, GovernanceStore, SharingChange } from '@platekeeper/persistence';
+import { AgencyStore, Database, GovernanceStore, SharingChange, SharingNoticeDelivery, SharingNoticeStore } from '@platekeeper/persistence';
 import { PolicyStep, describePolicyStep } from '@platekeeper/sharing';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { AuthenticatedUser } from '../auth/authenticated-user';
@@ -10,7 +10,10 @@ import { changeRecord } from '../audit/change-record';
 import { DomainError } from '../errors/domain-error';
 import { requireAgency } from '../agencies/agency-rows';
 import { GovernedSharingChanges } from './governed-sharing-changes';
-import { AgencyGovernanceDto, SharingChangeDto, SharingChangesQueryDto, StoredAgencyGovernanceDto } from './sharing-governance.dto';
+import { SharingNotices } from './sharing-notices.service';
+import {
+  AgencyGovernanceDto, SharingChangeDto, SharingChangesQueryDto, SharingNoticeDeliveryDto, SharingNoticesQueryDto, StoredAgencyGovernanceDto,
+} from './sharing-governance.dto';
 
 export function sharingChangeView(change: SharingChange): SharingChangeDto {
   return { ...change, summary: change.steps.map((step) => describePolicyStep(step as PolicyStep)) };
@@ -27,6 +30,8 @@ export class SharingGovernanceController {
     private readonly governance: GovernanceStore,
     private readonly auditTrail: AuditTrail,
     private readonly changes: GovernedSharingChanges,
+    private readonly noticeOutbox: SharingNoticeStore,
+    private readonly notices: SharingNotices,
   ) {}
 
   @Get('governance')
@@ -99,4 +104,34 @@ export class SharingGovernanceController {
     assertAdministers(user, agencyId);
     return sharingChangeView(await this.changes.cancel(user, agencyId, changeId));
   }
+
+  @Get('sharing/notices')
+  @ApiOperation({ summary: 'Notices of sharing changes to the agency\'s contacts, newest first: delivered, pending (retrying) or failed (attempts used up)' })
+  @ApiOkResponse({ type: [SharingNoticeDeliveryDto] })
+  async listNotices(
+    @CurrentUser() user: AuthenticatedUser, @Param('id') agencyId: string, @Query() query: SharingNoticesQueryDto,
+  ): Promise<SharingNoticeDeliveryDto[]> {
+    assertAdministers(user, agencyId);
+    await requireAgency(this.agencies, agencyId);
+    return (await this.noticeOutbox.noticesOf(agencyId, { status: query.status, limit: query.limit ?? 50 })).map(noticeView);
+  }
+
+  @Post('sharing/notices/:noticeId/retry')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send a failed notice again, from a fresh set of attempts (same idempotency key)' })
+  @ApiOkResponse({ type: SharingNoticeDeliveryDto })
+  async retryNotice(
+    @CurrentUser() user: AuthenticatedUser, @Param('id') agencyId: string, @Param('noticeId', new ParseUUIDPipe()) noticeId: string,
+  ): Promise<SharingNoticeDeliveryDto> {
+    assertAdministers(user, agencyId);
+    const requeued = await this.database.transaction((tx) => this.noticeOutbox.requeueFailed(tx, agencyId, noticeId));
+    if (requeued === undefined) throw new DomainError('SHARING_NOTICE.NOT_FOUND', `agency ${agencyId} has no failed notice ${noticeId}`);
+    this.notices.wake();
+    return noticeView(requeued);
+  }
+}
+
+/** The outbox row without its payload (the change it tells of is in `GET …/sharing/changes`). */
+function noticeView({ payload: _payload, ...delivery }: SharingNoticeDelivery): SharingNoticeDeliveryDto {
+  return delivery;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsInt, IsOptional, IsUrl, Max, Min } from 'class-validator';
-import { SHARING_CHANGE_STATUSES } from '@platekeeper/persistence';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsUrl, Max, Min } from 'class-validator';
+import { SHARING_CHANGE_STATUSES, SHARING_NOTICE_STATUSES, SharingNoticeStatus } from '@platekeeper/persistence';
 import { SharingPolicyDto } from '../agencies/sharing-policy.dto';
 
 export const MAX_NOTICE_PERIOD_MINUTES = 90 * 24 * 60;
@@ -64,4 +64,27 @@ export class SharingChangesQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
   limit?: number;
+}
+
+export class SharingNoticesQueryDto extends SharingChangesQueryDto {
+  @ApiPropertyOptional({ enum: SHARING_NOTICE_STATUSES, description: 'only notices in this state, e.g. failed' })
+  @IsOptional() @IsIn(SHARING_NOTICE_STATUSES, { message: `status must be one of ${SHARING_NOTICE_STATUSES.join(', ')}` })
+  status?: SharingNoticeStatus;
+}
+
+/** One notice to one contact, as the outbox holds it. */
+export class SharingNoticeDeliveryDto {
+  @ApiProperty({ description: 'the idempotency key the receiver sees (webhook Idempotency-Key header and body id, e-mail Message-ID)' }) id: string;
+  @ApiProperty() agencyId: string;
+  @ApiProperty() sharingChangeId: string;
+  @ApiProperty({ description: 'sharing.narrowed, sharing.widened, sharing.widening_proposed, …' }) event: string;
+  @ApiProperty({ enum: ['webhook', 'email'] }) channel: 'webhook' | 'email';
+  @ApiProperty({ description: 'the webhook URL or e-mail address' }) destination: string;
+  @ApiProperty({ enum: SHARING_NOTICE_STATUSES, description: 'pending (being sent or waiting to retry), delivered, failed (attempts used up)' })
+  status: SharingNoticeStatus;
+  @ApiProperty() attempts: number;
+  @ApiProperty({ description: 'when a pending notice is tried next' }) nextAttemptAt: string;
+  @ApiProperty({ nullable: true, type: String, description: 'why the last attempt failed' }) lastError: string | null;
+  @ApiProperty() createdAt: string;
+  @ApiProperty({ nullable: true, type: String }) deliveredAt: string | null;
 }
