@@ -191,6 +191,10 @@ const platekeeperEnv = {
     default: 600_000,
     desc: 'how long the replay command waits out a broker that does not acknowledge before it stops, recording the acknowledged lines for --resume',
   }),
+  REPLAY_SEND_TIMEOUT_MS: integerFrom(1)({
+    default: 15_000,
+    desc: 'one replay send unanswered for this long counts as failed and is sent again through a fresh client (a send cut off by a dying broker is otherwise neither answered nor failed for ~100 s)',
+  }),
   ENGINE_PROBE_INTERVAL_MS: integerFrom(100)({ default: 1_000, desc: 'how often search and indexer ask Elasticsearch whether it answers; /health reports the latest answer at once' }),
   ENGINE_PROBE_TIMEOUT_MS: integerFrom(50)({
     default: 800,
