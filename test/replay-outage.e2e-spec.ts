@@ -19,6 +19,8 @@ import { eventually, waitUntilConsuming } from './support/platekeeper-stack';
 jest.setTimeout(240_000);
 
 const LINES = 1_500;
+/** A replay that fell behind its rate sends what is due at once, up to this many lines in one batch. */
+const BATCH = 50;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const STALL_MS = 3_000;
@@ -98,8 +100,8 @@ describe('a Kafka outage: the replay and the services reading Kafka', () => {
     await admin.disconnect();
     const bounded = file('bounded');
     const patient = file('patient');
-    const stopping = replayReads(config, { file: bounded, topic, ratePerSecond: 300, progress: false, outageTimeoutMs: 3_000 });
-    const waiting = replayReads(config, { file: patient, topic, ratePerSecond: 300, progress: false, outageTimeoutMs: 120_000, sendTimeoutMs: 2_000 });
+    const stopping = replayReads(config, { file: bounded, topic, ratePerSecond: 300, batchSize: BATCH, progress: false, outageTimeoutMs: 3_000 });
+    const waiting = replayReads(config, { file: patient, topic, ratePerSecond: 300, batchSize: BATCH, progress: false, outageTimeoutMs: 120_000, sendTimeoutMs: 2_000 });
     await sleep(1_500);
     kafka.freeze();
     const frozenAt = Date.now();
@@ -139,8 +141,11 @@ describe('a Kafka outage: the replay and the services reading Kafka', () => {
     for (const source of ['bounded', 'patient']) {
       const sent = lines.filter((line) => line.source === source);
       expect(new Set(sent.map((line) => line.line)).size).toBe(LINES);
-      // Only a batch in flight when Kafka froze can be there twice (written by the broker, never acknowledged to the replay).
-      expect(sent.length - LINES).toBeLessThanOrEqual(30);
+      // Only the batch in flight when Kafka froze can be there more than once (written by the broker, never acknowledged
+      // to the replay, so sent again): harmless downstream, as a read keeps its id.
+      const seen = new Set<number>();
+      const repeated = new Set(sent.filter(({ line }) => seen.has(line) || !seen.add(line)).map(({ line }) => line));
+      expect(repeated.size).toBeLessThanOrEqual(BATCH);
     }
   });
 });
