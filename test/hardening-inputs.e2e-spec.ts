@@ -373,7 +373,7 @@ describe('hardened input handling of the search API: every malformed input is a 
         Array.from({ length: UNAUTHENTICATED_LIMIT_PER_MINUTE + 15 }, () => searchAs('', { plate })),
       );
       const statuses = flood.map((response) => response.status);
-      // Earlier unauthenticated requests of this suite (GET /health) count against the same client's minute.
+      // Earlier unauthenticated requests of this suite count against the same client's minute.
       const unauthorized = statuses.filter((status) => status === 401).length;
       expect(unauthorized).toBeLessThanOrEqual(UNAUTHENTICATED_LIMIT_PER_MINUTE);
       expect(statuses.filter((status) => status === 429)).toHaveLength(flood.length - unauthorized);
@@ -389,6 +389,16 @@ describe('hardened input handling of the search API: every malformed input is a 
       const { userId, token } = await investigator();
       expect((await searchAs(token, { plate })).status).toBe(200);
       expect((await recordsOf(userId)).map((record) => record.outcome)).toEqual(['answered']);
+    });
+
+    it('keeps answering health probes and metrics scrapes from a client that is over the unauthenticated limit', async () => {
+      await Promise.all(Array.from({ length: UNAUTHENTICATED_LIMIT_PER_MINUTE + 5 }, () => searchAs('', { plate })));
+      expect((await searchAs('', { plate })).status).toBe(429);
+      // A balancer or kubelet probing from an address a flood shares must not take a healthy instance for a dead one.
+      const probes = await Promise.all(Array.from({ length: UNAUTHENTICATED_LIMIT_PER_MINUTE + 5 }, () => stack.request('GET', '/health')));
+      expect(new Set(probes.map((probe) => probe.status))).toEqual(new Set([200]));
+      expect(probes[0].body).toMatchObject({ status: 'ok' });
+      expect((await stack.request('GET', '/metrics')).status).toBe(200);
     });
   });
 });

@@ -10,10 +10,13 @@ import { PlatekeeperTestStack, eventually } from './support/platekeeper-stack';
 
 jest.setTimeout(180_000);
 
+/** Longer than the test waits after lifting the block: the read must be indexed because the block was lifted, not because the rest ran out. */
+const GIVE_UP_PAUSE_MS = 120_000;
+
 /**
  * An index that cannot take writes (here blocked for writes, as Elasticsearch does on a full disk) is not a malformed
- * document: the indexer retries, gives up for a while and says so on /health, and indexes the read once the block
- * is lifted. Nothing is dead-lettered, and the indexer never crashes.
+ * document: the indexer retries, gives up for a while and says so on /health, and indexes the read within seconds of
+ * the block being lifted (it checks for the block while it rests). Nothing is dead-lettered, and the indexer never crashes.
  */
 describe('indexer facing an index blocked for writes, on the real engines', () => {
   const stack = new PlatekeeperTestStack();
@@ -22,7 +25,7 @@ describe('indexer facing an index blocked for writes, on the real engines', () =
   let elastic: Client;
 
   beforeAll(async () => {
-    await stack.start({ env: { INDEXER_MAX_RETRIES: '2', INDEXER_RETRY_BASE_MS: '50', INDEXER_GIVE_UP_PAUSE_MS: '1500' } });
+    await stack.start({ env: { INDEXER_MAX_RETRIES: '2', INDEXER_RETRY_BASE_MS: '50', INDEXER_GIVE_UP_PAUSE_MS: String(GIVE_UP_PAUSE_MS) } });
     // This suite watches its own indexer's /health.
     await stack.stopPipeline();
     indexer = await NestFactory.create(IndexerModule.withConfig(stack.config), new FastifyAdapter(), { logger: false });
@@ -42,7 +45,7 @@ describe('indexer facing an index blocked for writes, on the real engines', () =
     return { status: response.status, body: (await response.json()) as Awaited<ReturnType<typeof health>>['body'] };
   }
 
-  it('reports gave-up on /health while the index is blocked, dead-letters nothing, and indexes the read once it is lifted', async () => {
+  it('reports gave-up on /health while the index is blocked, dead-letters nothing, and indexes the read within seconds of the block being lifted', async () => {
     const capturedAt = new Date(Date.now() - 60_000).toISOString();
     const index = readsIndexName(stack.config.READS_INDEX_PREFIX, capturedAt);
     await elastic.indices.create({ index });
@@ -61,13 +64,17 @@ describe('indexer facing an index blocked for writes, on the real engines', () =
     expect(gaveUp.body.status).toBe('unavailable');
     expect(gaveUp.body.engines.kafka.lastError).toMatch(/cluster_block_exception/);
 
+    // Resting now (a gave-up batch is retried after GIVE_UP_PAUSE_MS): lifting the block must end the rest.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
     await elastic.indices.putSettings({ index, settings: { 'index.blocks.write': false } });
+    const liftedAt = Date.now();
     const stored = await eventually(async () => {
       await elastic.indices.refresh({ index });
       const { count } = await elastic.count({ index, query: { term: { readId: read.readId } } });
       return count === 1 ? count : undefined;
-    }, 60_000, 'the read to be indexed after the block is lifted');
+    }, 20_000, 'the read to be indexed within 20 s of the block being lifted');
     expect(stored).toBe(1);
+    expect(Date.now() - liftedAt).toBeLessThan(20_000);
     const recovered = await eventually(async () => {
       const answer = await health();
       return answer.status === 200 ? answer : undefined;

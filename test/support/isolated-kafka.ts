@@ -54,6 +54,11 @@ export class IsolatedKafka {
     }
   }
 
+  /** SIGSTOP: the broker holds its connections open and answers nothing (until killed). */
+  freeze(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
   /** kill -9: the broker is gone, connections are refused. */
   async kill(): Promise<void> {
     const child = this.process;

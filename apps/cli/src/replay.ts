@@ -6,7 +6,9 @@ import { createGunzip } from 'node:zlib';
 import { Message, Producer } from 'kafkajs';
 import { PlatekeeperConfig } from '@platekeeper/config';
 import { createKafka, createProducer, requireTopics } from '@platekeeper/kafka';
-import { ReplayInterrupted, defaultCheckpointPath, readCheckpoint, sendThroughOutages, writeCheckpoint } from './replay-resilience';
+import {
+  ReplaceableProducer, ReplayInterrupted, defaultCheckpointPath, readCheckpoint, sendThroughOutages, writeCheckpoint,
+} from './replay-resilience';
 import { FreshnessProbe, FreshnessSample, LagSample, consumerLag, percentile } from './live-sampling';
 import { LoadReport, ReportChart, runtimeVersions, writeLoadReport } from './load-report';
 import { mintDevelopmentToken } from '@platekeeper/config';
@@ -38,6 +40,8 @@ export interface ReplayOptions {
   reportSettings?: Record<string, string | number | boolean | undefined>;
   /** How long to wait out a broker that does not acknowledge before stopping with ReplayInterrupted (REPLAY_OUTAGE_TIMEOUT_MS). */
   outageTimeoutMs?: number;
+  /** How long one send may go unanswered before it counts as failed and is sent again (REPLAY_SEND_TIMEOUT_MS). */
+  sendTimeoutMs?: number;
   /** Where the count of acknowledged lines is kept (default `<file>.replay-checkpoint.json`, one per shard). */
   checkpointFile?: string;
   /** Skip the lines the checkpoint says were acknowledged. */
@@ -93,20 +97,24 @@ export async function replayReads(config: PlatekeeperConfig, options: ReplayOpti
   const kafka = createKafka(config, 'camera', 'replay');
   await requireTopics(kafka, [topic]);
   // Short client retries inside the replay's own bounded wait (sendThroughOutages), so an outage is waited out, not fatal.
-  const producer = createProducer(kafka, { retry: { retries: 4, initialRetryTime: 300, maxRetryTime: 2_000 } });
+  const producer = new ReplaceableProducer(() => createProducer(kafka, { retry: { retries: 4, initialRetryTime: 300, maxRetryTime: 2_000 } }));
   await producer.connect();
   const fileBytes = (await stat(options.file)).size;
   const checkpointPath = options.checkpointFile
     ?? defaultCheckpointPath(options.shard ? `${options.file}.shard-${options.shard.index + 1}-of-${options.shard.count}` : options.file);
   const resumedAfter = options.resume ? await readCheckpoint(checkpointPath, options.file) : 0;
   const outageTimeoutMs = options.outageTimeoutMs ?? config.REPLAY_OUTAGE_TIMEOUT_MS;
+  const attemptTimeoutMs = options.sendTimeoutMs ?? config.REPLAY_SEND_TIMEOUT_MS;
   const bar = options.progress === false
     ? undefined
     : new SingleBar({ format: 'replay |{bar}| {percentage}% | {produced} reads | {rate} reads/s | {live}', hideCursor: true }, Presets.shades_classic);
   bar?.start(fileBytes * loops, 0, { produced: 0, rate: 0, live: '' });
   const startedAt = Date.now();
   const began = new Date(startedAt).toISOString();
-  const watch = await startWatch(config, producer, topic, options.watch, startedAt);
+  // The freshness probe has a producer of its own: the replay's may be replaced during an outage.
+  const probeProducer = options.watch?.freshness ? createProducer(kafka) : undefined;
+  await probeProducer?.connect();
+  const watch = await startWatch(config, probeProducer, topic, options.watch, startedAt);
   let produced = 0;
   let bytesDone = 0;
   let pending: Message[] = [];
@@ -121,6 +129,8 @@ export async function replayReads(config: PlatekeeperConfig, options: ReplayOpti
     const messages = pending;
     await sendThroughOutages(() => producer.send({ topic, messages, acks: -1 }), {
       outageTimeoutMs,
+      attemptTimeoutMs,
+      onAttemptTimedOut: () => producer.replace(),
       onWaiting: options.onWaiting,
       interrupted: (error, waitedMs) => new ReplayInterrupted(resumedAfter + produced, checkpointPath, error, waitedMs),
     });
@@ -156,6 +166,7 @@ export async function replayReads(config: PlatekeeperConfig, options: ReplayOpti
     // Interrupted (an outage outlasted the wait): the broker is away, so nothing waits on it any more.
     await watch.stop().catch(() => undefined);
     void producer.disconnect().catch(() => undefined);
+    void probeProducer?.disconnect().catch(() => undefined);
     throw error;
   } finally {
     clearInterval(ticker);
@@ -165,6 +176,7 @@ export async function replayReads(config: PlatekeeperConfig, options: ReplayOpti
   perSecond.push([Math.ceil(seconds), produced - perSecond.reduce((sum, [, count]) => sum + count, 0)]);
   const observed = await watch.stop();
   await producer.disconnect();
+  await probeProducer?.disconnect();
   const result: ReplayResult = {
     produced, acknowledgedLines: resumedAfter + produced, resumedAfter, seconds, ratePerSecond: produced / Math.max(seconds, 0.001), perSecond, ...observed,
   };
@@ -180,7 +192,7 @@ export interface Watcher {
 }
 
 /** Consumer lag every second and freshness probes, while a replay (or several replaying processes) run. */
-export async function startWatch(config: PlatekeeperConfig, producer: Producer, topic: string, watch: ReplayWatch | undefined, startedAt: number): Promise<Watcher> {
+export async function startWatch(config: PlatekeeperConfig, producer: Producer | undefined, topic: string, watch: ReplayWatch | undefined, startedAt: number): Promise<Watcher> {
   const lag: LagSample[] = [];
   let stopped = false;
   const admin = watch?.lagGroups?.length ? createKafka(config, 'admin', 'replay-watch').admin() : undefined;
@@ -194,6 +206,7 @@ export async function startWatch(config: PlatekeeperConfig, producer: Producer, 
   })();
   let probe: FreshnessProbe | undefined;
   if (watch?.freshness) {
+    if (!producer) throw new Error('freshness probes need a producer');
     const token = await mintDevelopmentToken(config, { agencyId: watch.freshness.agencyId, roles: ['investigator'], userId: 'replay-freshness-probe' });
     probe = new FreshnessProbe({
       producer, topic, cameraId: watch.freshness.cameraId, searchUrl: watch.freshness.searchUrl, token,

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Client } from '@elastic/elasticsearch';
 import type { Batch, Message } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
-import { ElasticAvailability, createElasticClient, ensureReadsIndexTemplate, readsIndexLayout } from '@platekeeper/elastic';
+import { ElasticAvailability, createElasticClient, ensureReadsIndexTemplate, onceWritesUnblocked, readsIndexLayout } from '@platekeeper/elastic';
 import {
   BatchConsumer, BatchContext, DownstreamGaveUp, consumerFetchOptions, consumerTimings, createKafka, deadLetterMessage, produceAll, readTopics, requireTopics,
 } from '@platekeeper/kafka';
@@ -37,7 +37,16 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
       partitionsConsumedConcurrently: config.INDEXER_PARTITIONS_CONCURRENTLY,
       fetch: consumerFetchOptions(config),
       giveUpPauseMs: config.INDEXER_GIVE_UP_PAUSE_MS,
-      downstreamBack: (listener) => this.elasticAvailability.onceBackUp(listener),
+      downstreamBack: (listener, cause) => {
+        const unsubscribe = this.elasticAvailability.onceBackUp(listener);
+        if (!cause.message.includes('cluster_block_exception')) return unsubscribe;
+        // Gave up on a blocked index: Elasticsearch stays up, so only the block being lifted can end the rest early.
+        const stopWatching = onceWritesUnblocked(this.elastic, `${config.READS_INDEX_PREFIX}-*`, config.ENGINE_PROBE_INTERVAL_MS, listener);
+        return () => {
+          unsubscribe();
+          stopWatching();
+        };
+      },
       ...consumerTimings(config),
       prerequisites: async () => {
         await requireTopics(this.kafka, [this.topics.enriched, this.topics.deadLetter]);

@@ -97,7 +97,7 @@ const platekeeperEnv = {
   INDEXER_MAX_RETRIES: num({ default: 8, desc: 'bulk retries while Elasticsearch pushes back (blocked index, 429, 5xx) before the indexer gives up on a batch for INDEXER_GIVE_UP_PAUSE_MS' }),
   INDEXER_RETRY_BASE_MS: num({ default: 200, desc: 'first bulk retry delay; doubles per retry (jittered, at most 5 s)' }),
   INDEXER_GIVE_UP_PAUSE_MS: integerFrom(0)({
-    default: 30_000, desc: 'after giving up on a batch, the indexer reports `gave-up` on /health and tries the batch again after this long',
+    default: 30_000, desc: 'after giving up on a batch, the indexer reports `gave-up` on /health and tries the batch again after this long, or sooner: within ENGINE_PROBE_INTERVAL_MS of Elasticsearch answering again or of a write block being lifted',
   }),
   INGEST_FETCH_MAX_BYTES_PER_PARTITION: integerFrom(1024)({ default: 2 * 1024 * 1024, desc: 'most bytes ingest fetches from one partition at a time (with INGEST_PARTITIONS_CONCURRENTLY, what bounds its memory)' }),
   INDEXER_FETCH_MAX_BYTES_PER_PARTITION: integerFrom(1024)({ default: 2 * 1024 * 1024, desc: 'most bytes the indexer fetches from one partition at a time (cut into bulk requests of INDEXER_BULK_MAX_BYTES; with INDEXER_PARTITIONS_CONCURRENTLY, what bounds its memory)' }),
@@ -194,6 +194,10 @@ const platekeeperEnv = {
   REPLAY_OUTAGE_TIMEOUT_MS: integerFrom(0)({
     default: 600_000,
     desc: 'how long the replay command waits out a broker that does not acknowledge before it stops, recording the acknowledged lines for --resume',
+  }),
+  REPLAY_SEND_TIMEOUT_MS: integerFrom(1)({
+    default: 15_000,
+    desc: 'one replay send unanswered for this long counts as failed and is sent again through a fresh client (a send cut off by a dying broker is otherwise neither answered nor failed for ~100 s)',
   }),
   ENGINE_PROBE_INTERVAL_MS: integerFrom(100)({ default: 1_000, desc: 'how often search and indexer ask Elasticsearch whether it answers; /health reports the latest answer at once' }),
   ENGINE_PROBE_TIMEOUT_MS: integerFrom(50)({

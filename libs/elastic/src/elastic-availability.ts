@@ -92,3 +92,43 @@ export class ElasticAvailability {
 function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
+
+const WRITE_BLOCKS = ['index.blocks.write', 'index.blocks.read_only', 'index.blocks.read_only_allow_delete'];
+const CLUSTER_WRITE_BLOCKS = ['cluster.blocks.read_only', 'cluster.blocks.read_only_allow_delete'];
+
+/** Whether any index matching `indexPattern`, or the whole cluster, refuses writes (set by hand or on a full disk). */
+export async function writesBlocked(client: Client, indexPattern: string, timeoutMs: number): Promise<boolean> {
+  const options = { requestTimeout: timeoutMs, maxRetries: 0 };
+  const [indices, cluster] = await Promise.all([
+    client.indices.getSettings({ index: indexPattern, name: 'index.blocks.*', flat_settings: true, allow_no_indices: true }, options),
+    client.cluster.getSettings({ flat_settings: true }, options),
+  ]);
+  const indexBlocked = Object.values(indices).some(({ settings }) => WRITE_BLOCKS.some((name) => String((settings as Record<string, unknown>)?.[name]) === 'true'));
+  const clusterBlocked = [cluster.persistent, cluster.transient].some((settings) => CLUSTER_WRITE_BLOCKS.some((name) => String(settings?.[name]) === 'true'));
+  return indexBlocked || clusterBlocked;
+}
+
+/**
+ * Calls `listener` once, the first time a check (every `intervalMs`) finds no write block: an indexer that gave up on
+ * a blocked index starts again within a check of the block being lifted, instead of resting out its whole pause (an
+ * Elasticsearch that stays up never wakes onceBackUp). A check that fails counts as still blocked. Returns the stop.
+ */
+export function onceWritesUnblocked(client: Client, indexPattern: string, intervalMs: number, listener: () => void): () => void {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const check = async () => {
+    const blocked = await writesBlocked(client, indexPattern, intervalMs).catch(() => true);
+    if (stopped) return;
+    if (!blocked) {
+      stopped = true;
+      listener();
+      return;
+    }
+    timer = setTimeout(() => void check(), intervalMs);
+  };
+  timer = setTimeout(() => void check(), intervalMs);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}

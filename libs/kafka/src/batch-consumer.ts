@@ -41,8 +41,11 @@ export interface BatchConsumerOptions {
   /** Handles one non-empty batch; resolves only once every message is acknowledged downstream (or dead-lettered). */
   handleBatch(batch: Batch, context: BatchContext): Promise<void>;
   onGaveUp?(error: DownstreamGaveUp, batch: Batch): void;
-  /** Subscribes to the downstream answering again after being away (returns the unsubscribe): a rest after giving up ends early. */
-  downstreamBack?(listener: () => void): () => void;
+  /**
+   * Subscribes to the downstream being able to take the batch again (answering after being away, a block lifted) given
+   * why the handler gave up; returns the unsubscribe. A rest after giving up ends early when it fires.
+   */
+  downstreamBack?(listener: () => void, cause: DownstreamGaveUp): () => void;
   /** A start attempt failed and will be tried again. */
   onStartFailed?(error: unknown, retryInMs: number): void;
 }
@@ -175,6 +178,6 @@ export class BatchConsumer {
     };
     const timer = setTimeout(resumeOnce, this.options.giveUpPauseMs ?? 30_000);
     this.resumeTimers.add(timer);
-    const unsubscribe = this.options.downstreamBack?.(resumeOnce);
+    const unsubscribe = this.options.downstreamBack?.(resumeOnce, error);
   }
 }

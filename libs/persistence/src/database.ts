@@ -4,6 +4,8 @@ import { Transaction } from './sql';
 
 /** The database as the apps use it beyond the stores: transactions, liveness, and run-once locks. */
 export class Database {
+  private pinging?: Promise<'up' | 'down'>;
+
   constructor(private readonly dataSource: DataSource) {}
 
   /** Runs `work` in one transaction (READ COMMITTED): it commits when `work` resolves and rolls back when it throws. */
@@ -15,8 +17,9 @@ export class Database {
   ping(timeoutMs = 1_000): Promise<'up' | 'down'> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'down'>((resolve) => (timer = setTimeout(() => resolve('down'), timeoutMs)));
-    const answer = this.dataSource.query('SELECT 1').then(() => 'up' as const, () => 'down' as const);
-    return Promise.race([answer, late]).finally(() => clearTimeout(timer));
+    // Concurrent probes share one query: health is not rate-limited, so a flood of probes costs one connection.
+    this.pinging ??= this.dataSource.query('SELECT 1').then(() => 'up' as const, () => 'down' as const).finally(() => (this.pinging = undefined));
+    return Promise.race([this.pinging, late]).finally(() => clearTimeout(timer));
   }
 
   /**

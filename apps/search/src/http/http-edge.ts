@@ -12,6 +12,9 @@ const ONE_MINUTE_MS = 60_000;
 /** Camera ids may be 200 characters (Fastify's default cut-off is 100); beyond this a path parameter is a 414. */
 const MAX_PATH_PARAMETER_LENGTH = 256;
 
+/** Health probes and metrics scrapes: never rate-limited. */
+const UNLIMITED_PATHS = new Set(['/health', '/metrics']);
+
 const SECURITY_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
 /**
@@ -58,8 +61,10 @@ export async function configureHttpEdge(app: NestFastifyApplication, config: Pla
       max: config.UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,
       timeWindow: ONE_MINUTE_MS,
       // Authenticated callers are limited per user where it matters (searches); this limit is for everyone else.
-      // The console's own files are static and cheap; a page load fetches several.
-      allowList: (request) => request.url.startsWith('/console/') || authenticateRequest(request, verifier).then(() => true, () => false),
+      // The console's own files are static and cheap; a page load fetches several. Probes and scrapes are cheap too
+      // (one coalesced database ping, in-memory metrics) and must not read 429 when a flood shares their address.
+      allowList: (request) => request.url.startsWith('/console/') || UNLIMITED_PATHS.has(request.url.split('?')[0])
+        || authenticateRequest(request, verifier).then(() => true, () => false),
       addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
       errorResponseBuilder: (_request, context) =>
         Object.assign(
