@@ -222,7 +222,8 @@ describe('hardened input handling of the search API: every malformed input is a 
       const silentEngine = createServer((socket) => void held.push(socket)); // accepts, never answers
       await new Promise<void>((resolve) => silentEngine.listen(0, '127.0.0.1', resolve));
       const { port } = silentEngine.address() as AddressInfo;
-      const slow = await searchInstanceWith({ ELASTICSEARCH_URL: `http://127.0.0.1:${port}`, SEARCH_TIMEOUT_MS: '300' });
+      // ENGINE_PROBE_TIMEOUT_MS: as below, the background probe must not refuse the search before its own timeout does.
+      const slow = await searchInstanceWith({ ELASTICSEARCH_URL: `http://127.0.0.1:${port}`, SEARCH_TIMEOUT_MS: '300', ENGINE_PROBE_TIMEOUT_MS: '120000' });
       try {
         const { userId, token } = await investigator();
         const startedAt = Date.now();
@@ -233,8 +234,8 @@ describe('hardened input handling of the search API: every malformed input is a 
         expect(Date.now() - startedAt).toBeLessThan(10_000);
         await expectRecordedRefusal(userId, 'SEARCH.TIMED_OUT');
       } finally {
-        await slow.close();
         for (const socket of held) socket.destroy();
+        await slow.close();
         await new Promise((resolve) => silentEngine.close(resolve));
       }
     });
@@ -246,6 +247,9 @@ describe('hardened input handling of the search API: every malformed input is a 
       const { port } = silentEngine.address() as AddressInfo;
       const slow = await searchInstanceWith({
         ELASTICSEARCH_URL: `http://127.0.0.1:${port}`, SEARCH_TIMEOUT_MS: '300', SEARCH_OWNER_PROBE_ABOVE: '0',
+        // The background availability probe must not conclude first (a loaded machine gave it time to, and the search
+        // was refused as ENGINE.UNAVAILABLE before its owner probe ran): this checks the search's own timeout.
+        ENGINE_PROBE_TIMEOUT_MS: '120000',
       });
       try {
         const { token } = await investigator();
@@ -255,8 +259,9 @@ describe('hardened input handling of the search API: every malformed input is a 
         expect(response.body).toMatchObject({ code: 'SEARCH.TIMED_OUT' });
         expect(Date.now() - startedAt).toBeLessThan(10_000);
       } finally {
-        await slow.close();
+        // Cut the engine off first, so the probe still waiting on it fails instead of holding the instance's close.
         for (const socket of held) socket.destroy();
+        await slow.close();
         await new Promise((resolve) => silentEngine.close(resolve));
       }
     });
