@@ -284,6 +284,33 @@ describe('hotlists and alerts, scoped like searches', () => {
     }]);
   });
 
+  it("shows hotlist use on both agencies' public transparency pages, counted from the alerts raised", async () => {
+    const borderPatrolAlerts = await alertsOf(token.borderPatrol);
+    const auburnAlerts = await alertsOf(token.auburn);
+    const liveEntries = async (agencyToken: string) => {
+      const response = await stack.request('GET', '/v1/hotlists', { token: agencyToken });
+      expect(response.status).toBe(200);
+      return (response.body as Array<{ liveEntries: number }>).reduce((sum, list) => sum + list.liveEntries, 0);
+    };
+    const publicPage = async (agencyId: string) => {
+      const response = await stack.request('GET', `/v1/public/agencies/${agencyId}/transparency`);
+      expect(response.status).toBe(200);
+      return response.body.hotlists;
+    };
+    expect(borderPatrolAlerts.length).toBeGreaterThan(0);
+    expect(await publicPage(borderPatrol)).toEqual({
+      liveEntries: await liveEntries(token.borderPatrol), alerts: borderPatrolAlerts.length, dispositioned: 3, falseHits: 2,
+      alertsForOtherAgenciesOnOurReads: 0,
+    });
+    // Every Border Patrol alert was on one of Auburn's reads: Auburn's residents see how many, never the plates or cases.
+    const auburnPage = await publicPage(auburn);
+    expect(auburnPage).toEqual({
+      liveEntries: await liveEntries(token.auburn), alerts: auburnAlerts.length, dispositioned: 0, falseHits: 0,
+      alertsForOtherAgenciesOnOurReads: borderPatrolAlerts.length,
+    });
+    expect(JSON.stringify(auburnPage)).not.toContain(plates.stolen);
+  });
+
   it('imports a CSV hotlist, storing the good lines and refusing each bad one with its reasons', async () => {
     const csv = [
       'LIC,LIS,purpose,OCA,reason,expiresAt,VMA,VCO',

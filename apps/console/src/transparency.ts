@@ -13,7 +13,7 @@ interface TransparencyReport {
     agenciesThatCanSearch: number; statesThatCanSearch: number; deniedPurposes: string[]; twoPersonApproval: boolean; noticePeriodMinutes: number;
   };
   outsideSearches: { from: string; to: string; searchesReturningReads: number; byPurpose: CountByKey[]; byCategory: CountByKey[]; withheldAttempts: number; withheldByPurpose: CountByKey[] };
-  hotlists: Record<string, unknown> | null;
+  hotlists: { liveEntries: number; alerts: number; dispositioned: number; falseHits: number; alertsForOtherAgenciesOnOurReads: number };
   auditChain: Parameters<typeof chainSummary>[0];
 }
 
@@ -58,8 +58,13 @@ async function render(): Promise<void> {
       table('By kind of agency searching', ['Kind', 'Searches'], outsideSearches.byCategory.map((row) => [plain(row.key), row.searches])),
       table('Withheld attempts by purpose', ['Purpose', 'Attempts'], outsideSearches.withheldByPurpose.map((row) => [plain(row.key), row.searches]))),
     h('section', { class: 'card', 'aria-labelledby': 't-hotlists' }, h('h2', { id: 't-hotlists' }, 'Hotlists'),
-      report.hotlists === null ? h('p', {}, 'Hotlists are not recorded by this system yet.')
-        : table('Hotlist counts', ['Item', 'Count'], Object.entries(report.hotlists).map(([key, value]) => [plain(key), String(value)]))),
+      table('Hotlist use, last 30 days', ['Item', 'Count'], [
+        ['Entries that can raise an alert now', String(report.hotlists.liveEntries)],
+        ['Alerts raised by our hotlists', String(report.hotlists.alerts)],
+        ['Alerts checked by our investigators', String(report.hotlists.dispositioned)],
+        ['Of those, false hits (misread, wrong state, not actionable)', String(report.hotlists.falseHits)],
+        ["Alerts other agencies' hotlists raised on our reads", String(report.hotlists.alertsForOtherAgenciesOnOurReads)],
+      ])),
     chainSummary(report.auditChain),
   );
   main.focus();

@@ -85,6 +85,14 @@ export interface HotlistAlert extends NewHotlistAlert {
 /** An alert as announced to the investigators' streams: at least the agency it goes to. */
 export type AnnouncedAlert = { agencyId: string } & Record<string, unknown>;
 
+export interface PublicHotlistCounts {
+  liveEntries: number;
+  alerts: number;
+  dispositioned: number;
+  falseHits: number;
+  alertsForOtherAgenciesOnOurReads: number;
+}
+
 export interface HotlistHitRates {
   hotlistId: string;
   hotlistName: string;
@@ -314,6 +322,27 @@ export class HotlistStore {
       [alertId, disposition.value, disposition.note, disposition.by],
     );
     return { before: alertOf(row), after: alertOf(updated) };
+  }
+
+  /**
+   * The public counts of an agency's hotlist use (its transparency page): live entries now, alerts on its own lists in
+   * [start, end) and how they were judged, and alerts other agencies' lists raised on its reads in the same window.
+   */
+  async publicCounts(agencyId: string, start: Date, end: Date): Promise<PublicHotlistCounts> {
+    const [row] = await this.dataSource.query(
+      `SELECT (SELECT count(*) FROM hotlist_entries WHERE agency_id = $1 AND removed_at IS NULL AND expires_at > $3)::int AS live_entries,
+              own.alerts, own.dispositioned, own.false_hits,
+              (SELECT count(*) FROM hotlist_alerts
+                WHERE owner_agency_id = $1 AND agency_id <> $1 AND raised_at >= $2 AND raised_at < $3)::int AS alerts_for_others
+         FROM (SELECT count(*)::int AS alerts, count(disposition)::int AS dispositioned,
+                      count(*) FILTER (WHERE disposition = ANY($4))::int AS false_hits
+                 FROM hotlist_alerts WHERE agency_id = $1 AND raised_at >= $2 AND raised_at < $3) own`,
+      [agencyId, start, end, FALSE_HIT_DISPOSITIONS],
+    );
+    return {
+      liveEntries: row.live_entries, alerts: row.alerts, dispositioned: row.dispositioned, falseHits: row.false_hits,
+      alertsForOtherAgenciesOnOurReads: row.alerts_for_others,
+    };
   }
 
   /** Per list of the agency, the alerts raised in [start, end) and how they were dispositioned. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditRecordStore, CameraStore, GovernanceStore } from '@platekeeper/persistence';
+import { AuditRecordStore, CameraStore, GovernanceStore, HotlistStore } from '@platekeeper/persistence';
 import { effectiveAccess, effectiveRetentionDays } from '@platekeeper/sharing';
 import { AuditChainStatus } from '../audit-queries/audit-chain-status';
 import { DomainError } from '../errors/domain-error';
@@ -30,6 +30,7 @@ export class BuildTransparencyReportUseCase {
     private readonly cameras: CameraStore,
     private readonly governance: GovernanceStore,
     private readonly auditRecords: AuditRecordStore,
+    private readonly hotlists: HotlistStore,
     private readonly chainStatus: AuditChainStatus,
   ) {}
 
@@ -38,10 +39,11 @@ export class BuildTransparencyReportUseCase {
     const agency = world.agencies.get(agencyId);
     if (agency === undefined) throw new DomainError('AGENCY.NOT_FOUND', `agency ${agencyId} does not exist`);
     const from = new Date(now.getTime() - WINDOW_DAYS * 86_400_000);
-    const [cameras, governance, outside, auditChain] = await Promise.all([
+    const [cameras, governance, outside, hotlists, auditChain] = await Promise.all([
       this.cameras.listOf(agencyId),
       this.governance.governanceOf(agencyId),
       this.auditRecords.outsideSearches(agencyId, from, now),
+      this.hotlists.publicCounts(agencyId, from, now),
       this.chainStatus.current(),
     ]);
     const rule = world.jurisdictions.get(agency.state);
@@ -78,7 +80,7 @@ export class BuildTransparencyReportUseCase {
         withheldAttempts: outside.reduce((sum, row) => sum + row.withheld, 0),
         withheldByPurpose: countsBy(outside, (row) => row.purpose ?? 'unknown', (row) => row.withheld),
       },
-      hotlists: null,
+      hotlists,
       auditChain,
     };
   }

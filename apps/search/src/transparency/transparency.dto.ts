@@ -53,6 +53,15 @@ export class OutsideSearchesDto {
   @ApiProperty({ type: [CountByKeyDto], description: 'withheld attempts by purpose' }) withheldByPurpose: CountByKeyDto[];
 }
 
+export class PublicHotlistsDto {
+  @ApiProperty({ description: 'entries on this agency\'s hotlists that can raise an alert now (neither removed nor expired)' }) liveEntries: number;
+  @ApiProperty({ description: 'alerts this agency\'s hotlists raised in the window' }) alerts: number;
+  @ApiProperty({ description: 'of those, how many its investigators have judged' }) dispositioned: number;
+  @ApiProperty({ description: 'of those judged, how many were false hits (misread, wrong state, not actionable)' }) falseHits: number;
+  @ApiProperty({ description: 'alerts other agencies\' hotlists raised on this agency\'s reads in the window (each is also a search in the audit trail)' })
+  alertsForOtherAgenciesOnOurReads: number;
+}
+
 export class TransparencyReportDto {
   @ApiProperty() generatedAt: string;
   @ApiProperty({ type: PublicAgencyDto }) agency: PublicAgencyDto;
@@ -60,7 +69,6 @@ export class TransparencyReportDto {
   @ApiProperty({ type: PublicRetentionDto }) retention: PublicRetentionDto;
   @ApiProperty({ type: PublicSharingDto }) sharing: PublicSharingDto;
   @ApiProperty({ type: OutsideSearchesDto, description: 'the last 30 days, from the audit trail' }) outsideSearches: OutsideSearchesDto;
-  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'hotlist counts, once hotlists exist (null until then)' })
-  hotlists: Record<string, unknown> | null;
+  @ApiProperty({ type: PublicHotlistsDto, description: 'hotlist use, the last 30 days, from the alerts the system raised' }) hotlists: PublicHotlistsDto;
   @ApiProperty({ type: AuditChainStatusDto }) auditChain: AuditChainStatusDto;
 }
