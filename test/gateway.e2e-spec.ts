@@ -224,6 +224,10 @@ describe('the camera gateway on the real engines: vendor webhook → gateway →
       expect(withheld.status).toBe(absent.status);
       expect(withheldAnswer).toEqual(absentAnswer);
       expect(withheldAnswer).toEqual({ items: [], total: 0, nextCursor: null });
+      // The owner's trail counts the attempt its deny rule withheld the read from, matched through the candidate too.
+      const trail = await stack.request('GET', '/v1/audit/searches?limit=500', { token: seattleAdmin });
+      const attempts = (trail.body.items as Array<Record<string, unknown>>).filter((item) => item.searchId === withheld.body.searchId || item.searchId === absent.body.searchId);
+      expect(attempts).toEqual([expect.objectContaining({ searchId: withheld.body.searchId, readsWithheldFromThisAgency: 1, relation: 'denied_our_data' })]);
     });
   });
 
