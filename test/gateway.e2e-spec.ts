@@ -170,6 +170,67 @@ describe('the camera gateway on the real engines: vendor webhook → gateway →
     expect(await found('NDJ002')).toMatchObject({ confidence: 0.7 });
   });
 
+  describe('fuzzy search through the alternative candidates cameras report', () => {
+    const fuzzy = (plate: string, extra: Record<string, unknown> = {}) => ({ ...search, plate, plateMatch: 'fuzzy', ...extra });
+    const line = (minutesAgo: number, plate: string, candidates: string[] = []) => JSON.stringify({
+      cameraId: camera('platekeeper'), capturedAt: new Date(now - minutesAgo * MINUTE).toISOString(), plate,
+      candidates: candidates.map((candidate) => ({ plate: candidate, confidence: 0.3 })),
+    });
+
+    it('finds a read whose candidate is the plate, ranked after the plate itself and before look-alikes; exact search ignores candidates', async () => {
+      const ndjson = [
+        line(40, 'KQX417'),
+        line(35, 'MWT900', ['KQX 417']),
+        line(30, 'KQX4I7'),
+        line(25, 'HRP222', ['KOX4I7']),
+        line(20, 'ZZT555', ['KQX999']),
+      ].join('\n');
+      expect((await post(keys.platekeeper.apiKey, ndjson, { 'content-type': 'application/x-ndjson' })).body).toMatchObject({ accepted: 5 });
+      await found('ZZT555');
+      const answer = await stack.request('POST', '/v1/searches', { token: investigator, body: fuzzy('KQX-417') });
+      expect(answer.status).toBe(200);
+      // own plate equal, a candidate equal, then look-alikes (own plate, a candidate's) newest first
+      expect(answer.body.items.map((read: { plate: string }) => read.plate)).toEqual(['KQX417', 'MWT900', 'HRP222', 'KQX4I7']);
+      expect(answer.body.total).toBe(4);
+      expect(answer.body.items[1]).toMatchObject({ agencyId: auburn, candidates: [{ plate: 'KQX417', confidence: 0.3 }] });
+      const exact = await stack.request('POST', '/v1/searches', { token: investigator, body: { ...search, plate: 'KQX417' } });
+      expect(exact.body.items.map((read: { plate: string }) => read.plate)).toEqual(['KQX417']);
+    });
+
+    it('a read withheld from the searcher is not found through its candidates either: the answer equals that of a plate nobody read', async () => {
+      const seattleKey = await issue('platekeeper', [{ vendorCameraId: 'lot-1', cameraId: seattleCamera }], seattleAdmin, seattle);
+      expect(seattleKey.status).toBe(201);
+      const read = { cameraId: 'lot-1', capturedAt: new Date(now - 45 * MINUTE).toISOString(), plate: 'PLM303', candidates: [{ plate: 'JVR562' }] };
+      expect((await post(seattleKey.body.apiKey, read)).status).toBe(200);
+      const seattleInvestigator = await stack.token(seattle, ['investigator']);
+      await eventually(async () => {
+        const own = await stack.request('POST', '/v1/searches', { token: seattleInvestigator, body: fuzzy('JVR562') });
+        return own.body.total === 1 ? own.body : undefined;
+      }, 90_000, "Seattle's read to be found by its candidate");
+      for (const [agency, token] of [[seattle, seattleAdmin], [auburn, auburnAdmin]]) {
+        const shared = await stack.request('PATCH', `/v1/agencies/${agency}/sharing`, { token, body: { statewide: true } });
+        expect(shared.status).toBe(200);
+      }
+      const statewide = { scope: 'statewide' };
+      const visible = await stack.request('POST', '/v1/searches', { token: investigator, body: fuzzy('JVR562', statewide) });
+      expect(visible.body.items.map((hit: { agencyId: string; plate: string }) => [hit.agencyId, hit.plate])).toEqual([[seattle, 'PLM303']]);
+
+      const denied = await stack.request('PATCH', `/v1/agencies/${seattle}/sharing`, { token: seattleAdmin, body: { denyAgencies: [auburn] } });
+      expect(denied.status).toBe(200);
+      const withheld = await stack.request('POST', '/v1/searches', { token: investigator, body: fuzzy('JVR562', statewide) });
+      const absent = await stack.request('POST', '/v1/searches', { token: investigator, body: fuzzy('YYW000', statewide) });
+      const { searchId: _withheldId, ...withheldAnswer } = withheld.body;
+      const { searchId: _absentId, ...absentAnswer } = absent.body;
+      expect(withheld.status).toBe(absent.status);
+      expect(withheldAnswer).toEqual(absentAnswer);
+      expect(withheldAnswer).toEqual({ items: [], total: 0, nextCursor: null });
+      // The owner's trail counts the attempt its deny rule withheld the read from, matched through the candidate too.
+      const trail = await stack.request('GET', '/v1/audit/searches?limit=500', { token: seattleAdmin });
+      const attempts = (trail.body.items as Array<Record<string, unknown>>).filter((item) => item.searchId === withheld.body.searchId || item.searchId === absent.body.searchId);
+      expect(attempts).toEqual([expect.objectContaining({ searchId: withheld.body.searchId, readsWithheldFromThisAgency: 1, relation: 'denied_our_data' })]);
+    });
+  });
+
   it('60 cameras posting at once (their reads share produce requests): every post answered 200 and every read searchable once', async () => {
     const plates = Array.from({ length: 60 }, (_, index) => `CCQ${String(index).padStart(3, '0')}`);
     const answers = await Promise.all(plates.map((plate, index) =>

@@ -3,7 +3,8 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { GATEWAY_REFUSAL_HEADERS, RawRead } from '@platekeeper/contract';
 import { gatewayMetrics } from '@platekeeper/metrics';
-import { CameraKeyStore, VerifiedCameraKey } from '@platekeeper/persistence';
+import { VerifiedCameraKey } from '@platekeeper/persistence';
+import { CameraKeyLookups } from './camera-key-lookups';
 import { toRawReads } from './camera-mapping';
 import { GatewayError } from './gateway-error';
 import { payloadOf } from './payload-body';
@@ -36,7 +37,7 @@ export class AcceptCameraPostUseCase {
 
   constructor(
     @Inject(PLATEKEEPER_CONFIG) config: PlatekeeperConfig,
-    private readonly keys: CameraKeyStore,
+    private readonly keys: CameraKeyLookups,
     private readonly producer: ReadProducer,
   ) {
     this.failedAuthentications = config.GATEWAY_FAILED_AUTH_PER_MINUTE > 0
@@ -65,11 +66,8 @@ export class AcceptCameraPostUseCase {
     try {
       const reads = await this.translate(post, key);
       if (reads.length > 0) {
-        await this.producer.send(reads.map((read) => ({
-          key: read.cameraId,
-          value: JSON.stringify(read),
-          headers: { [GATEWAY_REFUSAL_HEADERS.format]: key.format, [GATEWAY_REFUSAL_HEADERS.keyId]: key.id },
-        })));
+        // No headers on accepted reads: nothing downstream reads them, and two headers doubled kafkajs's encoding of a record.
+        await this.producer.send(reads.map((read) => ({ key: read.cameraId, value: JSON.stringify(read) })));
       }
       gatewayMetrics.requests.inc({ format: key.format, outcome: 'accepted', reason: '' });
       gatewayMetrics.reads.inc({ format: key.format }, reads.length);

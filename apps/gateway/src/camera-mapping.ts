@@ -7,7 +7,7 @@ import { VendorRead } from './translators';
  * Vendor reads → raw reads of the key's registered cameras. The owner is never taken from the payload: a vendor
  * camera id the key does not map is refused (not guessed), and a mapped camera its agency no longer owns is refused.
  */
-export function toRawReads(reads: VendorRead[], key: VerifiedCameraKey): RawRead[] {
+export function toRawReads(reads: VendorRead[], key: VerifiedCameraKey, now: number = Date.now()): RawRead[] {
   const mappings = new Map(key.cameras.map((camera) => [camera.vendorCameraId, camera]));
   return reads.map((vendorRead, index) => {
     const mapping = mappings.get(vendorRead.vendorCameraId);
@@ -21,9 +21,21 @@ export function toRawReads(reads: VendorRead[], key: VerifiedCameraKey): RawRead
         `camera ${mapping.cameraId} is not registered to ${key.agencyId}; reads of it cannot enter through this key`,
       ]);
     }
-    const { vendorCameraId: _vendorCameraId, capturedAt, ...fields } = vendorRead;
-    const candidate = { ...fields, cameraId: mapping.cameraId, capturedAt: instantOf(capturedAt, mapping.timeZone, mapping.vendorCameraId) };
-    const check = checkRawRead(candidate);
+    // Field by field rather than by spreading: one shape for every read, and a contract field cannot be forgotten.
+    const candidate: EveryField<RawRead> = {
+      readId: vendorRead.readId,
+      cameraId: mapping.cameraId,
+      capturedAt: instantOf(vendorRead.capturedAt, mapping.timeZone, mapping.vendorCameraId),
+      plate: vendorRead.plate,
+      plateRegion: vendorRead.plateRegion,
+      confidence: vendorRead.confidence,
+      vehicle: vendorRead.vehicle,
+      location: vendorRead.location,
+      imageRef: vendorRead.imageRef,
+      candidates: vendorRead.candidates,
+      direction: vendorRead.direction,
+    };
+    const check = checkRawRead(candidate, now);
     if (!check.ok) {
       const where = reads.length > 1 ? `read ${index}: ` : '';
       throw new GatewayError('GATEWAY.INVALID_READ', check.violations.map((violation) => `${where}${violation.field}: ${violation.message}`));
@@ -31,6 +43,9 @@ export function toRawReads(reads: VendorRead[], key: VerifiedCameraKey): RawRead
     return candidate as RawRead;
   });
 }
+
+/** Every key of T present (optional ones possibly undefined, which JSON leaves out). */
+type EveryField<T> = { [K in keyof Required<T>]: T[K] };
 
 function instantOf(capturedAt: VendorRead['capturedAt'], timeZone: string | undefined, vendorCameraId: string): string {
   if ('instant' in capturedAt) return capturedAt.instant;

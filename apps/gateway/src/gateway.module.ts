@@ -4,6 +4,7 @@ import { ConfigModule, PlatekeeperConfig, platekeeperLoggerModule } from '@plate
 import { MetricsModule } from '@platekeeper/metrics';
 import { PersistenceModule } from '@platekeeper/persistence';
 import { AcceptCameraPostUseCase } from './accept-camera-post.usecase';
+import { CameraKeyLookups } from './camera-key-lookups';
 import { GatewayErrorFilter } from './gateway-error.filter';
 import { HealthController } from './health.controller';
 import { ReadProducer } from './read-producer.service';
@@ -16,7 +17,7 @@ import { ReadsController } from './reads.controller';
     PersistenceModule.forRoot(),
   ],
   controllers: [HealthController, ReadsController],
-  providers: [ReadProducer, AcceptCameraPostUseCase, { provide: APP_FILTER, useClass: GatewayErrorFilter }],
+  providers: [ReadProducer, CameraKeyLookups, AcceptCameraPostUseCase, { provide: APP_FILTER, useClass: GatewayErrorFilter }],
 })
 export class GatewayModule {
   /** The gateway with the configuration its entry point loaded. */

@@ -10,6 +10,13 @@ import { GatewayError } from './gateway-error';
  */
 const MAX_BYTES_PER_SEND = 512 * 1024;
 
+/**
+ * Produce requests with the broker at once. With one, a request arriving just after a produce request left waited for
+ * two round trips (that one's and its own); with a few, a quiet gateway sends each request at once and a busy one
+ * still coalesces (every sender busy: the arrivals wait and go together in the next free one).
+ */
+const MAX_PRODUCES_IN_FLIGHT = 4;
+
 interface WaitingSend {
   messages: Message[];
   bytes: number;
@@ -25,8 +32,8 @@ const valueBytes = (messages: Message[]) =>
  * 503, and more than GATEWAY_MAX_IN_FLIGHT waiting sends a 429, so a slow broker never makes the gateway buffer
  * without bound.
  *
- * Requests are coalesced: while one produce request is with the broker, the reads of the requests that arrive wait
- * and then go together in the next one — one round trip for many cameras' posts instead of one each. Every caller
+ * Requests are coalesced: while MAX_PRODUCES_IN_FLIGHT produce requests are with the broker, the reads of the requests
+ * that arrive wait and then go together in the next one — one round trip for many cameras' posts instead of one each. Every caller
  * still resolves only after the produce request carrying its reads was acknowledged.
  */
 @Injectable()
@@ -38,7 +45,7 @@ export class ReadProducer implements OnApplicationBootstrap, OnApplicationShutdo
   private inFlight = 0;
   private connected = false;
   private readonly waiting: WaitingSend[] = [];
-  private sending = false;
+  private producing = 0;
 
   constructor(@Inject(PLATEKEEPER_CONFIG) private readonly config: PlatekeeperConfig) {
     this.kafka = createKafka(config, 'camera', 'gateway');
@@ -92,13 +99,13 @@ export class ReadProducer implements OnApplicationBootstrap, OnApplicationShutdo
     return new Promise((resolve, reject) => {
       waiting.done = (error) => (error === undefined ? resolve() : reject(error));
       this.waiting.push(waiting);
-      if (!this.sending) void this.sendWaitingGroups();
+      if (this.producing < MAX_PRODUCES_IN_FLIGHT) void this.sendWaitingGroups();
     });
   }
 
-  /** One produce request at a time, until nobody waits; a request's reads never straddle two produce requests. */
+  /** One sender: a produce request at a time, until nobody waits; a request's reads never straddle two produce requests. */
   private async sendWaitingGroups(): Promise<void> {
-    this.sending = true;
+    this.producing++;
     try {
       while (this.waiting.length > 0) {
         const group: WaitingSend[] = [];
@@ -118,7 +125,7 @@ export class ReadProducer implements OnApplicationBootstrap, OnApplicationShutdo
         }
       }
     } finally {
-      this.sending = false;
+      this.producing--;
     }
   }
 

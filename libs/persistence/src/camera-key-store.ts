@@ -123,15 +123,26 @@ export class CameraKeyStore {
    * key, or one whose agency is no longer active. Read on every request, so a revocation holds from the next one.
    */
   async verify(apiKey: string): Promise<VerifiedCameraKey | null> {
-    if (!apiKey.startsWith(KEY_PREFIX)) return null;
-    const [row] = await this.dataSource.query(
-      `SELECT k.id, k.agency_id, k.format,
-              (SELECT coalesce(jsonb_agg(m || jsonb_build_object('registeredOwner', c.agency_id)), '[]'::jsonb)
-                 FROM jsonb_array_elements(k.cameras) m LEFT JOIN cameras c ON c.id = m->>'cameraId') AS cameras
-         FROM camera_keys k JOIN agencies a ON a.id = k.agency_id
-        WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND a.status = 'active'`,
-      [cameraApiKeyHash(apiKey)],
-    );
-    return row ? { id: row.id, agencyId: row.agency_id, format: row.format, cameras: row.cameras } : null;
+    return (await this.verifyMany([apiKey])).get(apiKey) ?? null;
+  }
+
+  /** Each of the keys that is current (not rotated away, not revoked, its agency active), in one round trip. */
+  async verifyMany(apiKeys: string[]): Promise<Map<string, VerifiedCameraKey>> {
+    const apiKeyByHash = new Map(apiKeys.filter((apiKey) => apiKey.startsWith(KEY_PREFIX)).map((apiKey) => [cameraApiKeyHash(apiKey), apiKey]));
+    const verified = new Map<string, VerifiedCameraKey>();
+    if (apiKeyByHash.size === 0) return verified;
+    const rows: Array<{ key_hash: string; id: string; agency_id: string; format: CameraFormat; cameras: VerifiedCameraKey['cameras'] }> =
+      await this.dataSource.query(
+        `SELECT k.key_hash, k.id, k.agency_id, k.format,
+                (SELECT coalesce(jsonb_agg(m || jsonb_build_object('registeredOwner', c.agency_id)), '[]'::jsonb)
+                   FROM jsonb_array_elements(k.cameras) m LEFT JOIN cameras c ON c.id = m->>'cameraId') AS cameras
+           FROM camera_keys k JOIN agencies a ON a.id = k.agency_id
+          WHERE k.key_hash = ANY($1) AND k.revoked_at IS NULL AND a.status = 'active'`,
+        [[...apiKeyByHash.keys()]],
+      );
+    for (const row of rows) {
+      verified.set(apiKeyByHash.get(row.key_hash)!, { id: row.id, agencyId: row.agency_id, format: row.format, cameras: row.cameras });
+    }
+    return verified;
   }
 }

@@ -2,7 +2,8 @@ import { Translator, UnsupportedPayload, VendorRead, objectAt, stringAt } from '
 
 /**
  * Platekeeper's own raw read (CONTRACT §2), one object, an array of them, or NDJSON (one per line). `cameraId` is
- * the vendor camera id of the mapping (usually the same id); the contract's rules are checked after mapping.
+ * the vendor camera id of the mapping (usually the same id); the contract's rules are checked after mapping, and
+ * fields the contract does not have are not passed on.
  */
 export const translatePlatekeeper: Translator = (body) => {
   const reads = Array.isArray(body) ? body : [body];
@@ -10,11 +11,19 @@ export const translatePlatekeeper: Translator = (body) => {
   return reads.map((entry, index) => {
     const field = Array.isArray(body) ? `[${index}]` : '$';
     const read = objectAt(entry, field);
-    const { cameraId, capturedAt, ...rest } = read;
+    // The contract's fields, as sent: their rules are checked once mapped (checkRawRead); anything else is dropped.
     return {
-      ...(rest as Omit<VendorRead, 'vendorCameraId' | 'capturedAt'>),
-      vendorCameraId: stringAt(cameraId, Array.isArray(body) ? `${field}.cameraId` : 'cameraId'),
-      capturedAt: { instant: capturedAt as string },
+      vendorCameraId: stringAt(read.cameraId, Array.isArray(body) ? `${field}.cameraId` : 'cameraId'),
+      capturedAt: { instant: read.capturedAt as string },
+      readId: read.readId,
+      plate: read.plate,
+      plateRegion: read.plateRegion,
+      confidence: read.confidence,
+      vehicle: read.vehicle,
+      location: read.location,
+      imageRef: read.imageRef,
+      candidates: read.candidates,
+      direction: read.direction,
     } as VendorRead;
   });
 };

@@ -15,6 +15,9 @@ export interface PreparedCriteria {
   partialPlate?: QueryClause;
 }
 
+/** Scores of a fuzzy search's ranks; every other match (look-alike, one edit) scores 0. */
+const FUZZY_RANK = { exact: 10, candidate: 5 } as const;
+
 function plateClauses(request: SearchRequestDto, prepared: PreparedCriteria): { filter: QueryClause[]; should: QueryClause[] } {
   if (request.plate === undefined) return { filter: [], should: [] };
   const plate = normalisePlate(request.plate);
@@ -23,22 +26,37 @@ function plateClauses(request: SearchRequestDto, prepared: PreparedCriteria): { 
       return { filter: [{ term: { plate } }], should: [] };
     case 'partial':
       return { filter: [prepared.partialPlate ?? { wildcard: { plate: { value: partialPlatePattern(request.plate) } } }], should: [] };
-    case 'fuzzy':
-      // Exact matches score highest so they sort first; look-alikes and one-edit neighbours follow.
+    case 'fuzzy': {
+      // The read's own plate, or one of the alternative candidates the camera reported, as hotlist matching reads
+      // them (apps/alerts): equal, or equal after folding look-alikes; the own plate also one edit away.
+      const plateFolded = foldPlateLookAlikes(plate);
       return {
         filter: [
           {
             bool: {
               should: [
-                { term: { plateFolded: foldPlateLookAlikes(plate) } },
+                { term: { plateFolded } },
                 { fuzzy: { plate: { value: plate, fuzziness: 1, transpositions: false, prefix_length: 0, max_expansions: 1000 } } },
+                { term: { 'candidates.plateFolded': plateFolded } },
               ],
               minimum_should_match: 1,
             },
           },
         ],
-        should: [{ constant_score: { filter: { term: { plate } }, boost: 10 } }],
+        // Ranked as hotlist matches are: the own plate equal, then a candidate equal, then look-alikes and one-edit
+        // neighbours (dis_max: a read scores its strongest reason only, so every read of a rank ties and sorts newest first).
+        should: [
+          {
+            dis_max: {
+              queries: [
+                { constant_score: { filter: { term: { plate } }, boost: FUZZY_RANK.exact } },
+                { constant_score: { filter: { term: { 'candidates.plate': plate } }, boost: FUZZY_RANK.candidate } },
+              ],
+            },
+          },
+        ],
       };
+    }
   }
 }
 
