@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { enrichRead } from '@platekeeper/contract';
-import { PlatekeeperTestStack } from './support/platekeeper-stack';
+import { PlatekeeperTestStack, eventually } from './support/platekeeper-stack';
 
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
 
 /** A state's annual statutory report, built only from the records, in JSON and CSV. */
 describe('annual statutory report per jurisdiction', () => {
   const stack = new PlatekeeperTestStack();
   const plate = 'ANN2026';
+  /** The plate the agencies' hotlists seek; its reads go through the pipeline, so the alerts service matches them. */
+  const alertPlate = `ANA${Date.now().toString(36).slice(-5).toUpperCase()}`;
   const year = new Date().getUTCFullYear();
   let state: string;
   /** The outside agencies' state: any state but the report's (unusedStateCode may itself answer QZ). */
@@ -26,8 +28,28 @@ describe('annual statutory report per jurisdiction', () => {
     return response.body;
   };
 
+  const alertsOf = async (agencyId: string): Promise<Array<{ id: string; readId: string }>> => {
+    const response = await stack.request('GET', '/v1/hotlist-alerts?limit=500', { token: await stack.token(agencyId) });
+    expect(response.status).toBe(200);
+    return response.body;
+  };
+  const addHotlistEntry = async (agencyId: string) => {
+    const agencyToken = await stack.token(agencyId);
+    const list = await stack.request('POST', '/v1/hotlists', { token: agencyToken, body: { name: 'Annual report list' } });
+    expect(list.status).toBe(201);
+    const entry = await stack.request('POST', `/v1/hotlists/${list.body.id}/entries`, {
+      token: agencyToken,
+      body: { plate: alertPlate, purpose: 'stolen_vehicle', caseNumber: 'ANN-HL', reason: 'vehicle sought in the annual report example', expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+    });
+    expect(entry.status).toBe(201);
+  };
+  const dispose = async (agencyId: string, alertId: string, disposition: string) => {
+    const response = await stack.request('PUT', `/v1/hotlist-alerts/${alertId}/disposition`, { token: await stack.token(agencyId), body: { disposition } });
+    expect(response.status).toBe(200);
+  };
+
   beforeAll(async () => {
-    await stack.start();
+    await stack.start({ alerts: true });
     platformAdmin = await stack.token(stack.id('platform'), ['platform_admin']);
     state = await stack.unusedStateCode();
     outsideState = state === 'QZ' ? 'QY' : 'QZ';
@@ -46,6 +68,20 @@ describe('annual statutory report per jurisdiction', () => {
     await search(home, { scope: 'local', purpose: 'missing_person' });
     expect((await search(outsider, {})).total).toBe(1);
     expect((await search(federal, {})).total).toBe(0);
+
+    // Two reads of the sought plate on the home agency's camera alert the home agency and the outsider (the federal
+    // agency's entry is withheld by the home agency's category deny); each agency reviews its two alerts.
+    for (const agencyId of [home, outsider, federal]) await addHotlistEntry(agencyId);
+    await stack.produceRaw([1, 2].map((minutesAgo) => ({
+      readId: randomUUID(), cameraId: `${home}-cam`, capturedAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(), plate: alertPlate,
+    })));
+    const homeAlerts = await eventually(async () => ((await alertsOf(home)).length === 2 ? alertsOf(home) : undefined), 90_000, 'the home agency\'s two alerts');
+    const outsiderAlerts = await eventually(async () => ((await alertsOf(outsider)).length === 2 ? alertsOf(outsider) : undefined), 90_000, 'the outsider\'s two alerts');
+    expect(await alertsOf(federal)).toEqual([]);
+    await dispose(home, homeAlerts[0].id, 'misread');
+    await dispose(home, homeAlerts[0].id, 'confirmed');
+    await dispose(home, homeAlerts[1].id, 'wrong_state');
+    await dispose(outsider, outsiderAlerts[0].id, 'misread');
   });
 
   afterAll(() => stack.stop());
@@ -62,7 +98,24 @@ describe('annual statutory report per jurisdiction', () => {
       outsideAgencies: [{ searcherAgencyId: outsider, searcherState: outsideState, searchesReturningReads: 1, readsReturned: 1 }],
       withheldAttempts: [{ reason: 'SHARING.DENIED_CATEGORY', attempts: 1 }],
       droppedAtSensitivePlaces: [],
-      alerts: null,
+    });
+  });
+
+  it('counts the alerts raised for the state\'s agencies with their latest dispositions, and the alerts the state\'s reads raised per agency', async () => {
+    const response = await stack.request('GET', `/v1/jurisdictions/${state}/annual-report?year=${year}`, { token: platformAdmin });
+    expect(response.status).toBe(200);
+    // The home agency's first alert was first called a misread, then confirmed: only the latest disposition counts.
+    expect(response.body.alerts).toEqual({
+      raised: 2,
+      byPurpose: [{ purpose: 'stolen_vehicle', alerts: 2 }],
+      dispositioned: 2,
+      byDisposition: { confirmed: 1, misread: 0, wrong_state: 1, not_actionable: 0 },
+      falseHits: 1,
+      falseHitRate: 0.5,
+      onStateOwnersReads: [
+        { agencyId: home, agencyState: state, alerts: 2 },
+        { agencyId: outsider, agencyState: outsideState, alerts: 2 },
+      ],
     });
   });
 
@@ -75,6 +128,9 @@ describe('annual statutory report per jurisdiction', () => {
     expect(lines).toContain('searches_by_purpose,criminal_investigation,felony,1');
     expect(lines).toContain(`outside_agency_reads,${outsider},${outsideState},1`);
     expect(lines).toContain('withheld_attempts,SHARING.DENIED_CATEGORY,,1');
+    expect(lines).toContain('alerts_raised,,,2');
+    expect(lines).toContain('alerts_false_hits,,rate 0.5000,1');
+    expect(lines).toContain(`alerts_on_state_owners_reads,${outsider},${outsideState},2`);
     const admin = await stack.request('GET', `/v1/jurisdictions/${state}/annual-report?year=${year}`, { token: await stack.token(home, ['agency_admin']) });
     expect(admin.status).toBe(403);
     const bad = await stack.request('GET', `/v1/jurisdictions/${state}/annual-report?year=banana`, { token: platformAdmin });

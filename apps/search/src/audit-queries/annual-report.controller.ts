@@ -21,8 +21,8 @@ export class AnnualReportController {
   @Get(':state/annual-report')
   @Roles('platform_admin')
   @ApiOperation({
-    summary: 'The state\'s annual statutory report, from the records only: searches by purpose and offense level, outside agencies, withheld attempts, reads dropped at sensitive places, retention attestations',
-    description: '`format=csv` answers text/csv with the columns section,key,detail,value. Alerts and false hits are null until hotlists record them.',
+    summary: 'The state\'s annual statutory report, from the records only: searches by purpose and offense level, outside agencies, withheld attempts, hotlist alerts and false hits, reads dropped at sensitive places, retention attestations',
+    description: '`format=csv` answers text/csv with the columns section,key,detail,value.',
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ description: 'the report' })

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
-import { AuditRecordStore, JurisdictionStore, SensitivePlaceStore } from '@platekeeper/persistence';
+import { AuditRecordStore, FALSE_HIT_DISPOSITIONS, HIT_DISPOSITIONS, HitDisposition, JurisdictionStore, SensitivePlaceStore } from '@platekeeper/persistence';
 import { JurisdictionRule } from '@platekeeper/sharing';
 
 /**
  * A state's annual statutory report (Virginia 2025 and its like; docs/oversight.md), built only from the records: the
- * audit chain's search and sweep records and the sensitive-place drop counts. Alerts and false hits join once hotlists
- * record them.
+ * audit chain's search, alert, disposition and sweep records and the sensitive-place drop counts.
  */
 export interface AnnualReport {
   state: string;
@@ -25,7 +24,23 @@ export interface AnnualReport {
     lastSweepAt: string | null;
     owners: Array<{ agencyId: string; retentionDays: number; deletedReads: number; oldestHeldAgeDays: number | null; withinRetention: boolean }>;
   };
-  alerts: null;
+  alerts: AnnualAlerts;
+}
+
+/** Hotlist alerts in the year, from their records in the chain (docs/hotlists.md: each alert is a search record). */
+export interface AnnualAlerts {
+  /** alerts raised for hotlist entries of the state's agencies */
+  raised: number;
+  byPurpose: Array<{ purpose: string; alerts: number }>;
+  /** of those, alerts an investigator dispositioned (latest disposition of each, whenever recorded) */
+  dispositioned: number;
+  byDisposition: Record<HitDisposition, number>;
+  /** misread + wrong_state + not_actionable */
+  falseHits: number;
+  /** falseHits / dispositioned; null while none is dispositioned */
+  falseHitRate: number | null;
+  /** alerts the state's owners' reads raised, per alerting agency (any state, the owners' own included) */
+  onStateOwnersReads: Array<{ agencyId: string; agencyState: string; alerts: number }>;
 }
 
 @Injectable()
@@ -62,9 +77,32 @@ export class BuildAnnualReportUseCase {
             oldestHeldAgeDays: attestation.oldestHeldAgeDays, withinRetention: attestation.withinRetention,
           })),
       },
-      alerts: null,
+      alerts: annualAlerts(figures.alertsRaised, figures.alertsOnOwnersReads),
     };
   }
+}
+
+function annualAlerts(
+  raised: Array<{ purpose: string; disposition: string | null; alerts: number }>,
+  onOwnersReads: Array<{ agency: string; agency_state: string; alerts: number }>,
+): AnnualAlerts {
+  const byDisposition = Object.fromEntries(HIT_DISPOSITIONS.map((disposition) => [disposition, 0])) as Record<HitDisposition, number>;
+  const byPurpose = new Map<string, number>();
+  for (const row of raised) {
+    byPurpose.set(row.purpose, (byPurpose.get(row.purpose) ?? 0) + row.alerts);
+    if (row.disposition !== null && row.disposition in byDisposition) byDisposition[row.disposition as HitDisposition] += row.alerts;
+  }
+  const dispositioned = HIT_DISPOSITIONS.reduce((sum, disposition) => sum + byDisposition[disposition], 0);
+  const falseHits = FALSE_HIT_DISPOSITIONS.reduce((sum, disposition) => sum + byDisposition[disposition], 0);
+  return {
+    raised: raised.reduce((sum, row) => sum + row.alerts, 0),
+    byPurpose: [...byPurpose].map(([purpose, alerts]) => ({ purpose, alerts })),
+    dispositioned,
+    byDisposition,
+    falseHits,
+    falseHitRate: dispositioned === 0 ? null : falseHits / dispositioned,
+    onStateOwnersReads: onOwnersReads.map((row) => ({ agencyId: row.agency, agencyState: row.agency_state, alerts: row.alerts })),
+  };
 }
 
 /** One row per figure: `section,key,detail,value`; cells a spreadsheet would run as a formula are defused. */
@@ -81,5 +119,12 @@ export function annualReportCsv(report: AnnualReport): string {
   for (const row of report.retention.owners) {
     rows.push(['retention_oldest_held_age_days', row.agencyId, row.withinRetention ? 'within retention' : 'PAST RETENTION', row.oldestHeldAgeDays ?? '']);
   }
+  const { alerts } = report;
+  rows.push(['alerts_raised', '', '', alerts.raised]);
+  for (const row of alerts.byPurpose) rows.push(['alerts_by_purpose', row.purpose, '', row.alerts]);
+  rows.push(['alerts_dispositioned', '', '', alerts.dispositioned]);
+  for (const [disposition, count] of Object.entries(alerts.byDisposition)) rows.push(['alerts_by_disposition', disposition, '', count]);
+  rows.push(['alerts_false_hits', '', alerts.falseHitRate === null ? 'rate n/a' : `rate ${alerts.falseHitRate.toFixed(4)}`, alerts.falseHits]);
+  for (const row of alerts.onStateOwnersReads) rows.push(['alerts_on_state_owners_reads', row.agencyId, row.agencyState, row.alerts]);
   return stringify(rows, { header: true, columns: ['section', 'key', 'detail', 'value'], escape_formulas: true });
 }
