@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { enrichRead } from '@platekeeper/contract';
+import { pdfText } from './support/pdf-text';
 import { PlatekeeperTestStack, eventually } from './support/platekeeper-stack';
 
 jest.setTimeout(240_000);
@@ -135,5 +136,75 @@ describe('annual statutory report per jurisdiction', () => {
     expect(admin.status).toBe(403);
     const bad = await stack.request('GET', `/v1/jurisdictions/${state}/annual-report?year=banana`, { token: platformAdmin });
     expect(bad.status).toBe(400);
+  });
+
+  it('answers the same figures as a PDF, to a platform_admin only', async () => {
+    const json = (await stack.request('GET', `/v1/jurisdictions/${state}/annual-report?year=${year}`, { token: platformAdmin })).body;
+    const response = await fetch(`${stack.searchUrl}/v1/jurisdictions/${state}/annual-report?year=${year}&format=pdf`, {
+      headers: { authorization: `Bearer ${platformAdmin}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    const text = await pdfText(bytes);
+    // One line per table row, the cells in column order: each figure of the JSON report, read back from the file.
+    const lines = text.split('\n').map((line) => line.replace(/\s+/g, ' ').trim());
+    const expected = [
+      `Annual statutory report: ${state}, ${year}`,
+      ...json.searchesByPurpose.map((row: any) => `${row.purpose} ${row.offenseLevel} ${row.searches}`),
+      ...json.outsideAgencies.map((row: any) => `${row.searcherAgencyId} ${row.searcherState} ${row.searchesReturningReads} ${row.readsReturned}`),
+      ...json.withheldAttempts.map((row: any) => `${row.reason} ${row.attempts}`),
+      `alerts raised ${json.alerts.raised}`,
+      ...json.alerts.byPurpose.map((row: any) => `raised for ${row.purpose} ${row.alerts}`),
+      `dispositioned ${json.alerts.dispositioned}`,
+      ...Object.entries(json.alerts.byDisposition).map(([disposition, count]) => `disposition ${disposition} ${count}`),
+      `false hits ${json.alerts.falseHits}`,
+      `false-hit rate ${json.alerts.falseHitRate.toFixed(4)}`,
+      ...json.alerts.onStateOwnersReads.map((row: any) => `${row.agencyId} ${row.agencyState} ${row.alerts}`),
+    ];
+    expect(expected).toContain('criminal_investigation felony 1');
+    expect(expected).toContain('false-hit rate 0.5000');
+    for (const line of expected) expect(lines).toContain(line);
+
+    // The same refusals as the JSON report: wrong role, no token, a format that is not one.
+    const path = `/v1/jurisdictions/${state}/annual-report?year=${year}&format=pdf`;
+    expect((await stack.request('GET', path, { token: await stack.token(home, ['agency_admin']) })).status).toBe(403);
+    expect((await stack.request('GET', path)).status).toBe(401);
+    const badFormat = await stack.request('GET', `/v1/jurisdictions/${state}/annual-report?year=${year}&format=docx`, { token: platformAdmin });
+    expect(badFormat.status).toBe(400);
+    expect(JSON.stringify(badFormat.body.message)).toContain('format');
+  });
+
+  it('answers the monthly usage review as a PDF with the JSON review\'s figures, under the same access rules', async () => {
+    const month = new Date().toISOString().slice(0, 7);
+    const path = `/v1/agencies/${home}/usage-report?month=${month}`;
+    const homeAdmin = await stack.token(home, ['agency_admin']);
+    const json = (await stack.request('GET', path, { token: homeAdmin })).body;
+    expect(json.alertsOnOurReads).toEqual([{ agencyId: outsider, alerts: 2 }]);
+    const response = await fetch(`${stack.searchUrl}${path}&format=pdf`, { headers: { authorization: `Bearer ${homeAdmin}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    const lines = (await pdfText(Buffer.from(await response.arrayBuffer()))).split('\n').map((line) => line.replace(/\s+/g, ' ').trim());
+    const expected = [
+      `Monthly usage review: ${home}, ${month}`,
+      ...json.searchers.map((row: any) => [
+        row.searcherAgencyId, row.searchesReturningOurReads, row.readsReturned, row.purposes.join(', '), row.withheldAttempts, row.withheldReasons.join(', '),
+      ].join(' ').replace(/\s+/g, ' ').trim()),
+      ...json.alertsOnOurReads.map((row: any) => `${row.agencyId} ${row.alerts}`),
+      ...json.hotlists.map((row: any) => [
+        row.hotlistName, row.alerts, row.dispositioned, row.byDisposition.confirmed, row.byDisposition.misread, row.byDisposition.wrong_state,
+        row.byDisposition.not_actionable, row.falseHitRate === null ? 'n/a' : row.falseHitRate.toFixed(4),
+      ].join(' ')),
+    ];
+    expect(expected).toContain('Annual report list 2 2 1 0 1 0 0.5000');
+    for (const line of expected) expect(lines).toContain(line);
+
+    // Another agency's admin gets exactly what it gets for the JSON review.
+    const outsiderAdmin = await stack.token(outsider, ['agency_admin']);
+    const refusedJson = await stack.request('GET', path, { token: outsiderAdmin });
+    const refusedPdf = await stack.request('GET', `${path}&format=pdf`, { token: outsiderAdmin });
+    expect(refusedJson.status).toBeGreaterThanOrEqual(403);
+    expect([refusedPdf.status, refusedPdf.body]).toEqual([refusedJson.status, refusedJson.body]);
   });
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
 import { AuditRecordStore, FALSE_HIT_DISPOSITIONS, HIT_DISPOSITIONS, HitDisposition, JurisdictionStore, SensitivePlaceStore } from '@platekeeper/persistence';
 import { JurisdictionRule } from '@platekeeper/sharing';
+import { renderReportPdf } from './report-pdf';
 
 /**
  * A state's annual statutory report (Virginia 2025 and its like; docs/oversight.md), built only from the records: the
@@ -127,4 +128,70 @@ export function annualReportCsv(report: AnnualReport): string {
   rows.push(['alerts_false_hits', '', alerts.falseHitRate === null ? 'rate n/a' : `rate ${alerts.falseHitRate.toFixed(4)}`, alerts.falseHits]);
   for (const row of alerts.onStateOwnersReads) rows.push(['alerts_on_state_owners_reads', row.agencyId, row.agencyState, row.alerts]);
   return stringify(rows, { header: true, columns: ['section', 'key', 'detail', 'value'], escape_formulas: true });
+}
+
+/** The report as a PDF: the same figures as the JSON, one table per section (docs/oversight.md). */
+export function annualReportPdf(report: AnnualReport, generatedAt = new Date()): Promise<Buffer> {
+  const { rule, alerts, retention } = report;
+  const ruleRows: Array<[string, string]> = rule === null ? [] : [
+    ['maximum retention (days)', rule.maxRetentionDays === null ? 'none' : String(rule.maxRetentionDays)],
+    ['out-of-state searchers denied', rule.denyOutOfState ? 'yes' : 'no'],
+    ['denied categories', rule.denyCategories.join(', ') || 'none'],
+    ['denied purposes', rule.deniedPurposes.join(', ') || 'none'],
+    ['legal reference required after (hours)', rule.legalReferenceAfterHours == null ? 'none' : String(rule.legalReferenceAfterHours)],
+    ['minimum offense levels', Object.entries(rule.minimumOffenseLevels ?? {}).map(([purpose, level]) => `${purpose}: ${level}`).join(', ') || 'none'],
+    ['declaration required for', (rule.declarationRequiredFor ?? []).join(', ') || 'none'],
+  ];
+  return renderReportPdf({
+    title: `Annual statutory report: ${report.state}, ${report.year}`,
+    subtitle: [
+      `Period ${report.from} to ${report.to} (UTC, end excluded). Generated ${generatedAt.toISOString()}.`,
+      'Built only from the audit chain (search, alert, disposition and retention sweep records) and the sensitive-place drop counts.',
+    ],
+    sections: [
+      { heading: 'Jurisdiction rule (as it stands now)', columns: ['rule', 'value'], widths: [2, 3], rows: ruleRows, empty: 'no jurisdiction rule for this state' },
+      {
+        heading: 'Searches by purpose and offense level', note: 'answered searches by the state\'s agencies',
+        columns: ['purpose', 'offense level', 'searches'], rows: report.searchesByPurpose.map((row) => [row.purpose, row.offenseLevel, row.searches]),
+      },
+      {
+        heading: 'Outside agencies', note: 'searches by other states\' agencies that returned the state\'s owners\' reads',
+        columns: ['agency', 'state', 'searches', 'reads returned'], widths: [3, 1, 1, 1.3],
+        rows: report.outsideAgencies.map((row) => [row.searcherAgencyId, row.searcherState, row.searchesReturningReads, row.readsReturned]),
+      },
+      {
+        heading: 'Withheld attempts', note: 'searches from which a rule withheld the state\'s owners\' matching reads, per reason',
+        columns: ['reason', 'attempts'], widths: [3, 1], rows: report.withheldAttempts.map((row) => [row.reason, row.attempts]),
+      },
+      {
+        heading: 'Hotlist alerts', note: 'alerts raised for the state\'s agencies\' hotlist entries; each alert\'s latest disposition',
+        columns: ['figure', 'value'], widths: [3, 1],
+        rows: [
+          ['alerts raised', alerts.raised],
+          ...alerts.byPurpose.map((row): [string, number] => [`raised for ${row.purpose}`, row.alerts]),
+          ['dispositioned', alerts.dispositioned],
+          ...Object.entries(alerts.byDisposition).map(([disposition, count]): [string, number] => [`disposition ${disposition}`, count]),
+          ['false hits', alerts.falseHits],
+          ['false-hit rate', alerts.falseHitRate === null ? 'n/a' : alerts.falseHitRate.toFixed(4)],
+        ],
+      },
+      {
+        heading: 'Alerts on the state\'s reads', note: 'alerts the state\'s owners\' reads raised, per alerting agency',
+        columns: ['agency', 'state', 'alerts'], widths: [3, 1, 1],
+        rows: alerts.onStateOwnersReads.map((row) => [row.agencyId, row.agencyState, row.alerts]),
+      },
+      {
+        heading: 'Reads dropped at sensitive places', note: 'reads captured inside a registered sensitive place, never stored',
+        columns: ['kind', 'places', 'reads dropped'], rows: report.droppedAtSensitivePlaces.map((row) => [row.kind, row.places, row.dropped]),
+      },
+      {
+        heading: 'Retention', note: `${retention.sweeps} sweeps in the period; last sweep ${retention.lastSweepAt ?? 'none'} (record ${retention.lastSweepSeq ?? 'none'})`,
+        columns: ['owner', 'retention days', 'deleted reads', 'oldest held (days)', 'status'], widths: [3, 1.2, 1.2, 1.3, 1.5],
+        rows: retention.owners.map((row) => [
+          row.agencyId, row.retentionDays, row.deletedReads, row.oldestHeldAgeDays ?? 'none', row.withinRetention ? 'within retention' : 'PAST RETENTION',
+        ]),
+        empty: 'no retention attestation for the state\'s owners',
+      },
+    ],
+  }, { title: `Annual statutory report ${report.state} ${report.year}`, subject: 'Platekeeper annual statutory report' });
 }

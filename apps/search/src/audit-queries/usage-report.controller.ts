@@ -5,7 +5,7 @@ import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { BuildUsageReportUseCase } from './build-usage-report.usecase';
 import { ReviewedAgency } from './reviewed-agency';
-import { usageReportCsv } from './usage-report-csv';
+import { usageReportCsv, usageReportPdf } from './usage-report-formats';
 import { UsageReportDto, UsageReportQueryDto } from './usage-report.dto';
 
 @ApiTags('audit')
@@ -24,9 +24,10 @@ export class UsageReportController {
     description:
       'Counts answered searches (`search.reads`) recorded in the UTC calendar month. `purposes` are those of the searches that ' +
       'returned this agency\'s reads. `format=csv` answers text/csv with the header ' +
-      '`searcher_agency_id,searches_returning_our_reads,reads_returned,purposes,withheld_attempts,withheld_reasons`, lists joined with `;`.',
+      '`searcher_agency_id,searches_returning_our_reads,reads_returned,purposes,withheld_attempts,withheld_reasons`, lists joined with `;`. ' +
+      '`format=pdf` answers application/pdf: the JSON report\'s figures as tables.',
   })
-  @ApiProduces('application/json', 'text/csv')
+  @ApiProduces('application/json', 'text/csv', 'application/pdf')
   @ApiOkResponse({ type: UsageReportDto })
   @ApiForbiddenResponse({ description: "another agency's agency_admin" })
   async usageReport(
@@ -34,9 +35,14 @@ export class UsageReportController {
     @Param('id') id: string,
     @Query() query: UsageReportQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<UsageReportDto | string> {
+  ): Promise<UsageReportDto | string | Buffer> {
     const agencyId = await this.reviewedAgency.resolve(user, id);
     const report = await this.buildUsageReport.execute({ agencyId, month: query.month });
+    if (query.format === 'pdf') {
+      reply.header('content-type', 'application/pdf');
+      reply.header('content-disposition', `attachment; filename="usage-report-${encodeURIComponent(agencyId)}-${query.month}.pdf"`);
+      return usageReportPdf(report);
+    }
     if (query.format !== 'csv') return report;
     reply.header('content-type', 'text/csv; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="usage-report-${encodeURIComponent(agencyId)}-${query.month}.csv"`);

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 
-export const USAGE_REPORT_FORMATS = ['json', 'csv'] as const;
+export const USAGE_REPORT_FORMATS = ['json', 'csv', 'pdf'] as const;
 export type UsageReportFormat = (typeof USAGE_REPORT_FORMATS)[number];
 
 export class UsageReportQueryDto {
@@ -51,8 +51,8 @@ export class UsageReportDto {
   @ApiProperty({ example: '2026-03' }) month: string;
   @ApiProperty() generatedAt: string;
   @ApiProperty({ type: [SearcherUsageDto], description: 'sorted by searcherAgencyId' }) searchers: SearcherUsageDto[];
-  @ApiProperty({ type: [HotlistHitRateDto], description: 'this agency\'s own hotlists that raised alerts in the month, by name (JSON only)' })
+  @ApiProperty({ type: [HotlistHitRateDto], description: 'this agency\'s own hotlists that raised alerts in the month, by name (JSON and PDF)' })
   hotlists: HotlistHitRateDto[];
-  @ApiProperty({ type: [AlertsOnOurReadsDto], description: 'other agencies\' hotlist alerts raised by our reads, by agency (JSON only)' })
+  @ApiProperty({ type: [AlertsOnOurReadsDto], description: 'other agencies\' hotlist alerts raised by our reads, by agency (JSON and PDF)' })
   alertsOnOurReads: AlertsOnOurReadsDto[];
 }
