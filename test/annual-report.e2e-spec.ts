@@ -132,6 +132,11 @@ describe('annual statutory report per jurisdiction', () => {
     expect(lines).toContain('alerts_raised,,,2');
     expect(lines).toContain('alerts_false_hits,,rate 0.5000,1');
     expect(lines).toContain(`alerts_on_state_owners_reads,${outsider},${outsideState},2`);
+    // The OpenAPI document describes the JSON report as it is answered.
+    const json = (await stack.request('GET', `/v1/jurisdictions/${state}/annual-report?year=${year}`, { token: platformAdmin })).body;
+    const schemas = (await stack.request('GET', '/docs-json')).body.components.schemas;
+    expect(Object.keys(schemas.AnnualReportDto.properties).sort()).toEqual(Object.keys(json).sort());
+    expect(Object.keys(schemas.AnnualAlertsDto.properties).sort()).toEqual(Object.keys(json.alerts).sort());
     const admin = await stack.request('GET', `/v1/jurisdictions/${state}/annual-report?year=${year}`, { token: await stack.token(home, ['agency_admin']) });
     expect(admin.status).toBe(403);
     const bad = await stack.request('GET', `/v1/jurisdictions/${state}/annual-report?year=banana`, { token: platformAdmin });

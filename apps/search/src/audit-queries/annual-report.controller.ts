@@ -6,6 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { Roles } from '../auth/auth.decorators';
 import { StatePathDto } from '../jurisdictions/jurisdiction.dto';
 import { BuildAnnualReportUseCase, annualReportCsv, annualReportPdf } from './annual-report';
+import { AnnualReportDto } from './annual-report.dto';
 
 export const ANNUAL_REPORT_FORMATS = ['json', 'csv', 'pdf'] as const;
 export type AnnualReportFormat = (typeof ANNUAL_REPORT_FORMATS)[number];
@@ -28,7 +29,7 @@ export class AnnualReportController {
     description: '`format=csv` answers text/csv with the columns section,key,detail,value; `format=pdf` answers application/pdf, the same figures as tables.',
   })
   @ApiProduces('application/json', 'text/csv', 'application/pdf')
-  @ApiOkResponse({ description: 'the report' })
+  @ApiOkResponse({ type: AnnualReportDto, description: 'the report (JSON; CSV and PDF carry the same figures)' })
   async annualReport(@Param() path: StatePathDto, @Query() query: AnnualReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const report = await this.buildAnnualReport.execute(path.state, query.year);
     if (query.format === 'pdf') {
