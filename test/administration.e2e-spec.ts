@@ -61,6 +61,7 @@ describe('administration: agencies, sharing policies, cameras, jurisdictions, ef
         status: 'active',
         retentionDays: 30,
         sharing: { statewide: false, nationalLookup: true, allowAgencies: [], denyAgencies: [], denyCategories: [], deniedPurposes: [] },
+        timeZone: 'UTC',
       });
       const fetched = await stack.request('GET', `/v1/agencies/${id}`, { token: await adminOf(id) });
       expect(fetched.status).toBe(200);

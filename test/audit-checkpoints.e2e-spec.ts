@@ -127,3 +127,47 @@ describe('signed audit checkpoints', () => {
     expect(await verifyChain()).toMatchObject({ valid: true, checkpoint: { status: 'consistent' } });
   });
 });
+
+/**
+ * Every search instance runs the checkpoint schedule; exactly one of them publishes each interval (the checkpoint
+ * advisory lock and the slot it records), so two instances make one checkpoint per interval, not two.
+ */
+describe('scheduled audit checkpoints with two search instances', () => {
+  const stack = new PlatekeeperTestStack();
+  const directory = mkdtempSync(join(tmpdir(), 'platekeeper-checkpoint-schedule-'));
+  const sinkDirectory = join(directory, 'published');
+  const intervalMs = 6_000;
+
+  beforeAll(async () => {
+    const keyFile = join(directory, 'checkpoint-key.pem');
+    writeFileSync(keyFile, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    await stack.start({
+      searchInstances: 2,
+      env: { AUDIT_CHECKPOINT_KEY_FILE: keyFile, AUDIT_CHECKPOINT_DIR: sinkDirectory, AUDIT_CHECKPOINT_MINUTES: String(intervalMs / 60_000) },
+    });
+    await stack.registerAgency({ id: stack.id('schedule-pd'), state: 'QA', cameras: [] });
+  });
+
+  afterAll(async () => {
+    await stack.stop();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('publishes one checkpoint per interval, whichever instance comes first', async () => {
+    const response = await stack.request('POST', '/v1/searches', {
+      token: await stack.token(stack.id('schedule-pd')),
+      body: { purpose: 'stolen_vehicle', caseNumber: 'ANCHOR-2', reason: 'checkpoint schedule example search', plate: 'ANC0002' },
+    });
+    expect(response.status).toBe(200);
+    // From the start of the next interval, four intervals of both instances' schedules.
+    const firstSlot = Math.floor(Date.now() / intervalMs) + 1;
+    const lastSlot = firstSlot + 3;
+    await new Promise((resolve) => setTimeout(resolve, (lastSlot + 1) * intervalMs - Date.now() + 1_500));
+    const slotsPublished = readdirSync(sinkDirectory)
+      .filter((file) => file.startsWith('checkpoint-'))
+      .map((file) => Math.floor(Date.parse(JSON.parse(readFileSync(join(sinkDirectory, file), 'utf8')).publishedAt) / intervalMs))
+      .filter((slot) => slot >= firstSlot && slot <= lastSlot)
+      .sort();
+    expect(slotsPublished).toEqual([firstSlot, firstSlot + 1, firstSlot + 2, lastSlot]);
+  });
+});

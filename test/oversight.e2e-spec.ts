@@ -102,4 +102,49 @@ describe('oversight: the auditor role and the anomaly review queue', () => {
     expect((await stack.request('GET', `/v1/agencies/${other}/anomalies`, { token: auditor })).status).toBe(403);
     expect((await stack.request('PATCH', `/v1/agencies/${agency}/sharing`, { token: auditor, body: { nationalLookup: true } })).status).toBe(403);
   });
+
+  it('judges after hours in the agency\'s own time zone, where its local night is not the UTC night', async () => {
+    const platformAdmin = await stack.token(stack.id('platform'), ['platform_admin']);
+    const pacific = stack.id('ov-pacific-pd');
+    const create = (timeZone: unknown) => stack.request('POST', '/v1/agencies', {
+      token: platformAdmin, body: { id: pacific, name: 'Pacific PD', state: 'OR', category: 'local_police', timeZone },
+    });
+    for (const bad of ['Mars/Olympus_Mons', '+02:00', 'PST', '', 42]) {
+      const refused = await create(bad);
+      expect(refused.status).toBe(400);
+      expect(refused.body.message.join(' ')).toContain('timeZone must be an IANA time zone name');
+    }
+    // A link name is stored as the zone it names.
+    const created = await create('US/Pacific');
+    expect(created.status).toBe(201);
+    expect(created.body.timeZone).toBe('America/Los_Angeles');
+    const zoneOf = async (agencyId: string) => (await stack.request('GET', `/v1/agencies/${agencyId}`, { token: platformAdmin })).body.timeZone;
+    expect(await zoneOf(agency)).toBe('UTC');
+    const patchedBadly = await stack.request('PATCH', `/v1/agencies/${pacific}`, { token: platformAdmin, body: { timeZone: 'Pacific/Nowhere' } });
+    expect(patchedBadly.status).toBe(400);
+    expect(await zoneOf(pacific)).toBe('America/Los_Angeles');
+
+    for (let index = 0; index < 10; index++) {
+      const response = await stack.request('POST', '/v1/searches', {
+        token: await stack.token(pacific, ['investigator'], 'night-shift'),
+        body: { purpose: 'stolen_vehicle', scope: 'local', caseNumber: 'OV-3', reason: 'stolen vehicle report filed this morning', plate: `PAC${index}0001` },
+      });
+      expect(response.status).toBe(200);
+    }
+    const localHour = Number(new Intl.DateTimeFormat('en-US', { timeZone: 'America/Los_Angeles', hour: 'numeric', hourCycle: 'h23' }).format(new Date()));
+    // Seven or eight hours apart (daylight saving time), so neither window holds the other's hours.
+    const apart = (hour - localHour + 24) % 24;
+    expect(Math.min(apart, 24 - apart)).toBeGreaterThanOrEqual(7);
+    const pacificQueue = async (window: string) => {
+      const response = await stack.request('GET', `/v1/agencies/${pacific}/anomalies?${window}`, { token: await stack.token(pacific, ['agency_admin']) });
+      expect(response.status).toBe(200);
+      return response.body;
+    };
+    const localWindow = `afterHoursFrom=${(localHour + 23) % 24}&afterHoursTo=${(localHour + 2) % 24}`;
+    const local = await pacificQueue(localWindow);
+    expect(local).toMatchObject({ timeZone: 'America/Los_Angeles', afterHoursFrom: (localHour + 23) % 24, afterHoursTo: (localHour + 2) % 24 });
+    expect(flagsOf(local, 'night-shift').map((flag) => flag.rule)).toEqual(['after_hours_burst']);
+    // The window around the UTC hour is daytime in Los Angeles: nothing after hours there.
+    expect(flagsOf(await pacificQueue(afterHours), 'night-shift')).toEqual([]);
+  });
 });

@@ -10,6 +10,14 @@ const integerFrom = (min: number) =>
     return value;
   });
 
+/** A number (fractions allowed) of at least `min`, e.g. a schedule in minutes that a test runs every few seconds. */
+const numberFrom = (min: number) =>
+  makeValidator<number>((input) => {
+    const value = Number(input);
+    if (input === '' || !Number.isFinite(value) || value < min) throw new EnvError(`must be a number of at least ${min}, got "${input}"`);
+    return value;
+  });
+
 /** Who talks to Kafka: each is its own SASL user with its own ACLs (docs/kafka-security.md). */
 export const KAFKA_PRINCIPALS = ['admin', 'ingest', 'indexer', 'camera', 'alerts'] as const;
 export type KafkaPrincipal = (typeof KAFKA_PRINCIPALS)[number];
@@ -159,7 +167,10 @@ const platekeeperEnv = {
   }),
   AUDIT_CHECKPOINT_DIR: str({ default: '', desc: 'directory signed audit checkpoints are published to (`latest.json` and one file per checkpoint); empty: none' }),
   AUDIT_CHECKPOINT_URL: str({ default: '', desc: 'when set, each signed audit checkpoint is also POSTed (JSON) to this URL' }),
-  AUDIT_CHECKPOINT_MINUTES: integerFrom(0)({ default: 15, desc: 'how often the search service publishes a signed audit checkpoint; 0: only when a platform_admin asks' }),
+  AUDIT_CHECKPOINT_MINUTES: numberFrom(0)({
+    default: 15,
+    desc: 'how often a signed audit checkpoint is published: once per interval of the clock (e.g. :00, :15, :30, :45) by exactly one search instance; fractions allowed; 0: only when a platform_admin asks',
+  }),
   CONSOLE_DIR: str({ default: 'dist/console', desc: 'built console (`npm run build:console`) the search service serves at /console/ (docs/console.md)' }),
   CONSOLE_DEV_SIGN_IN: bool({
     default: false, devDefault: true,

@@ -27,18 +27,18 @@ export class AgencyStore {
   /** Inserts the agency; false (and nothing written) when the id is taken. */
   async insert(tx: Transaction, agency: AgencyProfile): Promise<boolean> {
     const inserted = await tx.query(
-      `INSERT INTO agencies (id, name, state, category, status, retention_days, sharing)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [agency.id, agency.name, agency.state, agency.category, agency.status, agency.retentionDays, agency.sharing],
+      `INSERT INTO agencies (id, name, state, category, status, retention_days, sharing, time_zone)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [agency.id, agency.name, agency.state, agency.category, agency.status, agency.retentionDays, agency.sharing, agency.timeZone ?? 'UTC'],
     );
     return inserted.length > 0;
   }
 
-  /** Writes name, category, status and retention (never the state or the sharing policy). */
+  /** Writes name, category, status, retention and time zone (never the state or the sharing policy). */
   async updateProfile(tx: Transaction, agency: AgencyProfile): Promise<void> {
     await tx.query(
-      `UPDATE agencies SET name = $2, category = $3, status = $4, retention_days = $5, updated_at = now() WHERE id = $1`,
-      [agency.id, agency.name, agency.category, agency.status, agency.retentionDays],
+      `UPDATE agencies SET name = $2, category = $3, status = $4, retention_days = $5, time_zone = COALESCE($6, time_zone), updated_at = now() WHERE id = $1`,
+      [agency.id, agency.name, agency.category, agency.status, agency.retentionDays, agency.timeZone ?? null],
     );
   }
 

@@ -88,6 +88,28 @@ const OUTSIDE_SEARCHES_SQL = `
    ORDER BY actor_agency_id COLLATE "C", payload->>'purpose'`;
 
 /**
+ * The hotlist alerts raised in [$2, $3) for entries of state $1's agencies (each a `hotlist.alert` search record), per
+ * entry purpose and the alert's latest disposition (`hotlist_alert.disposition` change records, whenever recorded;
+ * null while none is), from the chain alone: alerts and dispositions purged from the hotlist tables still count.
+ */
+const ANNUAL_ALERTS_RAISED_SQL = `
+  WITH raised AS (
+    SELECT r.payload->>'searchId' AS alert_id, r.payload->>'purpose' AS purpose
+      FROM audit_records r JOIN agencies a ON a.id = r.actor_agency_id
+     WHERE r.kind = 'search' AND r.action = 'hotlist.alert' AND a.state = $1 AND r.recorded_at >= $2 AND r.recorded_at < $3
+  ),
+  latest_disposition AS (
+    SELECT DISTINCT ON (d.payload->'subject'->>'id') d.payload->'subject'->>'id' AS alert_id, d.payload->'after'->>'disposition' AS disposition
+      FROM audit_records d
+     WHERE d.kind = 'change' AND d.action = 'hotlist_alert.disposition' AND d.recorded_at >= $2
+       AND d.payload->'subject'->>'id' IN (SELECT alert_id FROM raised)
+     ORDER BY d.payload->'subject'->>'id', d.seq DESC
+  )
+  SELECT raised.purpose, latest_disposition.disposition, count(*)::int AS alerts
+    FROM raised LEFT JOIN latest_disposition ON latest_disposition.alert_id = raised.alert_id
+   GROUP BY 1, 2 ORDER BY 1, 2 NULLS FIRST`;
+
+/**
  * The `audit_records` table: the one-round-trip group append and the read-back for verification (what a record holds,
  * its hash and the group commit belong to the search app's AuditTrail; the in-transaction append, shared with the
  * alerts service, is `appendAuditRecords`), and the agency's review (its listing, usage and annual reports).
@@ -168,7 +190,8 @@ export class AuditRecordStore {
    * The figures of a state's annual statutory report over [start, end), from the search and sweep records alone
    * (agencies' states as they are now): searches by the state's agencies per purpose and stated offense level, searches
    * by other states' agencies that returned the state's owners' reads, attempts withheld from those owners per reason
-   * (where they held matching reads), and the retention sweeps.
+   * (where they held matching reads), the retention sweeps, the hotlist alerts raised for the state's agencies (per
+   * purpose and latest disposition) and the alerts the state's owners' reads raised (per alerting agency).
    */
   async annualFigures(state: string, start: Date, end: Date) {
     const window = [state, start, end];
@@ -205,7 +228,21 @@ export class AuditRecordStore {
       `SELECT seq::text AS seq, recorded_at, payload->'after'->'attestations' AS attestations FROM audit_records WHERE seq = $1::bigint`, [sweeps.last_seq],
     );
     const owners: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM agencies WHERE state = $1 ORDER BY id COLLATE "C"`, [state]);
-    return { byPurpose, outside, withheld, sweeps: sweeps.sweeps, lastSweep, ownerIds: owners.map((owner) => owner.id) };
+    const alertsRaised: Array<{ purpose: string; disposition: string | null; alerts: number }> = await this.dataSource.query(
+      ANNUAL_ALERTS_RAISED_SQL, window,
+    );
+    const alertsOnOwnersReads: Array<{ agency: string; agency_state: string; alerts: number }> = await this.dataSource.query(
+      `SELECT r.actor_agency_id AS agency, s.state AS agency_state, count(DISTINCT r.seq)::int AS alerts
+         FROM audit_records r
+         JOIN agencies s ON s.id = r.actor_agency_id
+        CROSS JOIN LATERAL jsonb_object_keys(CASE jsonb_typeof(r.payload->'returnedByOwner') WHEN 'object' THEN r.payload->'returnedByOwner' ELSE '{}'::jsonb END) owner
+         JOIN agencies o ON o.id = owner
+        WHERE r.kind = 'search' AND r.action = 'hotlist.alert' AND o.state = $1 AND r.recorded_at >= $2 AND r.recorded_at < $3
+        GROUP BY 1, 2 ORDER BY r.actor_agency_id COLLATE "C"`, window,
+    );
+    return {
+      byPurpose, outside, withheld, sweeps: sweeps.sweeps, lastSweep, ownerIds: owners.map((owner) => owner.id), alertsRaised, alertsOnOwnersReads,
+    };
   }
 
   /** The newest change record of `action`, with its place in the chain, or undefined. */

@@ -9,6 +9,8 @@ import { CameraKeys1764600000000 } from './migrations/1764600000000-camera-keys'
 import { Hotlists1795801823654 } from './migrations/1795801823654-hotlists';
 import { LegalBasis1795801819910 } from './migrations/1795801819910-legal-basis';
 import { SensitivePlaces1795803000000 } from './migrations/1795803000000-sensitive-places';
+import { AgencyTimeZone1795804000000 } from './migrations/1795804000000-agency-time-zone';
+import { AuditCheckpointSlots1795804000001 } from './migrations/1795804000001-audit-checkpoint-slots';
 import { GovernedSharing1795801924174 } from './migrations/1795801924174-governed-sharing';
 import { AuditAppendGroup1795802271811 } from './migrations/1795802271811-audit-append-group';
 import { SharingNoticeOutbox1795803640000 } from './migrations/1795803640000-sharing-notice-outbox';
@@ -25,6 +27,8 @@ export const MIGRATIONS = [
   AuditAppendGroup1795802271811,
   SensitivePlaces1795803000000,
   SharingNoticeOutbox1795803640000,
+  AgencyTimeZone1795804000000,
+  AuditCheckpointSlots1795804000001,
 ];
 
 export function dataSourceOptions(config: PlatekeeperConfig): DataSourceOptions {

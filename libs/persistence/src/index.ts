@@ -5,6 +5,7 @@ export * from './agency-store';
 export * from './camera-store';
 export * from './jurisdiction-store';
 export * from './audit-record-store';
+export * from './audit-checkpoint-slots';
 export * from './registry-snapshots';
 export * from './persistence.module';
 export * from './data-source';

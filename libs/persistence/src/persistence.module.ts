@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { AgencyStore } from './agency-store';
+import { AuditCheckpointSlots } from './audit-checkpoint-slots';
 import { AuditRecordStore } from './audit-record-store';
 import { CameraKeyStore } from './camera-key-store';
 import { CameraStore } from './camera-store';
@@ -19,7 +20,7 @@ import { RegistrySnapshots } from './registry-snapshots';
 /** Everything an app may ask PostgreSQL for; each is a plain class over the one data source. */
 const PERSISTENCE = [
   Database, AgencyStore, CameraStore, CameraKeyStore, JurisdictionStore, AuditRecordStore, RegistrySnapshots, HotlistStore, DeclarationStore,
-  SensitivePlaceStore, GovernanceStore, SharingNoticeStore,
+  SensitivePlaceStore, GovernanceStore, SharingNoticeStore, AuditCheckpointSlots,
 ];
 
 /**

@@ -1,6 +1,6 @@
 import { AgencyProfile, DEFAULT_SHARING_POLICY, JurisdictionRule, SearcherDeclaration } from '@platekeeper/sharing';
 
-export const AGENCY_COLUMNS = 'id, name, state, category, status, retention_days, sharing';
+export const AGENCY_COLUMNS = 'id, name, state, category, status, retention_days, sharing, time_zone';
 export const JURISDICTION_COLUMNS =
   'state, deny_out_of_state, deny_categories, denied_purposes, max_retention_days, legal_reference_after_hours, minimum_offense_levels, declaration_required_for';
 
@@ -14,6 +14,7 @@ export function agencyProfileFromRow(row: Record<string, any>): AgencyProfile {
     status: row.status,
     retentionDays: row.retention_days,
     sharing: { ...DEFAULT_SHARING_POLICY, ...(row.sharing ?? {}) },
+    timeZone: row.time_zone ?? 'UTC',
   };
 }
 

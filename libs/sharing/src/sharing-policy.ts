@@ -77,6 +77,8 @@ export interface AgencyProfile {
   status: AgencyStatus;
   retentionDays: number;
   sharing: SharingPolicy;
+  /** IANA time zone of the agency's local time (oversight's after-hours window); no part of the sharing rule. Stored default: UTC */
+  timeZone?: string;
 }
 
 export interface JurisdictionRule extends LegalBasisRules {

@@ -50,7 +50,7 @@ export class AgenciesController {
 
   @Patch(':id')
   @Roles('platform_admin')
-  @ApiOperation({ summary: 'Change name, category, status or retentionDays; in force for the next search; recorded' })
+  @ApiOperation({ summary: 'Change name, category, status, retentionDays or timeZone; in force for the next search; recorded' })
   @ApiOkResponse({ type: AgencyDto })
   update(@CurrentUser() user: AuthenticatedUser, @Param('id') agencyId: string, @Body() patch: UpdateAgencyDto): Promise<AgencyDto> {
     requireSomeField(patch, AGENCY_PATCH_FIELDS);

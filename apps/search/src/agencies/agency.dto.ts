@@ -3,12 +3,14 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { AGENCY_CATEGORIES, AGENCY_STATUSES, AgencyCategory, AgencyProfile, AgencyStatus } from '@platekeeper/sharing';
 import {
-  AGENCY_ID_PATTERN, DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, OptionalNotNull, STATE_CODE_PATTERN,
+  AGENCY_ID_PATTERN, DEFAULT_RETENTION_DAYS, DEFAULT_TIME_ZONE, IsIanaTimeZone, MAX_RETENTION_DAYS, OptionalNotNull, STATE_CODE_PATTERN,
 } from '../validation/administration-fields';
 import { IsNotBlank } from '../validation/text-rules';
 import { SharingPolicyDto, SharingPolicyPatchDto } from './sharing-policy.dto';
 
-export const AGENCY_PATCH_FIELDS = ['name', 'category', 'status', 'retentionDays'] as const satisfies ReadonlyArray<keyof AgencyProfile>;
+export const AGENCY_PATCH_FIELDS = ['name', 'category', 'status', 'retentionDays', 'timeZone'] as const satisfies ReadonlyArray<keyof AgencyProfile>;
+
+const TIME_ZONE_DESCRIPTION = 'IANA time zone of the agency\'s local time, used for the anomaly queue\'s after-hours window; stored as its canonical name';
 
 export class CreateAgencyDto {
   @ApiProperty({ pattern: AGENCY_ID_PATTERN.source, example: 'wa-auburn-pd' })
@@ -29,6 +31,10 @@ export class CreateAgencyDto {
   @OptionalNotNull() @IsInt() @Min(1) @Max(MAX_RETENTION_DAYS)
   retentionDays?: number;
 
+  @ApiPropertyOptional({ example: 'America/Los_Angeles', default: DEFAULT_TIME_ZONE, description: TIME_ZONE_DESCRIPTION })
+  @OptionalNotNull() @IsIanaTimeZone()
+  timeZone?: string;
+
   @ApiPropertyOptional({ type: SharingPolicyPatchDto, description: 'fields left out take the defaults of CONTRACT §3 (share nothing)' })
   @OptionalNotNull() @IsObject() @ValidateNested() @Type(() => SharingPolicyPatchDto)
   sharing?: SharingPolicyPatchDto;
@@ -43,6 +49,10 @@ export class UpdateAgencyDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_RETENTION_DAYS })
   @OptionalNotNull() @IsInt() @Min(1) @Max(MAX_RETENTION_DAYS)
   retentionDays?: number;
+
+  @ApiPropertyOptional({ example: 'America/Los_Angeles', description: TIME_ZONE_DESCRIPTION })
+  @OptionalNotNull() @IsIanaTimeZone()
+  timeZone?: string;
 }
 
 export class AgencyDto implements AgencyProfile {
@@ -53,4 +63,6 @@ export class AgencyDto implements AgencyProfile {
   @ApiProperty({ enum: AGENCY_STATUSES }) status: AgencyStatus;
   @ApiProperty() retentionDays: number;
   @ApiProperty({ type: SharingPolicyDto }) sharing: SharingPolicyDto;
+  // Always answered (stored NOT NULL, default UTC); optional only because AgencyProfile, the sharing rule's type, may omit it.
+  @ApiProperty({ example: 'America/Los_Angeles', description: TIME_ZONE_DESCRIPTION }) timeZone?: string;
 }

@@ -4,7 +4,7 @@ import { AgencyProfile } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { DomainError } from '../errors/domain-error';
-import { DEFAULT_RETENTION_DAYS, sentFields } from '../validation/administration-fields';
+import { DEFAULT_RETENTION_DAYS, DEFAULT_TIME_ZONE, canonicalTimeZone, sentFields } from '../validation/administration-fields';
 import { CreateAgencyDto } from './agency.dto';
 import { completeSharingPolicy } from './agency-rows';
 import { changeRecord } from '../audit/change-record';
@@ -28,6 +28,7 @@ export class CreateAgencyUseCase {
       status: request.status ?? 'active',
       retentionDays: request.retentionDays ?? DEFAULT_RETENTION_DAYS,
       sharing: completeSharingPolicy(request.sharing ? sentFields(request.sharing, SHARING_POLICY_FIELDS) : {}),
+      timeZone: canonicalTimeZone(request.timeZone) ?? DEFAULT_TIME_ZONE,
     };
     return this.database.transaction(async (tx) => {
       if (!(await this.agencies.insert(tx, agency))) throw new DomainError('AGENCY.ALREADY_EXISTS', `agency ${agency.id} already exists`);

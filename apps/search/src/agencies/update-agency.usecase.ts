@@ -3,12 +3,12 @@ import { AgencyStore, Database } from '@platekeeper/persistence';
 import { AgencyProfile } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { AuthenticatedUser } from '../auth/authenticated-user';
-import { sentFields } from '../validation/administration-fields';
+import { canonicalTimeZone, sentFields } from '../validation/administration-fields';
 import { AGENCY_PATCH_FIELDS, UpdateAgencyDto } from './agency.dto';
 import { requireAgency } from './agency-rows';
 import { changeRecord } from '../audit/change-record';
 
-/** Changes name, category, status or retention; read-modify-write under the row lock, recorded in the same transaction. */
+/** Changes name, category, status, retention or time zone; read-modify-write under the row lock, recorded in the same transaction. */
 @Injectable()
 export class UpdateAgencyUseCase {
   constructor(
@@ -21,6 +21,7 @@ export class UpdateAgencyUseCase {
     return this.database.transaction(async (tx) => {
       const before = await requireAgency(this.agencies, agencyId, { tx, forUpdate: true });
       const after: AgencyProfile = { ...before, ...sentFields(patch, AGENCY_PATCH_FIELDS) };
+      if (patch.timeZone !== undefined) after.timeZone = canonicalTimeZone(patch.timeZone);
       await this.agencies.updateProfile(tx, after);
       await this.auditTrail.append(changeRecord(user, 'agency.update', { type: 'agency', id: agencyId }, before, after), tx);
       return after;

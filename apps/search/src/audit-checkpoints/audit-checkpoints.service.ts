@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
-import { PLATEKEEPER_CONFIG, PlatekeeperConfig, scheduleEvery } from '@platekeeper/config';
-import { AuditRecordStore } from '@platekeeper/persistence';
+import { PLATEKEEPER_CONFIG, PlatekeeperConfig, scheduleAtEachSlot } from '@platekeeper/config';
+import { AuditCheckpointSlots, AuditRecordStore } from '@platekeeper/persistence';
 import { DomainError } from '../errors/domain-error';
 import { CheckpointSink, DirectorySink, HttpSink } from './checkpoint-sinks';
 import { CheckpointKey, SignedCheckpoint } from './signed-checkpoint';
@@ -35,6 +35,7 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @Inject(PLATEKEEPER_CONFIG) private readonly config: PlatekeeperConfig,
     private readonly auditRecords: AuditRecordStore,
+    private readonly slots: AuditCheckpointSlots,
   ) {
     // Read once at boot: a key file that is missing or not Ed25519 fails the start with its reason.
     if (config.AUDIT_CHECKPOINT_KEY_FILE) this.key = CheckpointKey.fromPem(readFileSync(config.AUDIT_CHECKPOINT_KEY_FILE));
@@ -44,9 +45,15 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     if (this.key === undefined || this.sinks.length === 0 || this.config.AUDIT_CHECKPOINT_MINUTES <= 0) return;
-    this.stopSchedule = scheduleEvery(
-      this.config.AUDIT_CHECKPOINT_MINUTES * 60_000, () => this.publish(), (error) => this.logger.error(`audit checkpoint not published: ${error.message}`),
+    this.stopSchedule = scheduleAtEachSlot(
+      this.config.AUDIT_CHECKPOINT_MINUTES * 60_000, (slotStart) => this.publishForSlot(slotStart),
+      (error) => this.logger.error(`audit checkpoint not published: ${error.message}`),
     );
+  }
+
+  /** The scheduled checkpoint of one interval: published by whichever instance comes first, skipped by the others. */
+  async publishForSlot(slotStart: Date): Promise<boolean> {
+    return this.slots.publishOnce(slotStart, () => this.publish());
   }
 
   onApplicationShutdown(): void {

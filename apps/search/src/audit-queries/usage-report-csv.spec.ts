@@ -1,4 +1,4 @@
-import { usageReportCsv } from './usage-report-csv';
+import { usageReportCsv } from './usage-report-formats';
 import { utcMonth } from './build-usage-report.usecase';
 
 const report = (searchers: Parameters<typeof usageReportCsv>[0]['searchers']) => ({

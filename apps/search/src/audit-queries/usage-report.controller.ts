@@ -5,7 +5,7 @@ import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { BuildUsageReportUseCase } from './build-usage-report.usecase';
 import { ReviewedAgency } from './reviewed-agency';
-import { usageReportCsv } from './usage-report-csv';
+import { usageReportCsv } from './usage-report-formats';
 import { usageReportPdf } from './usage-report-pdf';
 import { UsageReportDto, UsageReportQueryDto } from './usage-report.dto';
 
@@ -39,12 +39,12 @@ export class UsageReportController {
   ): Promise<UsageReportDto | string | Buffer> {
     const agencyId = await this.reviewedAgency.resolve(user, id);
     const report = await this.buildUsageReport.execute({ agencyId, month: query.month });
-    if (query.format === undefined || query.format === 'json') return report;
-    reply.header('content-disposition', `attachment; filename="usage-report-${encodeURIComponent(agencyId)}-${query.month}.${query.format}"`);
     if (query.format === 'pdf') {
       reply.header('content-type', 'application/pdf');
+      reply.header('content-disposition', `attachment; filename="usage-report-${encodeURIComponent(agencyId)}-${query.month}.pdf"`);
       return usageReportPdf(report);
     }
+    if (query.format !== 'csv') return report;
     reply.header('content-type', 'text/csv; charset=utf-8');
     return usageReportCsv(report);
   }

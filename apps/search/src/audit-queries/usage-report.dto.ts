@@ -51,8 +51,8 @@ export class UsageReportDto {
   @ApiProperty({ example: '2026-03' }) month: string;
   @ApiProperty() generatedAt: string;
   @ApiProperty({ type: [SearcherUsageDto], description: 'sorted by searcherAgencyId' }) searchers: SearcherUsageDto[];
-  @ApiProperty({ type: [HotlistHitRateDto], description: 'this agency\'s own hotlists that raised alerts in the month, by name (JSON only)' })
+  @ApiProperty({ type: [HotlistHitRateDto], description: 'this agency\'s own hotlists that raised alerts in the month, by name (JSON and PDF)' })
   hotlists: HotlistHitRateDto[];
-  @ApiProperty({ type: [AlertsOnOurReadsDto], description: 'other agencies\' hotlist alerts raised by our reads, by agency (JSON only)' })
+  @ApiProperty({ type: [AlertsOnOurReadsDto], description: 'other agencies\' hotlist alerts raised by our reads, by agency (JSON and PDF)' })
   alertsOnOurReads: AlertsOnOurReadsDto[];
 }

@@ -24,13 +24,14 @@ export class AnomalyReviewUseCase {
   ) {}
 
   async queue(user: AuthenticatedUser, agencyId: string, query: AnomalyQueryDto): Promise<AnomalyQueueDto> {
-    await this.assertReviewable(user, agencyId);
+    const timeZone = await this.reviewableAgencyTimeZone(user, agencyId);
     const to = query.to ? new Date(query.to) : new Date();
     const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * DAY_MS);
-    const flags = anomalyFlags(await this.reviewedSearches(agencyId, from, to), optionsOf(query));
+    const options = optionsOf(query, timeZone);
+    const flags = anomalyFlags(await this.reviewedSearches(agencyId, from, to), options);
     const dispositions = await this.auditRecords.latestChangesAbout('anomaly.dispose', flags.map((flag) => flag.flagId));
     return {
-      agencyId, from: from.toISOString(), to: to.toISOString(),
+      agencyId, from: from.toISOString(), to: to.toISOString(), timeZone, afterHoursFrom: options.afterHoursFrom, afterHoursTo: options.afterHoursTo,
       flags: flags.map((flag): AnomalyFlagDto => {
         const disposed = dispositions.get(flag.flagId);
         return {
@@ -49,10 +50,10 @@ export class AnomalyReviewUseCase {
    * that showed it); the record names the flag's rule and searches.
    */
   async dispose(user: AuthenticatedUser, agencyId: string, flagId: string, request: DisposeAnomalyDto, query: AnomalyQueryDto): Promise<AnomalyFlagDto> {
-    await this.assertReviewable(user, agencyId);
+    const timeZone = await this.reviewableAgencyTimeZone(user, agencyId);
     const to = new Date();
     const searches = await this.reviewedSearches(agencyId, new Date(to.getTime() - 365 * DAY_MS), to);
-    const flag = anomalyFlags(searches, optionsOf(query)).find((candidate) => candidate.flagId === flagId);
+    const flag = anomalyFlags(searches, optionsOf(query, timeZone)).find((candidate) => candidate.flagId === flagId);
     if (flag === undefined) throw new DomainError('ANOMALY.NOT_FOUND', `no flag ${flagId} in ${agencyId}'s review queue`);
     const after = { rule: flag.rule, userId: flag.userId, searchIds: flag.searchIds, disposition: request.disposition, note: request.note.trim() };
     const record = await this.auditTrail.append(changeRecord(user, 'anomaly.dispose', { type: 'anomaly', id: flagId }, null, after));
@@ -70,15 +71,19 @@ export class AnomalyReviewUseCase {
     }));
   }
 
-  private async assertReviewable(user: AuthenticatedUser, agencyId: string): Promise<void> {
+  /** The reviewed agency's time zone, once the caller may review it. */
+  private async reviewableAgencyTimeZone(user: AuthenticatedUser, agencyId: string): Promise<string> {
     assertReviews(user, agencyId);
-    if (!(await this.agencies.exists(agencyId))) throw new DomainError('AGENCY.NOT_FOUND', `agency ${agencyId} does not exist`);
+    const agency = await this.agencies.find(agencyId);
+    if (agency === undefined) throw new DomainError('AGENCY.NOT_FOUND', `agency ${agencyId} does not exist`);
+    return agency.timeZone ?? DEFAULT_ANOMALY_OPTIONS.timeZone;
   }
 }
 
-function optionsOf(query: Pick<AnomalyQueryDto, 'afterHoursFrom' | 'afterHoursTo'>): AnomalyOptions {
+function optionsOf(query: Pick<AnomalyQueryDto, 'afterHoursFrom' | 'afterHoursTo'>, timeZone: string): AnomalyOptions {
   return {
     ...DEFAULT_ANOMALY_OPTIONS,
+    timeZone,
     ...(query.afterHoursFrom !== undefined && { afterHoursFrom: query.afterHoursFrom }),
     ...(query.afterHoursTo !== undefined && { afterHoursTo: query.afterHoursTo }),
   };

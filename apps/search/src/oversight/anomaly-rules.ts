@@ -30,9 +30,11 @@ export interface AnomalyOptions {
   /** the same plate searched this many times by one user within `repeatWindowHours` */
   repeatThreshold: number;
   repeatWindowHours: number;
-  /** after hours, UTC: from this hour (inclusive) to that one (exclusive), across midnight when from > to */
+  /** after hours, local time in `timeZone`: from this hour (inclusive) to that one (exclusive), across midnight when from > to */
   afterHoursFrom: number;
   afterHoursTo: number;
+  /** IANA time zone the after-hours window is in: the agency's */
+  timeZone: string;
   /** this many after-hours searches by one user within `burstWindowMinutes` */
   burstThreshold: number;
   burstWindowMinutes: number;
@@ -42,7 +44,7 @@ export interface AnomalyOptions {
 }
 
 export const DEFAULT_ANOMALY_OPTIONS: AnomalyOptions = {
-  repeatThreshold: 5, repeatWindowHours: 7 * 24, afterHoursFrom: 22, afterHoursTo: 6, burstThreshold: 10, burstWindowMinutes: 60,
+  repeatThreshold: 5, repeatWindowHours: 7 * 24, afterHoursFrom: 22, afterHoursTo: 6, timeZone: 'UTC', burstThreshold: 10, burstWindowMinutes: 60,
   thinReasonChars: 25, thinReasonWords: 4,
 };
 
@@ -58,6 +60,7 @@ export function anomalyFlags(searches: ReviewedSearch[], options: AnomalyOptions
   const inOrder = [...searches].sort((left, right) => left.recordedAt.getTime() - right.recordedAt.getTime() || Number(BigInt(left.seq) - BigInt(right.seq)));
   const flags: AnomalyFlag[] = [];
   const byUser = groupBy(inOrder, (search) => search.userId);
+  const localHour = localHourIn(options.timeZone);
 
   for (const [userId, own] of byUser) {
     for (const [plate, same] of groupBy(own.filter((search) => normalisedPlate(search) !== ''), normalisedPlate)) {
@@ -65,9 +68,9 @@ export function anomalyFlags(searches: ReviewedSearch[], options: AnomalyOptions
         flags.push(flag('repeated_plate', userId, run, `plate ${plate} searched ${run.length} times within ${options.repeatWindowHours} h`));
       }
     }
-    const afterHours = own.filter((search) => isAfterHours(search.recordedAt, options));
+    const afterHours = own.filter((search) => isAfterHours(localHour(search.recordedAt), options));
     for (const run of denseRuns(afterHours, options.burstThreshold, options.burstWindowMinutes * 60_000)) {
-      flags.push(flag('after_hours_burst', userId, run, `${run.length} searches within ${options.burstWindowMinutes} min after hours (${options.afterHoursFrom}:00–${options.afterHoursTo}:00 UTC)`));
+      flags.push(flag('after_hours_burst', userId, run, `${run.length} searches within ${options.burstWindowMinutes} min after hours (${options.afterHoursFrom}:00–${options.afterHoursTo}:00 ${options.timeZone})`));
     }
   }
   for (const search of inOrder) {
@@ -88,8 +91,13 @@ function normalisedPlate(search: ReviewedSearch): string {
   return typeof search.criteria.plate === 'string' ? search.criteria.plate.toUpperCase().replace(/[^A-Z0-9]/g, '') : '';
 }
 
-function isAfterHours(at: Date, options: AnomalyOptions): boolean {
-  const hour = at.getUTCHours();
+/** The hour of day (0–23) of an instant in `timeZone`, daylight saving time included. */
+function localHourIn(timeZone: string): (at: Date) => number {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', hourCycle: 'h23' });
+  return (at) => Number(format.formatToParts(at).find((part) => part.type === 'hour')!.value);
+}
+
+function isAfterHours(hour: number, options: AnomalyOptions): boolean {
   return options.afterHoursFrom <= options.afterHoursTo
     ? hour >= options.afterHoursFrom && hour < options.afterHoursTo
     : hour >= options.afterHoursFrom || hour < options.afterHoursTo;

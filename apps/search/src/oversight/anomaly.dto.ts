@@ -10,10 +10,10 @@ export type Disposition = (typeof DISPOSITIONS)[number];
 export class AnomalyQueryDto {
   @ApiPropertyOptional({ description: 'default: 30 days before `to`' }) @IsOptional() @IsTimestamp() from?: string;
   @ApiPropertyOptional({ description: 'default: now' }) @IsOptional() @IsTimestamp() to?: string;
-  @ApiPropertyOptional({ minimum: 0, maximum: 23, default: 22, description: 'after hours start (UTC hour, inclusive)' })
+  @ApiPropertyOptional({ minimum: 0, maximum: 23, default: 22, description: 'after hours start (hour in the agency\'s time zone, inclusive)' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(23)
   afterHoursFrom?: number;
-  @ApiPropertyOptional({ minimum: 0, maximum: 23, default: 6, description: 'after hours end (UTC hour, exclusive)' })
+  @ApiPropertyOptional({ minimum: 0, maximum: 23, default: 6, description: 'after hours end (hour in the agency\'s time zone, exclusive)' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(23)
   afterHoursTo?: number;
 }
@@ -53,5 +53,8 @@ export class AnomalyQueueDto {
   @ApiProperty() agencyId: string;
   @ApiProperty() from: string;
   @ApiProperty() to: string;
+  @ApiProperty({ example: 'America/Los_Angeles', description: 'the agency\'s time zone, which the after-hours window is in' }) timeZone: string;
+  @ApiProperty({ example: 22, description: 'after hours start, local hour (inclusive)' }) afterHoursFrom: number;
+  @ApiProperty({ example: 6, description: 'after hours end, local hour (exclusive)' }) afterHoursTo: number;
   @ApiProperty({ type: [AnomalyFlagDto] }) flags: AnomalyFlagDto[];
 }
