@@ -62,6 +62,11 @@ describe('signed audit checkpoints', () => {
     // Another sequence number under the same signature (on a fresh database the head may be record 1, so never "1").
     const forged = stringify({ seq: String(BigInt(checkpoint.seq) + 1n), headHash: checkpoint.headHash, headRecordedAt: checkpoint.headRecordedAt, publishedAt: checkpoint.publishedAt })!;
     expect(verify(null, Buffer.from(forged), createPublicKey(publicKeyPem), Buffer.from(checkpoint.signature, 'base64'))).toBe(false);
+
+    // Each agency's public page names the same checkpoint.
+    const page = await stack.request('GET', `/v1/public/agencies/${stack.id('anchor-pd')}/transparency`);
+    expect(page.status).toBe(200);
+    expect(page.body.latestCheckpoint).toEqual({ seq: checkpoint.seq, headHash: checkpoint.headHash, publishedAt: checkpoint.publishedAt, keyId: checkpoint.keyId });
   });
 
   it('verifies records appended after the checkpoint as consistent with it', async () => {

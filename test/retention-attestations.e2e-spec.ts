@@ -47,5 +47,10 @@ describe('retention attestations', () => {
     );
     expect(latest.body.attestation).toMatchObject({ seq: newest.seq, hash: newest.hash });
     if (newest.seq === ours.seq) expect(latest.body.attestation.owners[owner]).toEqual(attestation);
+
+    // The owner's public page shows its own latest attestation, whichever sweep was last for everyone.
+    const page = await stack.request('GET', `/v1/public/agencies/${owner}/transparency`);
+    expect(page.status).toBe(200);
+    expect(page.body.retention.latestAttestation).toEqual({ ...attestation, seq: ours.seq, hash: ours.hash, sweptAt: expect.any(String) });
   });
 });

@@ -7,7 +7,10 @@ interface TransparencyReport {
   generatedAt: string;
   agency: { id: string; name: string; state: string; category: string; status: string };
   cameras: { count: number; locationDecimals: number; items: Array<{ name: string; lat: number; lon: number }> };
-  retention: { agencyDays: number; stateMaxDays: number | null; inForceDays: number };
+  retention: {
+    agencyDays: number; stateMaxDays: number | null; inForceDays: number;
+    latestAttestation: { sweptAt: string; seq: string; deletedReads: number; oldestHeldAgeDays: number | null; withinRetention: boolean } | null;
+  };
   sharing: {
     policy: { statewide: boolean; nationalLookup: boolean; allowAgencies: string[]; denyAgencies: string[]; denyCategories: string[]; deniedPurposes: string[] };
     agenciesThatCanSearch: number; statesThatCanSearch: number; deniedPurposes: string[]; twoPersonApproval: boolean; noticePeriodMinutes: number;
@@ -15,9 +18,17 @@ interface TransparencyReport {
   outsideSearches: { from: string; to: string; searchesReturningReads: number; byPurpose: CountByKey[]; byCategory: CountByKey[]; withheldAttempts: number; withheldByPurpose: CountByKey[] };
   hotlists: { liveEntries: number; alerts: number; dispositioned: number; falseHits: number; alertsForOtherAgenciesOnOurReads: number };
   auditChain: Parameters<typeof chainSummary>[0];
+  latestCheckpoint: { seq: string; headHash: string; publishedAt: string; keyId: string } | null;
 }
 
 const yesNo = (value: boolean) => (value ? 'on' : 'off');
+
+function attestationSentence(attested: TransparencyReport['retention']['latestAttestation']): string {
+  if (attested === null) return 'No retention sweep has attested for this agency yet.';
+  const oldest = attested.oldestHeldAgeDays === null ? 'no read is held' : `the oldest read held was ${attested.oldestHeldAgeDays.toFixed(1)} days old`;
+  return `The latest retention sweep (${when(attested.sweptAt)}, audit record ${attested.seq}) deleted ${attested.deletedReads} reads; ${oldest}, ` +
+    (attested.withinRetention ? 'within the retention in force.' : 'BEYOND the retention in force.');
+}
 const list = (values: string[]) => (values.length > 0 ? values.map(plain).join(', ') : 'none');
 
 /** The public page: everything on it is computed from the records by the server (GET /v1/public/agencies/{id}/transparency). */
@@ -42,7 +53,8 @@ async function render(): Promise<void> {
         cameras.items.map((camera) => [camera.name, camera.lat.toFixed(cameras.locationDecimals), camera.lon.toFixed(cameras.locationDecimals)]))),
     h('section', { class: 'card', 'aria-labelledby': 't-retention' }, h('h2', { id: 't-retention' }, 'How long reads are kept'),
       h('p', {}, `${retention.inForceDays} days. The agency keeps ${retention.agencyDays} days; `,
-        retention.stateMaxDays === null ? 'the state sets no limit.' : `state law allows at most ${retention.stateMaxDays}.`)),
+        retention.stateMaxDays === null ? 'the state sets no limit.' : `state law allows at most ${retention.stateMaxDays}.`),
+      h('p', {}, attestationSentence(retention.latestAttestation))),
     h('section', { class: 'card', 'aria-labelledby': 't-sharing' }, h('h2', { id: 't-sharing' }, 'Who else can search them'),
       h('p', { class: 'reach' }, `${sharing.agenciesThatCanSearch} other ${sharing.agenciesThatCanSearch === 1 ? 'agency' : 'agencies'} in ${sharing.statesThatCanSearch} ${sharing.statesThatCanSearch === 1 ? 'state' : 'states'} can search these reads today.`),
       h('ul', {},
@@ -66,6 +78,8 @@ async function render(): Promise<void> {
         ["Alerts other agencies' hotlists raised on our reads", String(report.hotlists.alertsForOtherAgenciesOnOurReads)],
       ])),
     chainSummary(report.auditChain),
+    h('p', {}, report.latestCheckpoint === null ? 'No signed checkpoint of the audit chain has been published yet.'
+      : `Latest signed checkpoint: record ${report.latestCheckpoint.seq}, hash ${report.latestCheckpoint.headHash}, published ${when(report.latestCheckpoint.publishedAt)} (key ${report.latestCheckpoint.keyId.slice(0, 16)}…).`),
   );
   main.focus();
 }

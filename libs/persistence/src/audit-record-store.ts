@@ -255,6 +255,16 @@ export class AuditRecordStore {
     return row === undefined ? undefined : { seq: row.seq, hash: row.hash, recordedAt: new Date(row.recorded_at).toISOString(), actorUserId: row.actor_user_id, payload: row.payload };
   }
 
+  /** The newest retention sweep record that attested for `ownerId`: its place in the chain and that owner's attestation. */
+  async latestRetentionAttestation(ownerId: string): Promise<{ seq: string; hash: string; sweptAt: string; attestation: Record<string, unknown> } | undefined> {
+    const [row] = await this.dataSource.query(
+      `SELECT seq::text AS seq, hash, recorded_at, payload->'after'->'attestations'->$1 AS attestation FROM audit_records
+        WHERE kind = 'change' AND action = 'retention.sweep' AND payload->'after'->'attestations' ? $1 ORDER BY seq DESC LIMIT 1`,
+      [ownerId],
+    );
+    return row === undefined ? undefined : { seq: row.seq, hash: row.hash, sweptAt: new Date(row.recorded_at).toISOString(), attestation: row.attestation };
+  }
+
   /** The newest record of the chain (its sequence number, hash and time), or undefined while the chain is empty. */
   async head(): Promise<{ seq: string; hash: string; recordedAt: string } | undefined> {
     const [row] = await this.dataSource.query('SELECT seq::text AS seq, hash, recorded_at FROM audit_records ORDER BY seq DESC LIMIT 1');

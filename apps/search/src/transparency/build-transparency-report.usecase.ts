@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { AuditRecordStore, CameraStore, GovernanceStore, HotlistStore } from '@platekeeper/persistence';
 import { effectiveAccess, effectiveRetentionDays } from '@platekeeper/sharing';
 import { AuditChainStatus } from '../audit-queries/audit-chain-status';
+import { AuditCheckpoints } from '../audit-checkpoints/audit-checkpoints.service';
 import { DomainError } from '../errors/domain-error';
 import { SharingWorldService } from '../sharing-world/sharing-world.service';
-import { CountByKeyDto, TransparencyReportDto } from './transparency.dto';
+import { CountByKeyDto, PublicRetentionAttestationDto, TransparencyReportDto } from './transparency.dto';
 
 const WINDOW_DAYS = 30;
 
@@ -32,6 +33,7 @@ export class BuildTransparencyReportUseCase {
     private readonly auditRecords: AuditRecordStore,
     private readonly hotlists: HotlistStore,
     private readonly chainStatus: AuditChainStatus,
+    private readonly checkpoints: AuditCheckpoints,
   ) {}
 
   async execute(agencyId: string, now = new Date()): Promise<TransparencyReportDto> {
@@ -39,11 +41,13 @@ export class BuildTransparencyReportUseCase {
     const agency = world.agencies.get(agencyId);
     if (agency === undefined) throw new DomainError('AGENCY.NOT_FOUND', `agency ${agencyId} does not exist`);
     const from = new Date(now.getTime() - WINDOW_DAYS * 86_400_000);
-    const [cameras, governance, outside, hotlists, auditChain] = await Promise.all([
+    const [cameras, governance, outside, hotlists, attested, checkpoint, auditChain] = await Promise.all([
       this.cameras.listOf(agencyId),
       this.governance.governanceOf(agencyId),
       this.auditRecords.outsideSearches(agencyId, from, now),
       this.hotlists.publicCounts(agencyId, from, now),
+      this.auditRecords.latestRetentionAttestation(agencyId),
+      this.checkpoints.latest(),
       this.chainStatus.current(),
     ]);
     const rule = world.jurisdictions.get(agency.state);
@@ -62,6 +66,10 @@ export class BuildTransparencyReportUseCase {
         agencyDays: agency.retentionDays,
         stateMaxDays: rule?.maxRetentionDays ?? null,
         inForceDays: effectiveRetentionDays(agency, rule),
+        latestAttestation: attested === undefined ? null : {
+          ...(attested.attestation as unknown as Omit<PublicRetentionAttestationDto, 'sweptAt' | 'seq' | 'hash'>),
+          sweptAt: attested.sweptAt, seq: attested.seq, hash: attested.hash,
+        },
       },
       sharing: {
         policy: agency.sharing,
@@ -82,6 +90,8 @@ export class BuildTransparencyReportUseCase {
       },
       hotlists,
       auditChain,
+      latestCheckpoint: checkpoint === undefined ? null
+        : { seq: String(checkpoint.seq), headHash: checkpoint.headHash, publishedAt: checkpoint.publishedAt, keyId: checkpoint.keyId },
     };
   }
 }

@@ -23,10 +23,23 @@ export class PublicCamerasDto {
   @ApiProperty({ type: [PublicCameraDto] }) items: PublicCameraDto[];
 }
 
+export class PublicRetentionAttestationDto {
+  @ApiProperty({ description: 'when the sweep that attested ran' }) sweptAt: string;
+  @ApiProperty({ description: 'the sweep record\'s place in the audit chain' }) seq: string;
+  @ApiProperty() hash: string;
+  @ApiProperty() retentionDays: number;
+  @ApiProperty({ description: 'reads of this agency the sweep deleted' }) deletedReads: number;
+  @ApiProperty({ nullable: true, type: String }) oldestHeldCapturedAt: string | null;
+  @ApiProperty({ nullable: true, type: Number }) oldestHeldAgeDays: number | null;
+  @ApiProperty({ description: 'the oldest read still held is within the retention in force (or none is held)' }) withinRetention: boolean;
+}
+
 export class PublicRetentionDto {
   @ApiProperty({ description: 'the agency\'s own retention' }) agencyDays: number;
   @ApiProperty({ nullable: true, type: Number, description: 'the state law\'s cap, if any' }) stateMaxDays: number | null;
   @ApiProperty({ description: 'the retention in force: the smaller of the two' }) inForceDays: number;
+  @ApiProperty({ type: PublicRetentionAttestationDto, nullable: true, description: 'the latest sweep\'s attestation for this agency, from the audit chain; null before any sweep held or deleted its reads' })
+  latestAttestation: PublicRetentionAttestationDto | null;
 }
 
 export class PublicSharingDto {
@@ -62,6 +75,13 @@ export class PublicHotlistsDto {
   alertsForOtherAgenciesOnOurReads: number;
 }
 
+export class PublicCheckpointDto {
+  @ApiProperty({ description: 'the chain record the checkpoint signs' }) seq: string;
+  @ApiProperty() headHash: string;
+  @ApiProperty() publishedAt: string;
+  @ApiProperty({ description: 'sha256 of the signing public key (GET /v1/audit/checkpoints/latest has the key and the signature)' }) keyId: string;
+}
+
 export class TransparencyReportDto {
   @ApiProperty() generatedAt: string;
   @ApiProperty({ type: PublicAgencyDto }) agency: PublicAgencyDto;
@@ -71,4 +91,6 @@ export class TransparencyReportDto {
   @ApiProperty({ type: OutsideSearchesDto, description: 'the last 30 days, from the audit trail' }) outsideSearches: OutsideSearchesDto;
   @ApiProperty({ type: PublicHotlistsDto, description: 'hotlist use, the last 30 days, from the alerts the system raised' }) hotlists: PublicHotlistsDto;
   @ApiProperty({ type: AuditChainStatusDto }) auditChain: AuditChainStatusDto;
+  @ApiProperty({ type: PublicCheckpointDto, nullable: true, description: 'the latest signed checkpoint of the chain, null when none is published' })
+  latestCheckpoint: PublicCheckpointDto | null;
 }
