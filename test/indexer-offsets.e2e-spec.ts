@@ -108,10 +108,13 @@ describe('indexer offsets with reads of every partition gathered into shared bul
     const index = readsIndexName(stack.config.READS_INDEX_PREFIX, first[0].capturedAt);
     await elastic.indices.putSettings({ index, settings: { 'index.blocks.write': true } });
     const second = await produceOnEveryPartition('OFB');
+    // Until the indexer gave up on the blocked index, or moved an offset (the failure this test is for).
     await eventually(async () => {
       const response = await fetch(`${healthUrl}/health`);
       const body = (await response.json()) as { engines: { kafka: { state: string } } };
-      return body.engines.kafka.state === 'gave-up' ? true : undefined;
+      const committed = await committedOffsets();
+      const moved = partitions.some((partition) => committed.get(partition) !== afterFirst.get(partition));
+      return body.engines.kafka.state === 'gave-up' || moved ? true : undefined;
     }, 60_000, 'the indexer to give up on the blocked index');
     // Several lingers, retries and rests later, no partition's offset has moved past its first unindexed read.
     for (let check = 0; check < 4; check++) {
