@@ -36,7 +36,9 @@ const CAMERAS_PER_AGENCY = 5;
 const PRODUCE_BATCH = 1_000;
 const POLL_MS = 250;
 const STALL_SECONDS = 60;
-const PORTS = { ingest: 3911, indexer: 3921, search: 3931 };
+// BENCH_PIPELINE_PORT_BASE moves them when another bench on the machine holds these.
+const PORT_BASE = Number(process.env.BENCH_PIPELINE_PORT_BASE ?? 3911);
+const PORTS = { ingest: PORT_BASE, indexer: PORT_BASE + 10, search: PORT_BASE + 20 };
 
 export interface ChildRun {
   name: string;
@@ -62,6 +64,7 @@ interface RawBulkRun {
   elasticsearchCpuMsPer1000: number;
   /** Shard-level bulk operations Elasticsearch's write pool ran per 1,000 reads: fewer means larger requests. */
   writeTasksPer1000: number;
+  elasticsearchTimesPer1000: ElasticsearchTimes;
   /** Stored documents as the indexer writes them (with plate grams), or the enriched read alone. */
   documents: 'stored' | 'without plate grams';
 }
@@ -77,9 +80,17 @@ interface DrainRun {
   elasticsearchCpuMsPer1000: number;
   kafkaCpuMsPer1000: number;
   writeTasksPer1000: number;
+  elasticsearchTimesPer1000: ElasticsearchTimes;
   /** Reads per bulk request from the indexers' /metrics (NaN when the build has no such metric). */
   readsPerBulkRequest: number;
   enrichedRecordBatches?: RecordBatchSizes;
+}
+
+/** Elasticsearch's own accounting (node stats, ms): indexing documents, refreshing, merging segments. */
+interface ElasticsearchTimes {
+  indexing: number;
+  refresh: number;
+  merge: number;
 }
 
 interface RecordBatchSizes {
@@ -204,6 +215,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
     const drainEsCpu = elasticsearchCpu();
     const drainKafkaCpu = kafkaCpu();
     const drainWriteTasks = await writeTasks(elastic);
+    const drainTimes = await elasticsearchTimes(elastic);
     const lagSamples: LagSample[] = [];
     const groups = [{ groupId: config.INGEST_GROUP_ID, topic: config.TOPIC_RAW }, { groupId: config.INDEXER_GROUP_ID, topic: config.TOPIC_ENRICHED }];
     const stopLag = sampleLag(admin, groups, lagSamples, drainBegan);
@@ -216,6 +228,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
       elasticsearchCpuMsPer1000: ((elasticsearchCpu() - drainEsCpu) * 1e6) / options.reads,
       kafkaCpuMsPer1000: ((kafkaCpu() - drainKafkaCpu) * 1e6) / options.reads,
       writeTasksPer1000: ((await writeTasks(elastic)) - drainWriteTasks) * 1000 / options.reads,
+      elasticsearchTimesPer1000: timesPer1000(drainTimes, await elasticsearchTimes(elastic), options.reads),
       readsPerBulkRequest: await readsPerBulkRequest([PORTS.indexer]),
       enrichedRecordBatches: recordBatchSizes(config.TOPIC_ENRICHED),
     };
@@ -284,6 +297,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
       const scaledEsCpu = elasticsearchCpu();
       const scaledKafkaCpu = kafkaCpu();
       const scaledWriteTasks = await writeTasks(elastic);
+      const scaledTimes = await elasticsearchTimes(elastic);
       children.push(...startPipeline(scaledEnvironment, 2, 'x2'));
       const scaled = await waitIndexed(elastic, scaledConfig.READS_INDEX_PREFIX, options.reads, scaledBegan, timeoutMs, children);
       double = {
@@ -292,6 +306,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
         elasticsearchCpuMsPer1000: ((elasticsearchCpu() - scaledEsCpu) * 1e6) / options.reads,
         kafkaCpuMsPer1000: ((kafkaCpu() - scaledKafkaCpu) * 1e6) / options.reads,
         writeTasksPer1000: ((await writeTasks(elastic)) - scaledWriteTasks) * 1000 / options.reads,
+        elasticsearchTimesPer1000: timesPer1000(scaledTimes, await elasticsearchTimes(elastic), options.reads),
         readsPerBulkRequest: await readsPerBulkRequest([PORTS.indexer, PORTS.indexer + 1]),
       };
       step(`ingest+indexer 2+2: steady ${Math.round(double.steadyReadsPerSecond)} reads/s`);
@@ -332,13 +347,16 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
       ...(double ? [{ title: 'scaling out', header: ['ratio', 'value'], rows: [['2+2 / 1+1 steady', ratio(double.steadyReadsPerSecond, single.steadyReadsPerSecond)]] }] : []),
       {
         title: 'Elasticsearch and Kafka per 1,000 reads (BENCH_ES_PID, BENCH_KAFKA_PID): the same work whoever feeds it?',
-        header: ['path', 'ES CPU ms', 'ES write tasks', 'reads per bulk request', 'Kafka broker CPU ms'],
+        header: ['path', 'ES CPU ms', 'ES indexing ms', 'ES refresh ms', 'ES merge ms', 'ES write tasks', 'reads per bulk request', 'Kafka broker CPU ms'],
         rows: [
-          [`best raw bulk (c${best.concurrency}, ${best.batchReads}/req, refresh ${best.refreshInterval})`, best.elasticsearchCpuMsPer1000, best.writeTasksPer1000, best.batchReads, Number.NaN],
-          [`best at refresh ${config.READS_INDEX_REFRESH_INTERVAL} (c${bestAtPipelineRefresh.concurrency}, ${bestAtPipelineRefresh.batchReads}/req)`, bestAtPipelineRefresh.elasticsearchCpuMsPer1000, bestAtPipelineRefresh.writeTasksPer1000, bestAtPipelineRefresh.batchReads, Number.NaN],
-          ['ingest+indexer 1+1 drain', single.elasticsearchCpuMsPer1000, single.writeTasksPer1000, single.readsPerBulkRequest, single.kafkaCpuMsPer1000],
-          ...(double ? [['ingest+indexer 2+2 drain', double.elasticsearchCpuMsPer1000, double.writeTasksPer1000, double.readsPerBulkRequest, double.kafkaCpuMsPer1000] as Array<string | number>] : []),
-        ],
+          [`best raw bulk (c${best.concurrency}, ${best.batchReads}/req, refresh ${best.refreshInterval})`, best, best.batchReads, Number.NaN] as const,
+          [`best at refresh ${config.READS_INDEX_REFRESH_INTERVAL} (c${bestAtPipelineRefresh.concurrency}, ${bestAtPipelineRefresh.batchReads}/req)`, bestAtPipelineRefresh, bestAtPipelineRefresh.batchReads, Number.NaN] as const,
+          ['ingest+indexer 1+1 drain', single, single.readsPerBulkRequest, single.kafkaCpuMsPer1000] as const,
+          ...(double ? [['ingest+indexer 2+2 drain', double, double.readsPerBulkRequest, double.kafkaCpuMsPer1000] as const] : []),
+        ].map(([path, run, readsPerRequest, kafkaMs]) => [
+          path, run.elasticsearchCpuMsPer1000, run.elasticsearchTimesPer1000.indexing, run.elasticsearchTimesPer1000.refresh,
+          run.elasticsearchTimesPer1000.merge, run.writeTasksPer1000, readsPerRequest, kafkaMs,
+        ]),
       },
       ...(single.enrichedRecordBatches ? [{
         title: 'enriched topic as ingest wrote it (Kafka DumpLogSegments)',
@@ -556,6 +574,7 @@ async function rawBulk(
     const began = performance.now();
     const esCpuBefore = elasticsearchCpu();
     const writeTasksBefore = await writeTasks(elastic);
+    const timesBefore = await elasticsearchTimes(elastic);
     let next = 0;
     await Promise.all(Array.from({ length: setting.concurrency }, async () => {
       while (next < batches.length) {
@@ -569,6 +588,7 @@ async function rawBulk(
       ...setting, documents, seconds, readsPerSecond: reads.length / seconds,
       elasticsearchCpuMsPer1000: ((elasticsearchCpu() - esCpuBefore) * 1e6) / reads.length,
       writeTasksPer1000: (((await writeTasks(elastic)) - writeTasksBefore) * 1000) / reads.length,
+      elasticsearchTimesPer1000: timesPer1000(timesBefore, await elasticsearchTimes(elastic), reads.length),
     };
   } finally {
     await deleteIndices(elastic, readsIndexPattern(prefix)).catch(() => undefined);
@@ -626,6 +646,23 @@ async function writeTasks(elastic: ElasticClient): Promise<number> {
   const stats = await elastic.nodes.stats({ metric: 'thread_pool' }).catch(() => undefined);
   if (!stats) return Number.NaN;
   return Object.values(stats.nodes).reduce((sum, node) => sum + (node.thread_pool?.write?.completed ?? 0), 0);
+}
+
+async function elasticsearchTimes(elastic: ElasticClient): Promise<ElasticsearchTimes> {
+  const stats = await elastic.nodes.stats({ metric: 'indices', index_metric: 'indexing,refresh,merge' }).catch(() => undefined);
+  const nodes = Object.values(stats?.nodes ?? {});
+  const sum = (pick: (indices: NonNullable<(typeof nodes)[number]['indices']>) => number | undefined) =>
+    nodes.reduce((total, node) => total + (node.indices ? pick(node.indices) ?? 0 : 0), stats ? 0 : Number.NaN);
+  return {
+    indexing: sum((indices) => indices.indexing?.index_time_in_millis),
+    refresh: sum((indices) => indices.refresh?.total_time_in_millis),
+    merge: sum((indices) => indices.merges?.total_time_in_millis),
+  };
+}
+
+function timesPer1000(before: ElasticsearchTimes, after: ElasticsearchTimes, reads: number): ElasticsearchTimes {
+  const per1000 = (key: keyof ElasticsearchTimes) => ((after[key] - before[key]) * 1000) / reads;
+  return { indexing: per1000('indexing'), refresh: per1000('refresh'), merge: per1000('merge') };
 }
 
 /** Mean reads per bulk request from the indexers' `platekeeper_bulk_request_reads` histogram; NaN if a build has none. */
