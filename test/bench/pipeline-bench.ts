@@ -1,13 +1,13 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import type { Admin, Producer } from 'kafkajs';
 import { Client as ElasticClient } from '@elastic/elasticsearch';
-import { PlatekeeperConfig, loadConfig } from '@platekeeper/config';
+import { PlatekeeperConfig, elasticsearchNodes, loadConfig } from '@platekeeper/config';
 import { CameraRegistration, EnrichedRead, checkRawRead, enrichRead } from '@platekeeper/contract';
-import { createElasticClient, ensureReadsIndexTemplate, readDocumentId, readsIndexName, readsIndexPattern } from '@platekeeper/elastic';
+import { ensureReadsIndexTemplate, readDocumentId, readsIndexName, readsIndexPattern, toReadDocument } from '@platekeeper/elastic';
 import { createKafka, createProducer, ensureReadTopics } from '@platekeeper/kafka';
 import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import { generateRawReads } from '../../apps/cli/src/read-generator';
@@ -20,6 +20,10 @@ import { benchDatabaseUrl, deleteIndices, printTable, ratio, recreateDatabase, s
 export interface PipelineBenchOptions {
   reads: number;
   sweepReads: number;
+  /** The raw-bulk grid: requests in flight, reads per request, refresh interval during load. */
+  sweepConcurrency: number[];
+  sweepBatchReads: number[];
+  sweepRefresh: string[];
   partitions: number;
   freshnessSeconds: number;
   scaling: boolean;
@@ -32,8 +36,9 @@ const CAMERAS_PER_AGENCY = 5;
 const PRODUCE_BATCH = 1_000;
 const POLL_MS = 250;
 const STALL_SECONDS = 60;
-const SWEEP = { concurrency: [1, 2, 4], batchReads: [1_000, 5_000], refreshInterval: ['1s', '-1'] };
-const PORTS = { ingest: 3911, indexer: 3921, search: 3931 };
+// BENCH_PIPELINE_PORT_BASE moves them when another bench on the machine holds these.
+const PORT_BASE = Number(process.env.BENCH_PIPELINE_PORT_BASE ?? 3911);
+const PORTS = { ingest: PORT_BASE, indexer: PORT_BASE + 10, search: PORT_BASE + 20 };
 
 export interface ChildRun {
   name: string;
@@ -44,6 +49,10 @@ export interface ChildRun {
 
 /** CPU seconds of the Elasticsearch JVM when the bench runs on the same machine and is told its pid (BENCH_ES_PID). */
 const elasticsearchCpu = () => (process.env.BENCH_ES_PID ? cpuSeconds(Number(process.env.BENCH_ES_PID)) : Number.NaN);
+/** The same for the Kafka broker (BENCH_KAFKA_PID). */
+const kafkaCpu = () => (process.env.BENCH_KAFKA_PID ? cpuSeconds(Number(process.env.BENCH_KAFKA_PID)) : Number.NaN);
+/** Built apps the pipeline runs from (BENCH_APPS_DIR, default dist/apps): another build can be measured against the same baseline. */
+const APPS_DIR = resolve(process.env.BENCH_APPS_DIR ?? resolve(__dirname, '../../dist/apps'));
 
 interface RawBulkRun {
   concurrency: number;
@@ -53,6 +62,11 @@ interface RawBulkRun {
   seconds: number;
   /** Elasticsearch CPU ms per 1,000 reads indexed (NaN without BENCH_ES_PID). */
   elasticsearchCpuMsPer1000: number;
+  /** Shard-level bulk operations Elasticsearch's write pool ran per 1,000 reads: fewer means larger requests. */
+  writeTasksPer1000: number;
+  elasticsearchTimesPer1000: ElasticsearchTimes;
+  /** Stored documents as the indexer writes them (with plate grams), or the enriched read alone. */
+  documents: 'stored' | 'without plate grams';
 }
 
 interface DrainRun {
@@ -64,6 +78,26 @@ interface DrainRun {
   /** CPU seconds each process spent from its start until every read was searchable. */
   cpuSeconds: Record<string, number>;
   elasticsearchCpuMsPer1000: number;
+  kafkaCpuMsPer1000: number;
+  writeTasksPer1000: number;
+  elasticsearchTimesPer1000: ElasticsearchTimes;
+  /** Reads per bulk request from the indexers' /metrics (NaN when the build has no such metric). */
+  readsPerBulkRequest: number;
+  enrichedRecordBatches?: RecordBatchSizes;
+}
+
+/** Elasticsearch's own accounting (node stats, ms): indexing documents, refreshing, merging segments. */
+interface ElasticsearchTimes {
+  indexing: number;
+  refresh: number;
+  merge: number;
+}
+
+interface RecordBatchSizes {
+  batches: number;
+  meanRecords: number;
+  p50Records: number;
+  meanBytes: number;
 }
 
 interface FreshnessRun {
@@ -114,7 +148,8 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
   const startedAt = new Date().toISOString();
   const began = performance.now();
   const timeoutMs = Math.max(180_000, options.reads * 5);
-  const elastic = createElasticClient(config);
+  // Longer than the services' 30 s: on a machine at load 15+ a fresh index's first refresh can take that long.
+  const elastic = new ElasticClient({ nodes: elasticsearchNodes(config), maxRetries: 3, requestTimeout: 180_000 });
   const kafka = createKafka(config, 'admin', 'bench');
   const admin = kafka.admin();
   const children: ChildRun[] = [];
@@ -158,9 +193,9 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
     // One unmeasured round first: the first index creation and a cold JIT would otherwise be charged to the first setting.
     await rawBulk(elastic, `${runId}-warmup`, enriched.slice(0, 5_000), { concurrency: 2, batchReads: 1_000, refreshInterval: '1s' });
     const sweep: RawBulkRun[] = [];
-    for (const refreshInterval of SWEEP.refreshInterval) {
-      for (const batchReads of SWEEP.batchReads) {
-        for (const concurrency of SWEEP.concurrency) {
+    for (const refreshInterval of options.sweepRefresh) {
+      for (const batchReads of options.sweepBatchReads) {
+        for (const concurrency of options.sweepConcurrency) {
           const run = await rawBulk(elastic, `${runId}-raw`, enriched, { concurrency, batchReads, refreshInterval });
           sweep.push(run);
           step(`raw bulk concurrency ${concurrency}, ${batchReads}/request, refresh ${refreshInterval}: ${Math.round(run.readsPerSecond)} reads/s`);
@@ -168,6 +203,9 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
       }
     }
     const best = sweep.reduce((top, run) => (run.readsPerSecond > top.readsPerSecond ? run : top));
+    // What the ceiling was before it wrote the stored documents: the enriched read alone, no plate grams.
+    const withoutGrams = await rawBulk(elastic, `${runId}-raw`, enriched, { concurrency: best.concurrency, batchReads: best.batchReads, refreshInterval: best.refreshInterval }, 'without plate grams');
+    step(`raw bulk at the best setting, documents without plate grams: ${Math.round(withoutGrams.readsPerSecond)} reads/s`);
     const bestAtPipelineRefresh = sweep
       .filter((run) => run.refreshInterval === config.READS_INDEX_REFRESH_INTERVAL)
       .reduce((top, run) => (run.readsPerSecond > top.readsPerSecond ? run : top), { readsPerSecond: 0 } as RawBulkRun);
@@ -175,6 +213,9 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
     // The pipeline draining the backlog flat out: its maximum rate.
     const drainBegan = performance.now();
     const drainEsCpu = elasticsearchCpu();
+    const drainKafkaCpu = kafkaCpu();
+    const drainWriteTasks = await writeTasks(elastic);
+    const drainTimes = await elasticsearchTimes(elastic);
     const lagSamples: LagSample[] = [];
     const groups = [{ groupId: config.INGEST_GROUP_ID, topic: config.TOPIC_RAW }, { groupId: config.INDEXER_GROUP_ID, topic: config.TOPIC_ENRICHED }];
     const stopLag = sampleLag(admin, groups, lagSamples, drainBegan);
@@ -185,7 +226,13 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
       instances: 1, totalSeconds: drain.totalSeconds, firstSeconds: drain.firstSeconds,
       steadyReadsPerSecond: steadyRate(options.reads, drain), peakRssMiB: peakRss(children), cpuSeconds: cpuOf(children),
       elasticsearchCpuMsPer1000: ((elasticsearchCpu() - drainEsCpu) * 1e6) / options.reads,
+      kafkaCpuMsPer1000: ((kafkaCpu() - drainKafkaCpu) * 1e6) / options.reads,
+      writeTasksPer1000: ((await writeTasks(elastic)) - drainWriteTasks) * 1000 / options.reads,
+      elasticsearchTimesPer1000: timesPer1000(drainTimes, await elasticsearchTimes(elastic), options.reads),
+      readsPerBulkRequest: await readsPerBulkRequest([PORTS.indexer]),
+      enrichedRecordBatches: recordBatchSizes(config.TOPIC_ENRICHED),
     };
+    step(`1+1: ES CPU ${single.elasticsearchCpuMsPer1000.toFixed(0)} ms and ${single.writeTasksPer1000.toFixed(2)} write tasks per 1,000 reads, ${single.readsPerBulkRequest.toFixed(0)} reads per bulk request, enriched record batches ${JSON.stringify(single.enrichedRecordBatches)}`);
     step(`ingest+indexer 1+1: ${options.reads} reads searchable in ${drain.totalSeconds.toFixed(2)} s, steady ${Math.round(single.steadyReadsPerSecond)} reads/s`);
     charts.push({
       title: 'drain: reads indexed per second (1+1)', yLabel: 'reads/s',
@@ -235,6 +282,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
         series: freshnessSamples.map(({ share, points }) => ({ label: `${share * 100}% of max rate`, points })),
       });
     }
+    const afterFreshness = freshness.length > 0 ? recordBatchSizes(config.TOPIC_ENRICHED) : undefined;
     for (const run of children.splice(0)) await stopApp(run);
 
     // Scaling out: the same reads on fresh topics, two ingest and two indexer instances in the same groups.
@@ -247,12 +295,19 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
       await produceAll(cameraProducer, scaledConfig.TOPIC_RAW, messages);
       const scaledBegan = performance.now();
       const scaledEsCpu = elasticsearchCpu();
+      const scaledKafkaCpu = kafkaCpu();
+      const scaledWriteTasks = await writeTasks(elastic);
+      const scaledTimes = await elasticsearchTimes(elastic);
       children.push(...startPipeline(scaledEnvironment, 2, 'x2'));
       const scaled = await waitIndexed(elastic, scaledConfig.READS_INDEX_PREFIX, options.reads, scaledBegan, timeoutMs, children);
       double = {
         instances: 2, totalSeconds: scaled.totalSeconds, firstSeconds: scaled.firstSeconds,
         steadyReadsPerSecond: steadyRate(options.reads, scaled), peakRssMiB: peakRss(children), cpuSeconds: cpuOf(children),
         elasticsearchCpuMsPer1000: ((elasticsearchCpu() - scaledEsCpu) * 1e6) / options.reads,
+        kafkaCpuMsPer1000: ((kafkaCpu() - scaledKafkaCpu) * 1e6) / options.reads,
+        writeTasksPer1000: ((await writeTasks(elastic)) - scaledWriteTasks) * 1000 / options.reads,
+        elasticsearchTimesPer1000: timesPer1000(scaledTimes, await elasticsearchTimes(elastic), options.reads),
+        readsPerBulkRequest: await readsPerBulkRequest([PORTS.indexer, PORTS.indexer + 1]),
       };
       step(`ingest+indexer 2+2: steady ${Math.round(double.steadyReadsPerSecond)} reads/s`);
       for (const run of children.splice(0)) await stopApp(run);
@@ -269,9 +324,12 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
         ],
       },
       {
-        title: `raw Elasticsearch bulk create of ${enriched.length} enriched reads (the ceiling)`,
-        header: ['concurrency', 'reads/request', 'refresh during load', 'reads/s', 'seconds', 'ES CPU ms per 1,000 reads'],
-        rows: sweep.map((run) => [String(run.concurrency), run.batchReads.toLocaleString('en-US'), run.refreshInterval, run.readsPerSecond, run.seconds, run.elasticsearchCpuMsPer1000]),
+        title: `raw Elasticsearch bulk create of ${enriched.length} reads, stored documents (the ceiling)`,
+        header: ['concurrency', 'reads/request', 'refresh during load', 'documents', 'reads/s', 'seconds', 'ES CPU ms per 1,000 reads', 'ES write tasks per 1,000 reads'],
+        rows: [...sweep, withoutGrams].map((run) => [
+          String(run.concurrency), run.batchReads.toLocaleString('en-US'), run.refreshInterval, run.documents, run.readsPerSecond, run.seconds,
+          run.elasticsearchCpuMsPer1000, run.writeTasksPer1000,
+        ]),
       },
       {
         title: `pipeline against the ceiling (${options.reads} reads, ${options.partitions} partitions)`,
@@ -288,14 +346,26 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
       },
       ...(double ? [{ title: 'scaling out', header: ['ratio', 'value'], rows: [['2+2 / 1+1 steady', ratio(double.steadyReadsPerSecond, single.steadyReadsPerSecond)]] }] : []),
       {
-        title: 'Elasticsearch CPU per 1,000 reads (BENCH_ES_PID): the same work whoever feeds it?',
-        header: ['path', 'ES CPU ms per 1,000 reads'],
+        title: 'Elasticsearch and Kafka per 1,000 reads (BENCH_ES_PID, BENCH_KAFKA_PID): the same work whoever feeds it?',
+        header: ['path', 'ES CPU ms', 'ES indexing ms', 'ES refresh ms', 'ES merge ms', 'ES write tasks', 'reads per bulk request', 'Kafka broker CPU ms'],
         rows: [
-          [`best raw bulk (c${best.concurrency}, ${best.batchReads}/req, refresh ${best.refreshInterval})`, best.elasticsearchCpuMsPer1000],
-          ['ingest+indexer 1+1 drain', single.elasticsearchCpuMsPer1000],
-          ...(double ? [['ingest+indexer 2+2 drain', double.elasticsearchCpuMsPer1000] as Array<string | number>] : []),
-        ],
+          [`best raw bulk (c${best.concurrency}, ${best.batchReads}/req, refresh ${best.refreshInterval})`, best, best.batchReads, Number.NaN] as const,
+          [`best at refresh ${config.READS_INDEX_REFRESH_INTERVAL} (c${bestAtPipelineRefresh.concurrency}, ${bestAtPipelineRefresh.batchReads}/req)`, bestAtPipelineRefresh, bestAtPipelineRefresh.batchReads, Number.NaN] as const,
+          ['ingest+indexer 1+1 drain', single, single.readsPerBulkRequest, single.kafkaCpuMsPer1000] as const,
+          ...(double ? [['ingest+indexer 2+2 drain', double, double.readsPerBulkRequest, double.kafkaCpuMsPer1000] as const] : []),
+        ].map(([path, run, readsPerRequest, kafkaMs]) => [
+          path, run.elasticsearchCpuMsPer1000, run.elasticsearchTimesPer1000.indexing, run.elasticsearchTimesPer1000.refresh,
+          run.elasticsearchTimesPer1000.merge, run.writeTasksPer1000, readsPerRequest, kafkaMs,
+        ]),
       },
+      ...(single.enrichedRecordBatches ? [{
+        title: 'enriched topic as ingest wrote it (Kafka DumpLogSegments)',
+        header: ['phase', 'record batches', 'mean records per batch', 'p50 records per batch', 'mean bytes per batch'],
+        rows: [
+          ['1+1 drain (backlog)', String(single.enrichedRecordBatches.batches), single.enrichedRecordBatches.meanRecords, single.enrichedRecordBatches.p50Records, single.enrichedRecordBatches.meanBytes],
+          ...(afterFreshness ? [pacedBatches(single.enrichedRecordBatches, afterFreshness)] : []),
+        ],
+      }] : []),
       {
         title: 'freshness (production → returned by POST /v1/searches), ms',
         header: ['share of max rate', 'asked reads/s', 'produced reads/s', 'probes', 'missing', 'p50', 'p99', 'max', 'search errors'],
@@ -313,10 +383,11 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
     const report: LoadReport = {
       title: `bench:pipeline ${runId}`, startedAt, finishedAt: new Date().toISOString(), tables, charts,
       settings: {
-        reads: options.reads, sweepReads: options.sweepReads, partitions: options.partitions, freshnessSeconds: options.freshnessSeconds,
+        reads: options.reads, sweepReads: options.sweepReads, sweep: `c${options.sweepConcurrency.join('/')} × ${options.sweepBatchReads.join('/')} per request × refresh ${options.sweepRefresh.join('/')}`, partitions: options.partitions, freshnessSeconds: options.freshnessSeconds,
         loadAverageAtEnd: loadAverage(), benchSeconds: Math.round((performance.now() - began) / 1000),
         READS_INDEX_REFRESH_INTERVAL: config.READS_INDEX_REFRESH_INTERVAL, INDEXER_BULK_MAX_BYTES: config.INDEXER_BULK_MAX_BYTES,
-        INDEXER_BULK_CONCURRENCY: config.INDEXER_BULK_CONCURRENCY, KAFKA_FETCH_MAX_WAIT_MS: config.KAFKA_FETCH_MAX_WAIT_MS,
+        INDEXER_BULK_CONCURRENCY: config.INDEXER_BULK_CONCURRENCY, INDEXER_BULK_MAX_READS: config.INDEXER_BULK_MAX_READS,
+        INDEXER_BULK_LINGER_MS: config.INDEXER_BULK_LINGER_MS, apps: APPS_DIR, KAFKA_FETCH_MAX_WAIT_MS: config.KAFKA_FETCH_MAX_WAIT_MS,
         KAFKA_FETCH_MAX_BYTES: config.KAFKA_FETCH_MAX_BYTES, INGEST_FETCH_MAX_BYTES_PER_PARTITION: config.INGEST_FETCH_MAX_BYTES_PER_PARTITION,
         INDEXER_FETCH_MAX_BYTES_PER_PARTITION: config.INDEXER_FETCH_MAX_BYTES_PER_PARTITION,
       },
@@ -487,19 +558,23 @@ function enrichInMemory(raw: Array<Record<string, unknown>>, cameras: Map<string
 async function rawBulk(
   elastic: ElasticClient, prefixBase: string, reads: EnrichedRead[],
   setting: { concurrency: number; batchReads: number; refreshInterval: string },
+  documents: RawBulkRun['documents'] = 'stored',
 ): Promise<RawBulkRun> {
-  const prefix = `${prefixBase}-c${setting.concurrency}-b${setting.batchReads}-r${setting.refreshInterval.replace('-', 'm')}`;
+  const prefix = `${prefixBase}-c${setting.concurrency}-b${setting.batchReads}-r${setting.refreshInterval.replace('-', 'm')}${documents === 'stored' ? '' : '-nograms'}`;
   await ensureReadsIndexTemplate(elastic, prefix, { shards: 1, replicas: 0, refreshInterval: setting.refreshInterval });
   const batches: string[][] = [];
   for (let start = 0; start < reads.length; start += setting.batchReads) {
     batches.push(reads.slice(start, start + setting.batchReads).flatMap((read) => [
       JSON.stringify({ create: { _index: readsIndexName(prefix, read.capturedAt), _id: readDocumentId(read) } }),
-      JSON.stringify(read),
+      // What the indexer stores (toReadDocument adds the plate grams), so the ceiling indexes the same documents.
+      JSON.stringify(documents === 'stored' ? toReadDocument(read) : read),
     ]));
   }
   try {
     const began = performance.now();
     const esCpuBefore = elasticsearchCpu();
+    const writeTasksBefore = await writeTasks(elastic);
+    const timesBefore = await elasticsearchTimes(elastic);
     let next = 0;
     await Promise.all(Array.from({ length: setting.concurrency }, async () => {
       while (next < batches.length) {
@@ -509,7 +584,12 @@ async function rawBulk(
     }));
     await elastic.indices.refresh({ index: readsIndexPattern(prefix) });
     const seconds = (performance.now() - began) / 1000;
-    return { ...setting, seconds, readsPerSecond: reads.length / seconds, elasticsearchCpuMsPer1000: ((elasticsearchCpu() - esCpuBefore) * 1e6) / reads.length };
+    return {
+      ...setting, documents, seconds, readsPerSecond: reads.length / seconds,
+      elasticsearchCpuMsPer1000: ((elasticsearchCpu() - esCpuBefore) * 1e6) / reads.length,
+      writeTasksPer1000: (((await writeTasks(elastic)) - writeTasksBefore) * 1000) / reads.length,
+      elasticsearchTimesPer1000: timesPer1000(timesBefore, await elasticsearchTimes(elastic), reads.length),
+    };
   } finally {
     await deleteIndices(elastic, readsIndexPattern(prefix)).catch(() => undefined);
     await elastic.indices.deleteIndexTemplate({ name: `${prefix}-template` }).catch(() => undefined);
@@ -527,7 +607,7 @@ function startPipeline(environment: Record<string, string>, instances: number, s
 }
 
 export function startApp(app: string, environment: Record<string, string>, name: string): ChildRun {
-  const entry = resolve(__dirname, '../../dist/apps', app, 'main.js');
+  const entry = resolve(APPS_DIR, app, 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first`);
   const child = spawn(process.execPath, [entry], { env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'pipe'] });
   const run: ChildRun = { name, child, output: [] };
@@ -559,6 +639,72 @@ export async function stopApp(run: ChildRun): Promise<void> {
     run.child.kill('SIGKILL');
     await exited;
   }
+}
+
+/** Bulk operations Elasticsearch's write thread pool has completed (one per shard a bulk request touches), all nodes. */
+async function writeTasks(elastic: ElasticClient): Promise<number> {
+  const stats = await elastic.nodes.stats({ metric: 'thread_pool' }).catch(() => undefined);
+  if (!stats) return Number.NaN;
+  return Object.values(stats.nodes).reduce((sum, node) => sum + (node.thread_pool?.write?.completed ?? 0), 0);
+}
+
+async function elasticsearchTimes(elastic: ElasticClient): Promise<ElasticsearchTimes> {
+  const stats = await elastic.nodes.stats({ metric: 'indices', index_metric: 'indexing,refresh,merge' }).catch(() => undefined);
+  const nodes = Object.values(stats?.nodes ?? {});
+  const sum = (pick: (indices: NonNullable<(typeof nodes)[number]['indices']>) => number | undefined) =>
+    nodes.reduce((total, node) => total + (node.indices ? pick(node.indices) ?? 0 : 0), stats ? 0 : Number.NaN);
+  return {
+    indexing: sum((indices) => indices.indexing?.index_time_in_millis),
+    refresh: sum((indices) => indices.refresh?.total_time_in_millis),
+    merge: sum((indices) => indices.merges?.total_time_in_millis),
+  };
+}
+
+function timesPer1000(before: ElasticsearchTimes, after: ElasticsearchTimes, reads: number): ElasticsearchTimes {
+  const per1000 = (key: keyof ElasticsearchTimes) => ((after[key] - before[key]) * 1000) / reads;
+  return { indexing: per1000('indexing'), refresh: per1000('refresh'), merge: per1000('merge') };
+}
+
+/** Mean reads per bulk request from the indexers' `platekeeper_bulk_request_reads` histogram; NaN if a build has none. */
+async function readsPerBulkRequest(ports: number[]): Promise<number> {
+  let [sum, count] = [0, 0];
+  for (const port of ports) {
+    const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((response) => response.text(), () => '');
+    sum += Number(/^platekeeper_bulk_request_reads_sum (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
+    count += Number(/^platekeeper_bulk_request_reads_count (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
+  }
+  return sum / count;
+}
+
+/**
+ * How big the record batches ingest wrote to the enriched topic are, read from the broker's log segments with Kafka's
+ * own DumpLogSegments when the bench shares a machine with the broker (BENCH_KAFKA_HOME, BENCH_KAFKA_LOG_DIR).
+ */
+function recordBatchSizes(topic: string): RecordBatchSizes | undefined {
+  const [home, logDir] = [process.env.BENCH_KAFKA_HOME, process.env.BENCH_KAFKA_LOG_DIR];
+  if (!home || !logDir) return undefined;
+  const segments = readdirSync(logDir)
+    .filter((name) => name.startsWith(`${topic}-`) && /^\d+$/.test(name.slice(topic.length + 1)))
+    .flatMap((name) => readdirSync(join(logDir, name)).filter((file) => file.endsWith('.log')).map((file) => join(logDir, name, file)));
+  if (segments.length === 0) return undefined;
+  const dump = spawnSync('java', ['-cp', `${home}/libs/*`, 'kafka.tools.DumpLogSegments', '--files', segments.join(',')], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const batches = [...dump.stdout.matchAll(/count: (\d+) .*? size: (\d+)/g)].map((match) => ({ records: Number(match[1]), bytes: Number(match[2]) }));
+  if (batches.length === 0) return undefined;
+  const records = batches.map((batch) => batch.records).sort((a, b) => a - b);
+  return {
+    batches: batches.length,
+    meanRecords: records.reduce((sum, value) => sum + value, 0) / batches.length,
+    p50Records: records[Math.floor(records.length / 2)],
+    meanBytes: batches.reduce((sum, batch) => sum + batch.bytes, 0) / batches.length,
+  };
+}
+
+/** The batches written during the paced phases alone: everything in the topic after them minus the drain's. */
+function pacedBatches(drain: RecordBatchSizes, total: RecordBatchSizes): Array<string | number> {
+  const batches = total.batches - drain.batches;
+  const records = total.meanRecords * total.batches - drain.meanRecords * drain.batches;
+  const bytes = total.meanBytes * total.batches - drain.meanBytes * drain.batches;
+  return ['freshness phases (paced)', String(batches), records / batches, Number.NaN, bytes / batches];
 }
 
 /** User + system CPU seconds a process has used so far (/proc/<pid>/stat, clock ticks of 1/100 s). */

@@ -1,8 +1,6 @@
 import { Client } from '@elastic/elasticsearch';
 import { EnrichedRead } from '@platekeeper/contract';
-import {
-  BulkRetriesExhausted, acceptedCaptureWindow, bulkChunks, bulkDocumentLine, classifyBulkItem, parseEnrichedMessage, writeReads, writeReadsInBulks,
-} from './bulk-writer';
+import { BulkRetriesExhausted, acceptedCaptureWindow, classifyBulkItem, parseEnrichedMessage, writeReads } from './bulk-writer';
 
 const read = (readId: string, agencyId = 'wa-auburn-pd'): EnrichedRead => ({
   readId, cameraId: 'cam-1', agencyId, agencyState: 'WA', capturedAt: '2026-05-01T12:00:00.000Z',
@@ -49,7 +47,7 @@ describe('writeReads', () => {
   it('takes a version conflict for a read already indexed, neither retried nor rejected', async () => {
     const elastic = scriptedElasticsearch([[409, 201]]);
     const outcome = await writeReads(elastic.client, 'alpr-reads', [{ position: 0, read: read('r-4') }, { position: 1, read: read('r-5') }], fastRetry);
-    expect(outcome).toEqual({ rejected: [], alreadyIndexed: 1 });
+    expect(outcome).toEqual({ rejected: [], alreadyIndexed: [0] });
     expect(elastic.requests).toHaveLength(1);
   });
 
@@ -67,44 +65,6 @@ describe('writeReads', () => {
   });
 });
 
-describe('writeReadsInBulks', () => {
-  const fastRetry = { maxRetries: 2, baseDelayMs: 1 };
-  const entry = (position: number) => {
-    const json = JSON.stringify(read(`r-${position}`));
-    return { position, read: read(`r-${position}`), json };
-  };
-
-  it('cuts a batch into bulk requests by bytes, in order, never leaving one empty', () => {
-    const reads = Array.from({ length: 10 }, (_, position) => entry(position));
-    const perRead = 120 + reads[0].json.length;
-    const chunks = bulkChunks(reads, perRead * 3);
-    expect(chunks.map((chunk) => chunk.map((item) => item.position))).toEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]);
-    expect(bulkChunks(reads.slice(0, 2), 10).map((chunk) => chunk.length)).toEqual([1, 1]);
-  });
-
-  it('sends the message text as the document line when it has no line break, else the parsed read', () => {
-    expect(bulkDocumentLine('{"a":1}')).toBe('{"a":1}');
-    expect(bulkDocumentLine('{\n"a":1}')).toBeUndefined();
-  });
-
-  it('reports rejections at their batch positions across parallel requests', async () => {
-    const elastic = scriptedElasticsearch([[201, 400], [201, 409], [400, 201]]);
-    const reads = Array.from({ length: 6 }, (_, position) => entry(position));
-    const outcome = await writeReadsInBulks(elastic.client, 'alpr-reads', reads, { maxBytes: (120 + reads[0].json.length) * 2, concurrency: 2 }, fastRetry);
-    expect(elastic.requests).toHaveLength(3);
-    expect(outcome.alreadyIndexed).toBe(1);
-    expect(outcome.rejected.map((rejection) => rejection.position).sort()).toEqual([1, 4]);
-  });
-
-  it('gives up when one request keeps being pushed back, after the others settled, claiming nothing', async () => {
-    const elastic = scriptedElasticsearch([[201], [429], [429], [429]]);
-    const reads = [entry(0), entry(1)];
-    await expect(
-      writeReadsInBulks(elastic.client, 'alpr-reads', reads, { maxBytes: 10, concurrency: 2 }, fastRetry),
-    ).rejects.toThrow(BulkRetriesExhausted);
-  });
-});
-
 describe('bulk failures judged by error type', () => {
   const fastRetry = { maxRetries: 3, baseDelayMs: 1 };
   const writeBlocked = { status: 403, type: 'cluster_block_exception' };
@@ -116,7 +76,7 @@ describe('bulk failures judged by error type', () => {
       elastic.client, 'alpr-reads', [{ position: 0, read: read('blocked') }, { position: 1, read: read('fine') }],
       { ...fastRetry, onRetry: (attempt) => void retries.push(attempt) },
     );
-    expect(outcome).toEqual({ rejected: [], alreadyIndexed: 0 });
+    expect(outcome).toEqual({ rejected: [], alreadyIndexed: [] });
     expect(retries).toEqual([1, 2]);
     expect(elastic.requests.map((request) => request.map((operation) => operation.create!._id.split(':')[1]))).toEqual([['blocked', 'fine'], ['blocked'], ['blocked']]);
   });

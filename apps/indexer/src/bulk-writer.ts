@@ -6,8 +6,8 @@ import { jitteredBackoff } from '@platekeeper/config';
 export interface IndexOutcome {
   /** Documents Elasticsearch refused as malformed: never retried, dead-lettered with its reason. */
   rejected: Array<{ position: number; status: number; detail: string }>;
-  /** Documents whose id was already indexed (a replay or redelivery): left as they were, and done. */
-  alreadyIndexed: number;
+  /** Positions of the documents whose id was already indexed (a replay or redelivery): left as they were, and done. */
+  alreadyIndexed: number[];
 }
 
 export interface BulkRetryPolicy {
@@ -108,72 +108,13 @@ export function classifyBulkItem(item: { status: number; error?: { type?: string
 export class BulkRetriesExhausted extends Error {}
 
 /**
- * A read to index, at its position in the fetched batch; `json` is the message's own JSON text, whose length sizes
- * the bulk requests (the document itself is built by `toReadDocument`, which adds the index-time fields).
+ * A read to index, at its position in the fetched batch; `bytes` is the size of its message, which sizes the bulk
+ * requests (the document itself is built by `toReadDocument`, which adds the index-time fields).
  */
 export interface ReadToIndex {
   position: number;
   read: EnrichedRead;
-  json?: string;
-}
-
-/** The message text, when it can be the document line of a bulk body as it is (no line break inside). */
-export function bulkDocumentLine(text: string): string | undefined {
-  return text.includes('\n') || text.includes('\r') ? undefined : text;
-}
-
-/** Cuts reads into bulk requests of at most `maxBytes` of documents (at least one read each), in order. */
-export function bulkChunks(reads: ReadToIndex[], maxBytes: number): ReadToIndex[][] {
-  const chunks: ReadToIndex[][] = [];
-  let current: ReadToIndex[] = [];
-  let currentBytes = 0;
-  for (const entry of reads) {
-    // Action line (~120 bytes) + the document; the estimate only has to keep requests near the target size.
-    const bytes = 120 + (entry.json?.length ?? 400);
-    if (current.length > 0 && currentBytes + bytes > maxBytes) {
-      chunks.push(current);
-      [current, currentBytes] = [[], 0];
-    }
-    current.push(entry);
-    currentBytes += bytes;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}
-
-/**
- * `writeReads` over bulk requests of at most `maxBytes`, `concurrency` of them in flight. Resolves once every request
- * settled: with the outcomes merged when all succeeded, else with the first failure (nothing pending is claimed written).
- */
-export async function writeReadsInBulks(
-  client: Client,
-  indexPrefix: string,
-  reads: ReadToIndex[],
-  sizing: { maxBytes: number; concurrency: number },
-  retry: BulkRetryPolicy,
-  refresh = false,
-): Promise<IndexOutcome> {
-  const chunks = bulkChunks(reads, sizing.maxBytes);
-  const outcomes: Array<PromiseSettledResult<IndexOutcome>> = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < chunks.length) {
-      const chunk = chunks[next++];
-      outcomes.push(await writeReads(client, indexPrefix, chunk, retry, refresh).then(
-        (value) => ({ status: 'fulfilled' as const, value }),
-        (reason: unknown) => ({ status: 'rejected' as const, reason }),
-      ));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(sizing.concurrency, chunks.length) }, worker));
-  const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-  if (failure) throw failure.reason;
-  const merged: IndexOutcome = { rejected: [], alreadyIndexed: 0 };
-  for (const outcome of outcomes as Array<PromiseFulfilledResult<IndexOutcome>>) {
-    merged.rejected.push(...outcome.value.rejected);
-    merged.alreadyIndexed += outcome.value.alreadyIndexed;
-  }
-  return merged;
+  bytes?: number;
 }
 
 /** Waits `ms`, or less if `signal` aborts or `wake` calls back first. */
@@ -206,7 +147,7 @@ export async function writeReads(
   refresh = false,
 ): Promise<IndexOutcome> {
   const rejected: IndexOutcome['rejected'] = [];
-  let alreadyIndexed = 0;
+  const alreadyIndexed: number[] = [];
   let pending = reads;
   let lastPushBack = '';
   for (let attempt = 0; pending.length > 0; attempt++) {
@@ -242,7 +183,7 @@ export async function writeReads(
       const result = item.create!;
       const entry = pending[itemPosition];
       const verdict = classifyBulkItem(result);
-      if (verdict === 'already-indexed') alreadyIndexed++;
+      if (verdict === 'already-indexed') alreadyIndexed.push(entry.position);
       else if (verdict === 'retry') {
         stillPending.push(entry);
         lastPushBack = `status ${result.status} ${result.error?.type ?? ''}: ${result.error?.reason ?? ''}`;

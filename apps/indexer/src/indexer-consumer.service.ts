@@ -7,13 +7,16 @@ import {
   BatchConsumer, BatchContext, DownstreamGaveUp, consumerFetchOptions, consumerTimings, createKafka, deadLetterMessage, produceAll, readTopics, requireTopics,
 } from '@platekeeper/kafka';
 import { pipelineMetrics } from '@platekeeper/metrics';
-import { BulkRetriesExhausted, ReadToIndex, acceptedCaptureWindow, bulkDocumentLine, parseEnrichedMessage, writeReadsInBulks } from './bulk-writer';
+import { BulkAccumulator } from './bulk-accumulator';
+import { BulkRetriesExhausted, ReadToIndex, acceptedCaptureWindow, parseEnrichedMessage, writeReads } from './bulk-writer';
 
 /**
- * enriched topic → Elasticsearch. A batch's offset is committed only after Elasticsearch acknowledged
- * (or permanently rejected and we dead-lettered) every document in it; while Elasticsearch pushes
- * back, the partition is paused instead of buffering more. When it keeps pushing back past the retries,
- * the indexer gives up on the batch for a while (health `gave-up`) and tries it again, instead of crashing.
+ * enriched topic → Elasticsearch. The reads of every partition this instance consumes share one queue of bulk
+ * requests (`BulkAccumulator`: sent by size or after a short linger), and a batch's offset is committed only after
+ * Elasticsearch acknowledged (or permanently rejected and we dead-lettered) every document in it; while
+ * Elasticsearch pushes back, the partitions waiting on it are paused instead of buffering more. When it keeps pushing
+ * back past the retries, the indexer gives up on those batches for a while (health `gave-up`) and tries them again,
+ * instead of crashing.
  */
 @Injectable()
 export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -24,6 +27,8 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
   /** Whether Elasticsearch answers, probed in the background for /health. */
   readonly elasticAvailability: ElasticAvailability;
   private readonly consumer: BatchConsumer;
+  private readonly stopping = new AbortController();
+  private readonly bulkRequests: BulkAccumulator;
 
   constructor(@Inject(PLATEKEEPER_CONFIG) private readonly config: PlatekeeperConfig) {
     this.kafka = createKafka(config, 'indexer');
@@ -56,6 +61,26 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
       handleBatch: (batch, context) => this.indexBatch(batch, context),
       onGaveUp: (error) => this.logger.error(`gave up on a batch, trying it again in ${config.INDEXER_GIVE_UP_PAUSE_MS} ms: ${error.message}`),
     });
+    this.bulkRequests = new BulkAccumulator(
+      {
+        maxBytes: config.INDEXER_BULK_MAX_BYTES, maxReads: config.INDEXER_BULK_MAX_READS,
+        lingerMs: config.INDEXER_BULK_LINGER_MS, concurrency: config.INDEXER_BULK_CONCURRENCY,
+      },
+      (entries, onRetry) => {
+        pipelineMetrics.bulkRequestReads.observe(entries.length);
+        return writeReads(this.elastic, config.READS_INDEX_PREFIX, entries, {
+          maxRetries: config.INDEXER_MAX_RETRIES,
+          baseDelayMs: config.INDEXER_RETRY_BASE_MS,
+          stopping: this.stopping.signal,
+          wake: (listener) => this.elasticAvailability.onceBackUp(listener),
+          onRetry: async (attempt, pendingCount, delayMs) => {
+            pipelineMetrics.bulkRetries.inc();
+            this.logger.warn(`Elasticsearch pushed back on ${pendingCount} reads; retry ${attempt} in ${delayMs} ms`);
+            await onRetry(attempt, pendingCount, delayMs);
+          },
+        }, config.READS_REFRESH_ON_WRITE);
+      },
+    );
   }
 
   get health() {
@@ -70,12 +95,13 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
     this.elasticAvailability.stop();
     await this.consumer.stop();
     await this.elastic.close();
   }
 
-  private async indexBatch(batch: Batch, { producer, heartbeat, pause, stopping }: BatchContext): Promise<void> {
+  private async indexBatch(batch: Batch, { producer, heartbeat, pause }: BatchContext): Promise<void> {
     const source = (offset: string) => ({ topic: batch.topic, partition: batch.partition, offset });
     const deadLetters: Message[] = [];
     const reads: ReadToIndex[] = [];
@@ -83,29 +109,17 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
     batch.messages.forEach((message, position) => {
       const text = message.value?.toString('utf8') ?? '';
       const parsed = parseEnrichedMessage(text, window);
-      if (parsed.ok) reads.push({ position, read: parsed.read, json: bulkDocumentLine(text) });
+      if (parsed.ok) reads.push({ position, read: parsed.read, bytes: message.value?.length });
       else deadLetters.push(deadLetterMessage(message, source(message.offset), parsed.reason, 'indexer'));
     });
     let resumePartition: (() => void) | undefined;
-    const outcome = await writeReadsInBulks(
-      this.elastic,
-      this.config.READS_INDEX_PREFIX,
-      reads,
-      { maxBytes: this.config.INDEXER_BULK_MAX_BYTES, concurrency: this.config.INDEXER_BULK_CONCURRENCY },
-      {
-        maxRetries: this.config.INDEXER_MAX_RETRIES,
-        baseDelayMs: this.config.INDEXER_RETRY_BASE_MS,
-        stopping,
-        wake: (listener) => this.elasticAvailability.onceBackUp(listener),
-        onRetry: async (attempt, pendingCount, delayMs) => {
+    const outcome = await this.bulkRequests
+      .submit(reads, {
+        onRetry: async () => {
           resumePartition ??= pause();
-          pipelineMetrics.bulkRetries.inc();
-          this.logger.warn(`Elasticsearch pushed back on ${pendingCount} reads; retry ${attempt} in ${delayMs} ms`);
           await heartbeat();
         },
-      },
-      this.config.READS_REFRESH_ON_WRITE,
-    )
+      })
       .catch((error: unknown) => {
         throw error instanceof BulkRetriesExhausted ? new DownstreamGaveUp(`Elasticsearch: ${error.message}`) : error;
       })
@@ -118,8 +132,8 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
     if (deadLetters.length > 0) {
       await produceAll(producer, [{ topic: this.topics.deadLetter, messages: deadLetters }]);
     }
-    pipelineMetrics.readsIndexed.inc({ outcome: 'indexed' }, reads.length - outcome.rejected.length - outcome.alreadyIndexed);
-    pipelineMetrics.readsIndexed.inc({ outcome: 'already_indexed' }, outcome.alreadyIndexed);
+    pipelineMetrics.readsIndexed.inc({ outcome: 'indexed' }, reads.length - outcome.rejected.length - outcome.alreadyIndexed.length);
+    pipelineMetrics.readsIndexed.inc({ outcome: 'already_indexed' }, outcome.alreadyIndexed.length);
     pipelineMetrics.readsIndexed.inc({ outcome: 'dead_lettered' }, deadLetters.length);
   }
 }

@@ -108,15 +108,21 @@ const platekeeperEnv = {
     default: 30_000, desc: 'after giving up on a batch, the indexer reports `gave-up` on /health and tries the batch again after this long, or sooner: within ENGINE_PROBE_INTERVAL_MS of Elasticsearch answering again or of a write block being lifted',
   }),
   INGEST_FETCH_MAX_BYTES_PER_PARTITION: integerFrom(1024)({ default: 2 * 1024 * 1024, desc: 'most bytes ingest fetches from one partition at a time (with INGEST_PARTITIONS_CONCURRENTLY, what bounds its memory)' }),
-  INDEXER_FETCH_MAX_BYTES_PER_PARTITION: integerFrom(1024)({ default: 2 * 1024 * 1024, desc: 'most bytes the indexer fetches from one partition at a time (cut into bulk requests of INDEXER_BULK_MAX_BYTES; with INDEXER_PARTITIONS_CONCURRENTLY, what bounds its memory)' }),
+  INDEXER_FETCH_MAX_BYTES_PER_PARTITION: integerFrom(1024)({ default: 2 * 1024 * 1024, desc: 'most bytes the indexer fetches from one partition at a time (with INDEXER_PARTITIONS_CONCURRENTLY, what bounds its memory)' }),
   INGEST_PARTITIONS_CONCURRENTLY: integerFrom(1)({
     default: 3, desc: 'partitions one ingest instance works on at once (each batch still commits only after its own writes); at most its share of TOPIC_PARTITIONS helps',
   }),
   INDEXER_PARTITIONS_CONCURRENTLY: integerFrom(1)({
-    default: 3, desc: 'partitions one indexer instance bulk-writes at once (each batch still commits only after Elasticsearch acknowledged it)',
+    default: 3, desc: 'partitions one indexer instance works on at once, their reads gathered into shared bulk requests (each batch still commits only after Elasticsearch acknowledged all of its reads)',
   }),
-  INDEXER_BULK_MAX_BYTES: integerFrom(1024)({ default: 1024 * 1024, desc: 'a fetched batch is cut into bulk requests of at most this many bytes of documents' }),
-  INDEXER_BULK_CONCURRENCY: integerFrom(1)({ default: 2, desc: 'bulk requests one partition\'s batch keeps in flight at once' }),
+  INDEXER_BULK_MAX_BYTES: integerFrom(1024)({
+    default: 4 * 1024 * 1024, desc: 'the reads of every partition an indexer consumes share bulk requests; one is sent once it holds this many bytes of documents',
+  }),
+  INDEXER_BULK_MAX_READS: integerFrom(1)({ default: 5_000, desc: 'a shared bulk request is also sent once it holds this many reads' }),
+  INDEXER_BULK_LINGER_MS: integerFrom(0)({
+    default: 50, desc: 'a shared bulk request is also sent once its oldest read has waited this long for others (from any partition) to join it',
+  }),
+  INDEXER_BULK_CONCURRENCY: integerFrom(1)({ default: 2, desc: 'bulk requests one indexer instance keeps in flight at once, over all its partitions' }),
   KAFKA_FETCH_MAX_BYTES: integerFrom(1024)({ default: 8 * 1024 * 1024, desc: 'most bytes ingest and the indexer fetch from Kafka in one request, over all partitions' }),
   KAFKA_FETCH_MAX_WAIT_MS: integerFrom(0)({ default: 100, desc: 'how long the broker may hold a fetch waiting for more data (lower: fresher reads when the stream is slow)' }),
   KAFKA_FETCH_MIN_BYTES: integerFrom(1)({ default: 1, desc: 'bytes a fetch waits for (up to KAFKA_FETCH_MAX_WAIT_MS) before the broker answers; more: bigger batches, later reads' }),

@@ -19,6 +19,11 @@ export const pipelineMetrics = {
     name: 'platekeeper_bulk_retries_total',
     help: 'Bulk requests retried because Elasticsearch pushed back or was unreachable',
   }),
+  bulkRequestReads: new Histogram({
+    name: 'platekeeper_bulk_request_reads',
+    help: 'Reads per bulk request the indexer sent (first attempt), over every partition it consumes',
+    buckets: [10, 100, 500, 1000, 2000, 3000, 4000, 5000, 7500, 10000],
+  }),
 };
 
 export const searchMetrics = {
