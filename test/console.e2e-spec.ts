@@ -256,7 +256,7 @@ describe('the console in a browser', () => {
         byCategory: [{ key: 'federal_immigration', searches: 2 }],
         withheldAttempts: 0,
       },
-      hotlists: null,
+      hotlists: { liveEntries: 0, alerts: 0, dispositioned: 0, falseHits: 0, alertsForOtherAgenciesOnOurReads: 0 },
       auditChain: { valid: true, firstBroken: null, head: { seq: expect.any(String), hash: expect.stringMatching(/^[0-9a-f]{64}$/) } },
     });
     expect((await stack.request('GET', `/v1/public/agencies/${stack.id('no-such-agency')}/transparency`)).status).toBe(404);
