@@ -18,6 +18,8 @@ describe('national search through the owner probe', () => {
   const searcher = stack.id('searcher-pd');
   const owners = Array.from({ length: OWNERS }, (_, index) => stack.id(`owner-${index}`));
   const denier = stack.id('denier-pd');
+  // Denies the searcher too, but holds no read of the plate: the probe does not name it, so no count is asked of it.
+  const quietDenier = stack.id('quiet-denier-pd');
   const unregistered = stack.id('never-registered-pd');
   const visibleReadIds = new Set<string>();
   let state: string;
@@ -57,6 +59,7 @@ describe('national search through the owner probe', () => {
     await stack.registerAgency({ id: searcher, state, cameras: [], sharing: { nationalLookup: true } });
     for (const owner of owners) await stack.registerAgency({ id: owner, state, cameras: [], sharing: { nationalLookup: true } });
     await stack.registerAgency({ id: denier, state, cameras: [], sharing: { nationalLookup: true, denyAgencies: [searcher] } });
+    await stack.registerAgency({ id: quietDenier, state, cameras: [], sharing: { nationalLookup: true, denyAgencies: [searcher] } });
     const reads: EnrichedRead[] = [];
     for (const owner of owners) {
       const fresh = read(owner, 1);
@@ -81,6 +84,21 @@ describe('national search through the owner probe', () => {
     expect(new Set(totals)).toEqual(new Set([OWNERS]));
     expect(seenOwners.has(denier)).toBe(false);
     expect(seenOwners.has(unregistered)).toBe(false);
+  });
+
+  it("records the withheld reads in the trail of the owner that denied them, and nothing in a denier's that held none", async () => {
+    const { readIds } = await searchAll(50);
+    expect(readIds).toHaveLength(OWNERS);
+    const trail = async (agencyId: string) => {
+      const response = await stack.request('GET', '/v1/audit/searches?limit=500', { token: await stack.token(agencyId, ['agency_admin']) });
+      expect(response.status).toBe(200);
+      return (response.body.items as Array<{ caseNumber: string; relation: string; readsWithheldFromThisAgency: number }>)
+        .filter((item) => item.caseNumber === 'PROBE-1');
+    };
+    const denied = await trail(denier);
+    expect(denied.length).toBeGreaterThan(0);
+    for (const item of denied) expect(item).toMatchObject({ relation: 'denied_our_data', readsWithheldFromThisAgency: 2 });
+    expect(await trail(quietDenier)).toEqual([]);
   });
 
   it('drops an owner that turned national lookup off in the very next search, and takes it back when turned on', async () => {

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import { Client } from '@elastic/elasticsearch';
 import { DataSource } from 'typeorm';
 import { SEARCHED_READ_FIELDS } from '@platekeeper/contract';
 import { createElasticClient, readsIndexLayout, readsIndexPattern } from '@platekeeper/elastic';
@@ -67,6 +68,8 @@ interface StepResult {
   errors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+  /** Shard-level queries the reads indices ran during the step, per answered request (Elasticsearch's own counter). */
+  readsQueriesPerAnswer?: number;
 }
 
 /**
@@ -167,7 +170,11 @@ export async function runSearchLoadBench(options: SearchLoadBenchOptions): Promi
       // Rotate which goes first, so none always runs on the warmer engine.
       const order = rotation.map((_, offset) => rotation[(position + offset) % rotation.length]);
       for (const target of order) {
+        const queriesBefore = await readsQueryTotal(elastic, index);
         const result = summariseRun(target, clients, await drive(targets[target], clients, options.seconds));
+        // Searches still in flight when the step ends finish before the count is read: let them, so they count once.
+        await sleep(500);
+        result.readsQueriesPerAnswer = result.ok > 0 ? ((await readsQueryTotal(elastic, index)) - queriesBefore) / result.ok : 0;
         steps.push(result);
         step(`${target} ${clients} clients: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors, status ${JSON.stringify(result.statusCodes)}`);
       }
@@ -214,6 +221,12 @@ export async function runSearchLoadBench(options: SearchLoadBenchOptions): Promi
     rows.map((row) => [
       row.clients, row.recordFloor.requestsPerSecond, row.recordFloor.p50, row.recordFloor.p99, row.recordFloor.errors,
       row.floorOverDirectThroughput, row.apiOverFloorThroughput,
+    ]));
+  printTable('Elasticsearch work per answer: shard queries on the reads indices per answered request (ES-direct: one search)',
+    ['clients', 'API', 'ES-direct', 'record floor', 'API / ES-direct'],
+    rows.map((row) => [
+      row.clients, row.api.readsQueriesPerAnswer ?? 0, row.direct.readsQueriesPerAnswer ?? 0, row.recordFloor.readsQueriesPerAnswer ?? 0,
+      ratio(row.api.readsQueriesPerAnswer ?? 0, row.direct.readsQueriesPerAnswer ?? 0),
     ]));
   if (overload) {
     printTable(`overload: ${options.overloadClients} clients against SEARCH_MAX_IN_FLIGHT=${options.maxInFlight}`, ['measure', 'value'], [
@@ -279,4 +292,10 @@ async function startProcess(entry: string, port: number, env: Record<string, str
   }
   child.kill('SIGTERM');
   throw new Error(`${entry} did not become healthy in 120 s`);
+}
+
+/** The reads indices' shard-level query counter (`_stats/search`), summed over their primaries and replicas. */
+async function readsQueryTotal(elastic: Client, index: string): Promise<number> {
+  const stats = await elastic.indices.stats({ index, metric: 'search' });
+  return stats._all?.total?.search?.query_total ?? 0;
 }

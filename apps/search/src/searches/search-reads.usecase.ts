@@ -14,7 +14,7 @@ import { DomainError } from '../errors/domain-error';
 import { READS_ELASTIC_CLIENT } from '../elastic-client.provider';
 import { buildReadsQuery } from './reads-query';
 import { prepareReadsCriteria } from './partial-plate';
-import { visibilityFilterForSearch } from './visibility-for-search';
+import { visibilityForSearch } from './visibility-for-search';
 import { decodeCursor, encodeCursor } from './search-cursor';
 import { searchFailure } from './search-failure';
 import { SearchRequestDto, SearchResponseDto, SearchedReadDto } from './search-request.dto';
@@ -48,7 +48,7 @@ export class SearchReadsUseCase {
     const limit = request.limit ?? DEFAULT_SEARCH_LIMIT;
     const timeoutMs = this.config.SEARCH_TIMEOUT_MS;
     const prepared = await prepareReadsCriteria(this.elastic, request, { index: readsIndexPattern(this.config.READS_INDEX_PREFIX), timeoutMs });
-    const visibilityFilter = await visibilityFilterForSearch(this.elastic, {
+    const visibility = await visibilityForSearch(this.elastic, {
       index: readsIndexPattern(this.config.READS_INDEX_PREFIX),
       decision,
       criteria: buildReadsQuery(request, { match_all: {} }, prepared).query,
@@ -56,7 +56,7 @@ export class SearchReadsUseCase {
       probeAboveOwners: this.config.SEARCH_OWNER_PROBE_ABOVE,
       timeoutMs: this.config.SEARCH_TIMEOUT_MS,
     });
-    const query = buildReadsQuery(request, visibilityFilter, prepared);
+    const query = buildReadsQuery(request, visibility.filter, prepared);
     const searchAfter = request.cursor ? decodeCursor(request.cursor, query.sort) : undefined;
     const searching = this.elastic
       .search<SearchedRead>(
@@ -78,7 +78,9 @@ export class SearchReadsUseCase {
         throw this.engineFailure(error, timeoutMs);
       });
     // Side by side with the search: which withheld owners held matching reads, for the record only.
-    const [response, withheldByOwner] = await Promise.all([searching, this.withheldReads.countByOwner(request, decision, world, now, prepared)]);
+    const [response, withheldByOwner] = await Promise.all([
+      searching, this.withheldReads.countByOwner(request, decision, world, now, prepared, visibility.matchingOwners),
+    ]);
     if (response.timed_out) throw this.engineFailure(new elasticErrors.TimeoutError('search timed out on the shards'), timeoutMs);
     // Partial results would silently under-report what the investigator's search matched.
     if ((response._shards?.failed ?? 0) > 0) throw this.engineFailure(new Error(`shard failures: ${JSON.stringify(response._shards.failures)}`), timeoutMs);

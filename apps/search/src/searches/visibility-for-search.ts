@@ -37,22 +37,36 @@ export function ownersFromProbe(answer: OwnerProbeAnswer): string[] | undefined 
  * leave a read out, never let one in, so a wrong or partial probe cannot leak. A probe that cannot vouch for having
  * seen every matching owner falls back to the full filter, so totals and pages stay exact.
  */
-export async function visibilityFilterForSearch(
-  elastic: Client,
-  search: {
-    index: string;
-    decision: VisibilityDecision;
-    /** The search's criteria without visibility: what the probe matches. */
-    criteria: QueryClause;
-    now: Date;
-    /** Up to this many visible owners the full filter is already cheap (local, most statewide searches): no probe. */
-    probeAboveOwners: number;
-    /** The search's own time budget: a probe that outlasts it falls back to the full filter. */
-    timeoutMs: number;
-  },
-): Promise<QueryClause> {
+export async function visibilityFilterForSearch(elastic: Client, search: VisibilitySearch): Promise<QueryClause> {
+  return (await visibilityForSearch(elastic, search)).filter;
+}
+
+/** What one search runs with: its visibility filter and, when a probe vouched for them, the owners of every matching read. */
+export interface SearchVisibility {
+  filter: QueryClause;
+  /**
+   * Every owner holding a read that matched the criteria when the probe ran, or undefined when no probe ran or it
+   * could not vouch for having seen them all. A withheld owner not named here held no matching read.
+   */
+  matchingOwners?: string[];
+}
+
+export interface VisibilitySearch {
+  index: string;
+  decision: VisibilityDecision;
+  /** The search's criteria without visibility: what the probe matches. */
+  criteria: QueryClause;
+  now: Date;
+  /** Up to this many visible owners the full filter is already cheap (local, most statewide searches): no probe. */
+  probeAboveOwners: number;
+  /** The search's own time budget: a probe that outlasts it falls back to the full filter. */
+  timeoutMs: number;
+}
+
+/** The filter of visibilityFilterForSearch, with the owners its probe saw (see SearchVisibility). */
+export async function visibilityForSearch(elastic: Client, search: VisibilitySearch): Promise<SearchVisibility> {
   const { index, decision, criteria, now } = search;
-  if (decision.visibleOwners.length <= search.probeAboveOwners) return buildVisibilityFilter(decision, now);
+  if (decision.visibleOwners.length <= search.probeAboveOwners) return { filter: buildVisibilityFilter(decision, now) };
   // A probe that fails costs only its shortcut: the full filter is exact and the search itself reports the engine.
   const answer = await elastic.search({
     index,
@@ -67,5 +81,6 @@ export async function visibilityFilterForSearch(
     timeout: `${search.timeoutMs}ms`,
   }, { requestTimeout: search.timeoutMs, maxRetries: 0 }).catch(() => ({ timed_out: true }));
   const owners = ownersFromProbe(answer as OwnerProbeAnswer);
-  return buildVisibilityFilter(owners === undefined ? decision : narrowDecisionToOwners(decision, owners), now);
+  if (owners === undefined) return { filter: buildVisibilityFilter(decision, now) };
+  return { filter: buildVisibilityFilter(narrowDecisionToOwners(decision, owners), now), matchingOwners: owners };
 }

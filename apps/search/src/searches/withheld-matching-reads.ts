@@ -20,12 +20,19 @@ export class WithheldMatchingReads {
     @Inject(READS_ELASTIC_CLIENT) private readonly elastic: Client,
   ) {}
 
-  /** Per withheld owner holding at least one matching read, how many it holds. */
+  /**
+   * Per withheld owner holding at least one matching read, how many it holds. `matchingOwners`, when the search's owner
+   * probe vouched for every owner of a matching read, leaves out the withheld owners it did not name (they hold none):
+   * most searches then need no count at all.
+   */
   async countByOwner(
     request: SearchRequestDto, decision: VisibilityDecision, world: SharingWorld, now: Date, prepared: PreparedCriteria = {},
+    matchingOwners?: readonly string[],
   ): Promise<Record<string, number>> {
-    if (decision.withheldOwners.length === 0) return {};
-    const { query } = buildReadsQuery(request, buildWithheldReadsFilter(decision, world, now), prepared);
+    const holding = matchingOwners === undefined ? undefined : new Set(matchingOwners);
+    const withheldOwners = holding === undefined ? decision.withheldOwners : decision.withheldOwners.filter((owner) => holding.has(owner.agencyId));
+    if (withheldOwners.length === 0) return {};
+    const { query } = buildReadsQuery(request, buildWithheldReadsFilter({ ...decision, withheldOwners }, world, now), prepared);
     const response = await this.elastic
       .search({
         index: readsIndexPattern(this.config.READS_INDEX_PREFIX),
@@ -35,7 +42,7 @@ export class WithheldMatchingReads {
         track_total_hits: false,
         query,
         // Every withheld owner fits in one bucket list, so each count is exact.
-        aggs: { owners: { terms: { field: 'agencyId', size: decision.withheldOwners.length } } },
+        aggs: { owners: { terms: { field: 'agencyId', size: withheldOwners.length } } },
         timeout: `${this.config.SEARCH_TIMEOUT_MS}ms`,
       } as never, { requestTimeout: this.config.SEARCH_TIMEOUT_MS + 2_000, maxRetries: 0 })
       .catch(() => {
