@@ -50,6 +50,8 @@ interface FaultResult {
   reads: number;
   /** ms from the engine (or service) being back to every service answering 200 on /health. */
   healMs?: number;
+  /** The services that were the last to answer 200 again (empty: all answered 200 at the first poll). */
+  lastHealed?: Service[];
   /** ms from the fault's end until every read replayed so far was searchable in Elasticsearch. */
   caughtUpMs?: number;
   /** Services whose /health said not-ok while their engine was away (the others lied, or did not depend on it). */
@@ -128,18 +130,22 @@ async function health(name: Service): Promise<{ status: number; body?: any }> {
   }
 }
 
-async function allHealthy(): Promise<boolean> {
+/** The services not answering 200 on /health (none: all healthy). */
+async function unhealthy(): Promise<Service[]> {
   const answers = await Promise.all(SERVICES.map(health));
-  return answers.every((answer) => answer.status === 200);
+  return SERVICES.filter((_, index) => answers[index].status !== 200);
 }
 
-async function waitHealthy(timeoutMs = 180_000): Promise<number> {
+/** Waits until every service answers 200; `last` names the services still not answering 200 at the poll before (the slowest to heal). */
+async function waitHealthy(timeoutMs = 180_000): Promise<{ ms: number; last: Service[] }> {
   const startedAt = Date.now();
-  while (!(await allHealthy())) {
+  let last: Service[] = [];
+  for (let down = await unhealthy(); down.length > 0; down = await unhealthy()) {
+    last = down;
     if (Date.now() - startedAt > timeoutMs) throw new Error(`services not healthy after ${timeoutMs} ms: ${JSON.stringify(await Promise.all(SERVICES.map(health)))}`);
     await sleep(250);
   }
-  return Date.now() - startedAt;
+  return { ms: Date.now() - startedAt, last };
 }
 
 function rssMiB(name: Service): number | undefined {
@@ -460,7 +466,7 @@ async function run(): Promise<void> {
   await pgProxies.ingest.start(PORTS.ingestPg);
   await pgProxies.search.start(PORTS.searchPg);
   for (const name of SERVICES) startSupervised(name);
-  log(`services healthy after ${await waitHealthy()} ms`);
+  log(`services healthy after ${(await waitHealthy()).ms} ms`);
   await issueCameraKeys();
   const token = await mintDevelopmentToken(config, { agencyId: `${RUN}-a-pd`, roles: ['investigator'] });
 
@@ -500,7 +506,7 @@ async function run(): Promise<void> {
     const injected = fault.inject({ token, during: result });
     await injected;
     const faultEndedAt = result.signalledAt ?? Date.now();
-    await waitHealthy();
+    result.lastHealed = (await waitHealthy()).last;
     result.healMs = Date.now() - faultEndedAt;
     delete result.signalledAt;
     await replaying;
@@ -508,7 +514,7 @@ async function run(): Promise<void> {
     result.caughtUpMs = caughtUp < 0 ? undefined : Date.now() - faultEndedAt;
     if (/^(kill -9|SIGTERM) (ingest|indexer|search|gateway)/.test(fault.name)) result.note = 'signalled 2 s into the replay; heal = from the signal';
     results.push(result);
-    log(`  healed in ${result.healMs} ms, caught up ${result.caughtUpMs ?? 'never'} ms after; down reported by: ${result.reportedDown.join(', ') || '-'}`);
+    log(`  healed in ${result.healMs} ms, caught up ${result.caughtUpMs ?? 'never'} ms after; down reported by: ${result.reportedDown.join(', ') || '-'}; last healthy: ${result.lastHealed?.join(', ') || '-'}`);
   }
   const totals = await tally();
   const report = {
@@ -530,7 +536,7 @@ async function run(): Promise<void> {
 
 function renderTable(report: { totals: Tally; faults: FaultResult[]; replayed: number }): string {
   const rows = report.faults.map((result) => [
-    result.fault, String(result.reads), result.healMs === undefined ? '-' : (result.healMs / 1000).toFixed(1),
+    result.fault, String(result.reads), result.healMs === undefined ? '-' : `${(result.healMs / 1000).toFixed(1)}${result.lastHealed?.length ? ` (${result.lastHealed.join(' ')})` : ''}`,
     result.caughtUpMs === undefined ? 'never' : (result.caughtUpMs / 1000).toFixed(1),
     result.reportedDown.join(' ') || '-',
     result.searchDuringFault ? `${result.searchDuringFault.status} in ${result.searchDuringFault.ms} ms` : '-',
