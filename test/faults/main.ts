@@ -2,15 +2,15 @@
  * `npm run faults`: the fault campaign on an isolated copy of the system (docs/faults.md).
  *
  * Starts its own Kafka and Elasticsearch (deploy/local/stack with its own cache directory and ports, never the
- * shared engines), its own database, and ingest, indexer and search as built processes under deploy/local/supervise,
+ * shared engines), its own database, and ingest, indexer, search and the camera gateway as built processes under deploy/local/supervise,
  * each service's PostgreSQL behind a local TCP proxy. It replays reads while injecting one fault at a time, then
  * counts by read identity what was lost, duplicated, changed or dead-lettered, and how long each fault took to heal
  * without a person. Prints the table; writes faults-report.json and faults-report.html.
  *
  * Environment: FAULTS_CACHE_DIR (default <repo>/.cache/faults), FAULTS_PORT_BASE (default 39000: Kafka +92,
- * controller +93, Elasticsearch +50: 39092, 39093, 39050; services 39000-39002, PostgreSQL proxies 39011-39012), FAULTS_READS_PER_FAULT (default 1200),
+ * controller +93, Elasticsearch +50: 39092, 39093, 39050; services 39000-39003 (search, ingest, indexer, gateway), PostgreSQL proxies 39011-39012), FAULTS_READS_PER_FAULT (default 1200),
  * FAULTS_RATE (reads/s, default 200), FAULTS_OUTAGE_SECONDS (default 40: longer than every timeout), FAULTS_ONLY
- * (comma-separated fault names), FAULTS_KEEP_ENGINES=1 (leave the isolated engines running afterwards).
+ * (comma-separated fault names), FAULTS_DATABASE (default platekeeper_faults), FAULTS_KEEP_ENGINES=1 (leave the isolated engines running afterwards).
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,21 +33,25 @@ const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSl
 const REPO = resolve(__dirname, '../..');
 const CACHE = resolve(process.env.FAULTS_CACHE_DIR ?? join(REPO, '.cache/faults'));
 const BASE = Number(process.env.FAULTS_PORT_BASE ?? 39000);
-const PORTS = { search: BASE, ingest: BASE + 1, indexer: BASE + 2, ingestPg: BASE + 11, searchPg: BASE + 12, kafka: BASE + 92, controller: BASE + 93, elastic: BASE + 50 };
+const PORTS = { search: BASE, ingest: BASE + 1, indexer: BASE + 2, gateway: BASE + 3, ingestPg: BASE + 11, searchPg: BASE + 12, kafka: BASE + 92, controller: BASE + 93, elastic: BASE + 50 };
 const READS_PER_FAULT = Number(process.env.FAULTS_READS_PER_FAULT ?? 1200);
 const RATE = Number(process.env.FAULTS_RATE ?? 200);
 const OUTAGE_MS = Number(process.env.FAULTS_OUTAGE_SECONDS ?? 40) * 1000;
 const HEAL_TARGET_MS = 15_000;
-const SERVICES = ['ingest', 'indexer', 'search'] as const;
+const SERVICES = ['ingest', 'indexer', 'search', 'gateway'] as const;
+/** Reads per POST of the campaign's camera through the gateway (the platekeeper format takes an array). */
+const GATEWAY_READS_PER_POST = 10;
 type Service = (typeof SERVICES)[number];
 const RUN = `faults${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-const DATABASE = 'platekeeper_faults';
+const DATABASE = process.env.FAULTS_DATABASE ?? 'platekeeper_faults';
 
 interface FaultResult {
   fault: string;
   reads: number;
   /** ms from the engine (or service) being back to every service answering 200 on /health. */
   healMs?: number;
+  /** The services that were the last to answer 200 again (empty: all answered 200 at the first poll). */
+  lastHealed?: Service[];
   /** ms from the fault's end until every read replayed so far was searchable in Elasticsearch. */
   caughtUpMs?: number;
   /** Services whose /health said not-ok while their engine was away (the others lied, or did not depend on it). */
@@ -56,7 +60,9 @@ interface FaultResult {
   searchDuringFault?: { status: number; ms: number };
   /** When a service fault sent its signal: heal is measured from here. */
   signalledAt?: number;
-  /** Highest RSS (MiB) of ingest and indexer during the fault. */
+  /** What the campaign's camera saw when the fault's reads were posted through the gateway. */
+  camera?: CameraTally;
+  /** Highest RSS (MiB) of ingest, indexer and gateway during the fault. */
   peakRssMiB?: Partial<Record<Service, number>>;
   note?: string;
 }
@@ -68,7 +74,7 @@ const serviceEnv: Record<string, string> = {
   DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:5432/${DATABASE}`,
   TOPIC_RAW: `alpr.reads.raw.${RUN}`, TOPIC_ENRICHED: `alpr.reads.enriched.${RUN}`, TOPIC_DLQ: `alpr.reads.dlq.${RUN}`,
   INGEST_GROUP_ID: `platekeeper-ingest.${RUN}`, INDEXER_GROUP_ID: `platekeeper-indexer.${RUN}`, READS_INDEX_PREFIX: `${RUN}-reads`,
-  SEARCH_PORT: String(PORTS.search), INGEST_HEALTH_PORT: String(PORTS.ingest), INDEXER_HEALTH_PORT: String(PORTS.indexer),
+  SEARCH_PORT: String(PORTS.search), INGEST_HEALTH_PORT: String(PORTS.ingest), INDEXER_HEALTH_PORT: String(PORTS.indexer), GATEWAY_PORT: String(PORTS.gateway),
   SEARCH_RATE_LIMIT_PER_MINUTE: '0', UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: '0', RETENTION_SWEEP_MINUTES: '0',
 };
 const config: PlatekeeperConfig = loadConfig({ ...process.env, ...serviceEnv });
@@ -76,6 +82,8 @@ const pgProxies = { ingest: new TcpProxy('127.0.0.1', 5432), search: new TcpProx
 const supervisors = new Map<Service, ChildProcess>();
 const expected = new Map<string, { agencyId: string; plate: string; capturedAt: string }>();
 const cameraOwners = new Map<string, string>();
+/** The camera key each agency's administrator issued for its cameras (platekeeper format), by agency. */
+const cameraKeys = new Map<string, string>();
 let replayed = 0;
 
 function log(message: string): void {
@@ -122,18 +130,22 @@ async function health(name: Service): Promise<{ status: number; body?: any }> {
   }
 }
 
-async function allHealthy(): Promise<boolean> {
+/** The services not answering 200 on /health (none: all healthy). */
+async function unhealthy(): Promise<Service[]> {
   const answers = await Promise.all(SERVICES.map(health));
-  return answers.every((answer) => answer.status === 200);
+  return SERVICES.filter((_, index) => answers[index].status !== 200);
 }
 
-async function waitHealthy(timeoutMs = 180_000): Promise<number> {
+/** Waits until every service answers 200; `last` names the services still not answering 200 at the poll before (the slowest to heal). */
+async function waitHealthy(timeoutMs = 180_000): Promise<{ ms: number; last: Service[] }> {
   const startedAt = Date.now();
-  while (!(await allHealthy())) {
+  let last: Service[] = [];
+  for (let down = await unhealthy(); down.length > 0; down = await unhealthy()) {
+    last = down;
     if (Date.now() - startedAt > timeoutMs) throw new Error(`services not healthy after ${timeoutMs} ms: ${JSON.stringify(await Promise.all(SERVICES.map(health)))}`);
     await sleep(250);
   }
-  return Date.now() - startedAt;
+  return { ms: Date.now() - startedAt, last };
 }
 
 function rssMiB(name: Service): number | undefined {
@@ -206,6 +218,88 @@ function writeReadsFile(name: string, count: number, seed: number): string {
   return file;
 }
 
+/**
+ * Issues a camera key per agency through the API, as an agency administrator does (docs/gateway.md): platekeeper
+ * format, each of the agency's cameras mapped to itself.
+ */
+async function issueCameraKeys(): Promise<void> {
+  for (const agency of new Set(cameraOwners.values())) {
+    const token = await mintDevelopmentToken(config, { agencyId: agency, roles: ['agency_admin'] });
+    const cameras = [...cameraOwners].filter(([, owner]) => owner === agency).map(([cameraId]) => ({ vendorCameraId: cameraId, cameraId }));
+    const response = await fetch(`http://127.0.0.1:${PORTS.search}/v1/agencies/${agency}/camera-keys`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ name: 'faults campaign camera', format: 'platekeeper', cameras }),
+    });
+    const body = (await response.json()) as { apiKey: string };
+    if (response.status !== 201) throw new Error(`camera key for ${agency}: ${response.status} ${JSON.stringify(body)}`);
+    cameraKeys.set(agency, body.apiKey);
+  }
+}
+
+interface CameraTally {
+  /** POSTs answered 200 (every read of each acknowledged by Kafka). */
+  accepted: number;
+  /** Answers other than 200, by status (0: no answer, e.g. connection refused while the gateway was dead); each was posted again. */
+  refused: Record<string, number>;
+  /** Longest a post waited between its first attempt and its 200, ms. */
+  longestMs: number;
+}
+
+/**
+ * Posts a reads file through the gateway as cameras do: each agency's reads with its key, GATEWAY_READS_PER_POST a
+ * POST, paced at FAULTS_RATE reads/s overall, one post at a time per key. A post not answered 200 is posted again
+ * (after Retry-After when the gateway gives one, else 1 s), as a camera keeps an unacknowledged read and sends it
+ * again; 400/401/403 would never heal by retrying, so they end the campaign.
+ */
+async function postThroughGateway(file: string): Promise<{ acknowledged: number; camera: CameraTally }> {
+  const reads = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { cameraId: string });
+  const byAgency = new Map<string, Array<{ cameraId: string }>>();
+  for (const read of reads) {
+    const agency = cameraOwners.get(read.cameraId)!;
+    byAgency.set(agency, [...(byAgency.get(agency) ?? []), read]);
+  }
+  const camera: CameraTally = { accepted: 0, refused: {}, longestMs: 0 };
+  let acknowledged = 0;
+  const startedAt = Date.now();
+  const perAgencyRate = RATE / byAgency.size;
+  await Promise.all([...byAgency].map(async ([agency, agencyReads]) => {
+    for (let from = 0; from < agencyReads.length; from += GATEWAY_READS_PER_POST) {
+      const due = startedAt + (from / perAgencyRate) * 1000;
+      if (due > Date.now()) await sleep(due - Date.now());
+      const batch = agencyReads.slice(from, from + GATEWAY_READS_PER_POST);
+      const firstAttempt = Date.now();
+      for (;;) {
+        let status = 0;
+        let retryAfterMs = 1_000;
+        try {
+          const response = await fetch(`http://127.0.0.1:${PORTS.gateway}/v1/reads`, {
+            method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': cameraKeys.get(agency)! },
+            body: JSON.stringify(batch), signal: AbortSignal.timeout(30_000),
+          });
+          status = response.status;
+          const body = (await response.json().catch(() => undefined)) as { accepted?: number } | undefined;
+          if (status === 200) {
+            if (body?.accepted !== batch.length) throw new Error(`gateway accepted ${body?.accepted} of ${batch.length} reads: ${JSON.stringify(body)}`);
+            break;
+          }
+          if ([400, 401, 403].includes(status)) throw new Error(`gateway refused a camera post for good: ${status} ${JSON.stringify(body)}`);
+          const retryAfter = Number(response.headers.get('retry-after'));
+          if (retryAfter > 0) retryAfterMs = retryAfter * 1000;
+        } catch (error) {
+          if (status !== 0) throw error;
+        }
+        camera.refused[status] = (camera.refused[status] ?? 0) + 1;
+        await sleep(retryAfterMs);
+      }
+      camera.accepted++;
+      camera.longestMs = Math.max(camera.longestMs, Date.now() - firstAttempt);
+      acknowledged += batch.length;
+    }
+  }));
+  replayed += acknowledged;
+  return { acknowledged, camera };
+}
+
 async function replay(file: string): Promise<{ acknowledged: number; seconds: number }> {
   const result = await replayReads(config, { file, ratePerSecond: RATE, progress: false, outageTimeoutMs: 10 * 60_000, checkpointFile: `${file}.checkpoint`,
     onWaiting: (waited) => log(`  replay waiting for Kafka (${Math.round(waited / 1000)} s)`) });
@@ -268,6 +362,8 @@ interface Fault {
   inject(context: { token: string; during: FaultResult }): Promise<void>;
   /** Heal is measured from the end of `inject`. */
   replayFile?: () => string;
+  /** The fault's reads are posted through the gateway by the campaign's camera instead of replayed to Kafka. */
+  throughGateway?: boolean;
 }
 
 /** Samples /health, a search and RSS while an engine is away, after every stall/probe timeout has had its chance. */
@@ -310,8 +406,9 @@ async function signalService(name: Service, signal: NodeJS.Signals, during: Faul
 }
 
 const killService = (name: Service): Fault => ({
-  name: `kill -9 ${name}`,
+  name: name === 'gateway' ? 'kill -9 gateway, reads posted through it' : `kill -9 ${name}`,
   inject: ({ during }) => signalService(name, 'SIGKILL', during),
+  throughGateway: name === 'gateway',
 });
 
 const terminateService = (name: Service): Fault => ({
@@ -319,8 +416,9 @@ const terminateService = (name: Service): Fault => ({
   inject: ({ during }) => signalService(name, 'SIGTERM', during),
 });
 
-const killEngineFault = (engine: 'kafka' | 'elasticsearch'): Fault => ({
-  name: `kill -9 ${engine}, down ${OUTAGE_MS / 1000} s`,
+const killEngineFault = (engine: 'kafka' | 'elasticsearch', throughGateway = false): Fault => ({
+  name: `kill -9 ${engine}, down ${OUTAGE_MS / 1000} s${throughGateway ? ', reads posted through the gateway' : ''}`,
+  throughGateway,
   async inject({ token, during }) {
     await sleep(2_000);
     killEngine(engine);
@@ -368,7 +466,8 @@ async function run(): Promise<void> {
   await pgProxies.ingest.start(PORTS.ingestPg);
   await pgProxies.search.start(PORTS.searchPg);
   for (const name of SERVICES) startSupervised(name);
-  log(`services healthy after ${await waitHealthy()} ms`);
+  log(`services healthy after ${(await waitHealthy()).ms} ms`);
+  await issueCameraKeys();
   const token = await mintDevelopmentToken(config, { agencyId: `${RUN}-a-pd`, roles: ['investigator'] });
 
   const firstFile = writeReadsFile('baseline', READS_PER_FAULT, 1);
@@ -377,9 +476,11 @@ async function run(): Promise<void> {
     killService('ingest'),
     killService('indexer'),
     killService('search'),
+    killService('gateway'),
     terminateService('ingest'),
     terminateService('indexer'),
     killEngineFault('kafka'),
+    killEngineFault('kafka', true),
     killEngineFault('elasticsearch'),
     postgresLoss('ingest', 'blackhole'),
     postgresLoss('search', 'refuse'),
@@ -401,19 +502,19 @@ async function run(): Promise<void> {
     log(`fault: ${fault.name}`);
     const file = fault.replayFile?.() ?? writeReadsFile(`fault-${index}`, READS_PER_FAULT, 100 + index);
     const result: FaultResult = { fault: fault.name, reads: Number(readFileSync(file, 'utf8').split('\n').filter(Boolean).length), reportedDown: [] };
-    const replaying = replay(file);
+    const replaying = fault.throughGateway ? postThroughGateway(file).then(({ camera }) => (result.camera = camera)) : replay(file);
     const injected = fault.inject({ token, during: result });
     await injected;
     const faultEndedAt = result.signalledAt ?? Date.now();
-    await waitHealthy();
+    result.lastHealed = (await waitHealthy()).last;
     result.healMs = Date.now() - faultEndedAt;
     delete result.signalledAt;
     await replaying;
     const caughtUp = await waitCaughtUp();
     result.caughtUpMs = caughtUp < 0 ? undefined : Date.now() - faultEndedAt;
-    if (/^(kill -9|SIGTERM) (ingest|indexer|search)/.test(fault.name)) result.note = 'signalled 2 s into the replay; heal = from the signal';
+    if (/^(kill -9|SIGTERM) (ingest|indexer|search|gateway)/.test(fault.name)) result.note = 'signalled 2 s into the replay; heal = from the signal';
     results.push(result);
-    log(`  healed in ${result.healMs} ms, caught up ${result.caughtUpMs ?? 'never'} ms after; down reported by: ${result.reportedDown.join(', ') || '-'}`);
+    log(`  healed in ${result.healMs} ms, caught up ${result.caughtUpMs ?? 'never'} ms after; down reported by: ${result.reportedDown.join(', ') || '-'}; last healthy: ${result.lastHealed?.join(', ') || '-'}`);
   }
   const totals = await tally();
   const report = {
@@ -435,18 +536,26 @@ async function run(): Promise<void> {
 
 function renderTable(report: { totals: Tally; faults: FaultResult[]; replayed: number }): string {
   const rows = report.faults.map((result) => [
-    result.fault, String(result.reads), result.healMs === undefined ? '-' : (result.healMs / 1000).toFixed(1),
+    result.fault, String(result.reads), result.healMs === undefined ? '-' : `${(result.healMs / 1000).toFixed(1)}${result.lastHealed?.length ? ` (${result.lastHealed.join(' ')})` : ''}`,
     result.caughtUpMs === undefined ? 'never' : (result.caughtUpMs / 1000).toFixed(1),
     result.reportedDown.join(' ') || '-',
     result.searchDuringFault ? `${result.searchDuringFault.status} in ${result.searchDuringFault.ms} ms` : '-',
     result.peakRssMiB ? Object.entries(result.peakRssMiB).map(([name, mib]) => `${name} ${mib}`).join(', ') : '-',
+    result.camera ? cameraCell(result.camera) : '-',
   ]);
-  const header = ['fault', 'reads', 'healthy after (s)', 'caught up after (s)', '/health not ok during', 'slowest search during', 'peak RSS MiB'];
+  const header = ['fault', 'reads', 'healthy after (s)', 'caught up after (s)', '/health not ok during', 'slowest search during', 'peak RSS MiB',
+    'camera posts through the gateway'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
   const t = report.totals;
   return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line), '',
     `reads replayed ${report.replayed} (distinct ${t.expected}); in Elasticsearch ${t.found}; lost ${t.lost}; duplicated ${t.duplicated}; changed ${t.changed}; dead-lettered ${t.deadLettered}`].join('\n');
+}
+
+/** "120 × 200; refused 0 ×14, 503 ×6 (posted again); longest 9.8 s" */
+function cameraCell(camera: CameraTally): string {
+  const refused = Object.entries(camera.refused).map(([status, count]) => `${status} ×${count}`).join(', ');
+  return `${camera.accepted} × 200${refused ? `; refused ${refused} (posted again)` : ''}; slowest ${(camera.longestMs / 1000).toFixed(1)} s`;
 }
 
 function renderHtml(report: object, table: string): string {
