@@ -266,6 +266,26 @@ describe('hardened input handling of the search API: every malformed input is a 
       }
     });
 
+    it('keeps answering, healthy, while one Elasticsearch node of its list is dead (a cluster losing a node)', async () => {
+      // Port 9 refuses connections at once, as a killed node's port does; the other node is the suite's engine.
+      const oneNodeDown = await searchInstanceWith({
+        ELASTICSEARCH_URL: `http://127.0.0.1:9,${stack.config.ELASTICSEARCH_URL}`, ENGINE_PROBE_INTERVAL_MS: '200', SEARCH_RATE_LIMIT_PER_MINUTE: '0',
+      });
+      try {
+        const { token } = await investigator();
+        const baseUrl = await oneNodeDown.getUrl();
+        for (let round = 0; round < 12; round++) {
+          const response = await stack.request('POST', '/v1/searches', { token, body: { ...search, plate, scope: 'national' }, baseUrl });
+          expect([round, response.status, response.body.code]).toEqual([round, 200, undefined]);
+          const health = await stack.request('GET', '/health', { baseUrl });
+          expect([round, health.status]).toEqual([round, 200]);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      } finally {
+        await oneNodeDown.close();
+      }
+    });
+
     it('pages with a cursor it issued, and refuses it for a search sorted another way', async () => {
       const { token } = await investigator();
       const first = await searchAs(token, { plate, limit: 1 });

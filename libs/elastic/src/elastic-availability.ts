@@ -8,6 +8,16 @@ export type ElasticStatus = 'green' | 'yellow' | 'red' | 'down' | 'unknown';
  * instead of each caller waiting out its own timeouts. A request that could not reach Elasticsearch marks it down
  * at once; the next probe that gets an answer marks it up again.
  */
+/**
+ * How many other nodes a request may try when one cannot be reached: each node of the client's list but the first
+ * one tried. The client's weighted pool keeps sending some requests to a node that is down, so a request without
+ * retries fails whenever it lands there, and one dead node of a healthy cluster would look like a dead cluster.
+ * With one node, 0: a request to a single node that cannot answer fails at once, as before.
+ */
+export function otherNodes(client: Client): number {
+  return Math.max(0, client.connectionPool.connections.length - 1);
+}
+
 export class ElasticAvailability {
   private latest: { status: ElasticStatus; error?: string; checkedAt?: number } = { status: 'unknown' };
   private timer?: NodeJS.Timeout;
@@ -36,7 +46,7 @@ export class ElasticAvailability {
   /** One probe (shared by concurrent callers); resolves within `timeoutMs` plus a little. */
   probe(): Promise<void> {
     this.probing ??= this.client.cluster
-      .health({ timeout: `${this.timeoutMs}ms` }, { requestTimeout: this.timeoutMs, maxRetries: 0 })
+      .health({ timeout: `${this.timeoutMs}ms` }, { requestTimeout: this.timeoutMs, maxRetries: otherNodes(this.client) })
       .then(
         (health) => {
           const wasDown = this.down;
@@ -79,7 +89,10 @@ export class ElasticAvailability {
     for (const listener of listeners) listener();
   }
 
-  /** A real request could not reach Elasticsearch (connection refused, no answer in time): down until a probe answers. */
+  /**
+   * A real request could not reach Elasticsearch (connection refused, no answer in time) on any node it tried: down
+   * until a probe answers.
+   */
   noteUnreachable(error: unknown): void {
     this.latest = { status: 'down', error: errorText(error), checkedAt: Date.now() };
   }

@@ -1,5 +1,5 @@
 import { Client } from '@elastic/elasticsearch';
-import { patternPlateGrams, plateMatchesPattern } from '@platekeeper/elastic';
+import { otherNodes, patternPlateGrams, plateMatchesPattern } from '@platekeeper/elastic';
 import { PreparedCriteria, partialPlatePattern } from './reads-query';
 import { SearchRequestDto } from './search-request.dto';
 
@@ -53,7 +53,7 @@ export async function partialPlateClause(
     // `map` walks only the reads holding the grams; global ordinals of every plate would be rebuilt after each refresh.
     aggs: { plates: { terms: { field: 'plate', size: PARTIAL_MAX_PLATES, shard_size: PARTIAL_MAX_PLATES, execution_hint: 'map' } } },
     timeout: `${search.timeoutMs}ms`,
-  }, { requestTimeout: search.timeoutMs, maxRetries: 0 }).catch(() => ({ timed_out: true }));
+  }, { requestTimeout: search.timeoutMs, maxRetries: otherNodes(elastic) }).catch(() => ({ timed_out: true }));
   const candidates = platesFromLookup(answer as PlateLookupAnswer);
   if (candidates === undefined) return wildcard;
   return {

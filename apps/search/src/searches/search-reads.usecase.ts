@@ -3,7 +3,7 @@ import { Client, errors as elasticErrors } from '@elastic/elasticsearch';
 import { randomUUID } from 'node:crypto';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { SEARCHED_READ_FIELDS, SearchedRead, toSearchedRead } from '@platekeeper/contract';
-import { ElasticAvailability, readsIndexPattern } from '@platekeeper/elastic';
+import { ElasticAvailability, otherNodes, readsIndexPattern } from '@platekeeper/elastic';
 import { searchMetrics } from '@platekeeper/metrics';
 import { VisibilityDecision, legalReferenceWindows } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
@@ -71,8 +71,9 @@ export class SearchReadsUseCase {
           ...(searchAfter && { search_after: searchAfter }),
           _source: SEARCHED_READ_FIELDS,
         } as never,
-        // Elasticsearch's own timeout stops shard work; this one bounds the wait if it does not answer at all. No retries: a slow search is not sent twice.
-        { requestTimeout: timeoutMs + SEARCH_TRANSPORT_GRACE_MS, maxRetries: 0 },
+        // Elasticsearch's own timeout stops shard work; this one bounds the wait if a node does not answer at all. Only
+        // another node is tried then (otherNodes), never the same one twice: one dead node of a cluster is not an outage.
+        { requestTimeout: timeoutMs + SEARCH_TRANSPORT_GRACE_MS, maxRetries: otherNodes(this.elastic) },
       )
       .catch((error: unknown) => {
         throw this.engineFailure(error, timeoutMs);

@@ -1,4 +1,5 @@
 import { Client } from '@elastic/elasticsearch';
+import { otherNodes } from '@platekeeper/elastic';
 import { VisibilityDecision, buildVisibilityFilter, narrowDecisionToOwners } from '@platekeeper/sharing';
 
 type QueryClause = Record<string, unknown>;
@@ -79,7 +80,7 @@ export async function visibilityForSearch(elastic: Client, search: VisibilitySea
     // `map` walks only the matching reads' owners; global ordinals would be rebuilt for every owner after each refresh.
     aggs: { owners: { terms: { field: 'agencyId', size: PROBE_MAX_OWNERS, shard_size: PROBE_MAX_OWNERS, execution_hint: 'map' } } },
     timeout: `${search.timeoutMs}ms`,
-  }, { requestTimeout: search.timeoutMs, maxRetries: 0 }).catch(() => ({ timed_out: true }));
+  }, { requestTimeout: search.timeoutMs, maxRetries: otherNodes(elastic) }).catch(() => ({ timed_out: true }));
   const owners = ownersFromProbe(answer as OwnerProbeAnswer);
   if (owners === undefined) return { filter: buildVisibilityFilter(decision, now) };
   return { filter: buildVisibilityFilter(narrowDecisionToOwners(decision, owners), now), matchingOwners: owners };

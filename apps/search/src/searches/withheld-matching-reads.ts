@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Client } from '@elastic/elasticsearch';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
-import { readsIndexPattern } from '@platekeeper/elastic';
+import { otherNodes, readsIndexPattern } from '@platekeeper/elastic';
 import { SharingWorld, VisibilityDecision, buildWithheldReadsFilter } from '@platekeeper/sharing';
 import { DomainError } from '../errors/domain-error';
 import { READS_ELASTIC_CLIENT } from '../elastic-client.provider';
@@ -44,7 +44,7 @@ export class WithheldMatchingReads {
         // Every withheld owner fits in one bucket list, so each count is exact.
         aggs: { owners: { terms: { field: 'agencyId', size: withheldOwners.length } } },
         timeout: `${this.config.SEARCH_TIMEOUT_MS}ms`,
-      } as never, { requestTimeout: this.config.SEARCH_TIMEOUT_MS + 2_000, maxRetries: 0 })
+      } as never, { requestTimeout: this.config.SEARCH_TIMEOUT_MS + 2_000, maxRetries: otherNodes(this.elastic) })
       .catch(() => {
         throw new DomainError('ENGINE.UNAVAILABLE', 'search is unavailable; try again later');
       });
