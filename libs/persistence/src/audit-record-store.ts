@@ -114,6 +114,16 @@ const ANNUAL_ALERTS_RAISED_SQL = `
  * its hash and the group commit belong to the search app's AuditTrail; the in-transaction append, shared with the
  * alerts service, is `appendAuditRecords`), and the agency's review (its listing, usage and annual reports).
  */
+/** What one retention sweep attests for one owner, as its change record stores it: what it deleted, and that the oldest read still held is within retention. */
+export interface RetentionAttestation {
+  retentionDays: number;
+  deletedReads: number;
+  oldestHeldCapturedAt: string | null;
+  oldestHeldAgeDays: number | null;
+  /** the oldest read held is younger than the owner's effective retention (or none is held) */
+  withinRetention: boolean;
+}
+
 export class AuditRecordStore {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -256,7 +266,7 @@ export class AuditRecordStore {
   }
 
   /** The newest retention sweep record that attested for `ownerId`: its place in the chain and that owner's attestation. */
-  async latestRetentionAttestation(ownerId: string): Promise<{ seq: string; hash: string; sweptAt: string; attestation: Record<string, unknown> } | undefined> {
+  async latestRetentionAttestation(ownerId: string): Promise<{ seq: string; hash: string; sweptAt: string; attestation: RetentionAttestation } | undefined> {
     const [row] = await this.dataSource.query(
       `SELECT seq::text AS seq, hash, recorded_at, payload->'after'->'attestations'->$1 AS attestation FROM audit_records
         WHERE kind = 'change' AND action = 'retention.sweep' AND payload->'after'->'attestations' ? $1 ORDER BY seq DESC LIMIT 1`,

@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { UsageReportDto } from './usage-report.dto';
+import { ensureRoom, pdfBytes, tableRow } from './pdf-layout';
 
 const PAGE = { size: 'LETTER' as const, layout: 'landscape' as const, margin: 40 };
 const INK = '#1a1a1a';
@@ -31,12 +32,7 @@ export function usageReportPdf(report: UsageReportDto): Promise<Buffer> {
     bufferPages: true,
     info: { Title: `Monthly review of ${report.agencyId}, ${report.month}`, Author: 'Platekeeper', Subject: 'Usage of our reads by other agencies' },
   });
-  const chunks: Buffer[] = [];
-  document.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    document.on('end', () => resolve(Buffer.concat(chunks)));
-    document.on('error', reject);
-  });
+  const done = pdfBytes(document);
 
   const totals = {
     searches: report.searchers.reduce((sum, row) => sum + row.searchesReturningOurReads, 0),
@@ -76,7 +72,7 @@ function drawBars(document: PDFKit.PDFDocument, report: UsageReportDto): void {
   document.font('Helvetica-Bold').fontSize(11).fillColor(INK).text('Searches returning our reads (blue) and attempts withheld (orange), per agency');
   document.moveDown(0.3);
   for (const row of rows) {
-    ensureRoom(document, 16);
+    ensureRoom(document, 16, PAGE.margin);
     const y = document.y;
     document.font('Helvetica').fontSize(8).fillColor(INK).text(row.searcherAgencyId, PAGE.margin, y, { width: labelWidth - 6, lineBreak: false, ellipsis: true });
     const x = PAGE.margin + labelWidth;
@@ -105,23 +101,13 @@ function drawUsageTable(document: PDFKit.PDFDocument, report: UsageReportDto, to
 }
 
 function drawRow(document: PDFKit.PDFDocument, cells: string[], font: string): void {
-  document.font(font).fontSize(9);
-  const height = Math.max(...cells.map((cell, index) => document.heightOfString(cell, { width: COLUMNS[index].width - 6 }))) + 6;
-  ensureRoom(document, height);
-  const y = document.y;
-  let x = PAGE.margin;
-  cells.forEach((cell, index) => {
-    document.fillColor(INK).text(cell, x, y + 3, { width: COLUMNS[index].width - 6, align: COLUMNS[index].align ?? 'left' });
-    x += COLUMNS[index].width;
-  });
-  document.moveTo(PAGE.margin, y + height).lineTo(x, y + height).lineWidth(0.5).strokeColor('#cccccc').stroke();
-  document.x = PAGE.margin;
-  document.y = y + height;
+  document.fillColor(INK);
+  tableRow(document, cells, COLUMNS, { font, fontSize: 9, left: PAGE.margin, gap: 6, padding: 3, rule: '#cccccc' });
 }
 
 function drawHotlists(document: PDFKit.PDFDocument, report: UsageReportDto): void {
   if (report.hotlists.length === 0 && report.alertsOnOurReads.length === 0) return;
-  ensureRoom(document, 60);
+  ensureRoom(document, 60, PAGE.margin);
   document.font('Helvetica-Bold').fontSize(11).fillColor(INK).text('Hotlists', PAGE.margin);
   document.font('Helvetica').fontSize(9);
   for (const list of report.hotlists) {
@@ -130,11 +116,4 @@ function drawHotlists(document: PDFKit.PDFDocument, report: UsageReportDto): voi
       `${list.byDisposition.misread} misread, ${list.byDisposition.wrong_state} wrong state, ${list.byDisposition.not_actionable} not actionable); ${rate}.`);
   }
   for (const alerts of report.alertsOnOurReads) document.text(`${alerts.agencyId}: ${plural(alerts.alerts, 'alert')} raised by our reads on its hotlists.`);
-}
-
-function ensureRoom(document: PDFKit.PDFDocument, height: number): void {
-  if (document.y + height > document.page.height - PAGE.margin) {
-    document.addPage();
-    document.x = PAGE.margin;
-  }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Client } from '@elastic/elasticsearch';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig, scheduleEvery } from '@platekeeper/config';
 import { readsIndexMonth, readsIndexPattern } from '@platekeeper/elastic';
-import { ADVISORY_LOCKS, Database } from '@platekeeper/persistence';
+import { ADVISORY_LOCKS, Database, RetentionAttestation } from '@platekeeper/persistence';
 import { SharingWorld, effectiveRetentionDays, retentionCutoff } from '@platekeeper/sharing';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { ChangeActor, SCHEDULED_ACTOR, changeRecord } from '../audit/change-record';
@@ -16,16 +16,6 @@ export interface SweepOutcome {
   deletedReads: number;
   /** per owner that held or lost reads: the sweep's attestation, recorded in the chain (docs/audit-checkpoints.md) */
   attestations?: Record<string, RetentionAttestation>;
-}
-
-/** What one sweep attests for one owner: what it deleted, and that the oldest read still held is within retention. */
-export interface RetentionAttestation {
-  retentionDays: number;
-  deletedReads: number;
-  oldestHeldCapturedAt: string | null;
-  oldestHeldAgeDays: number | null;
-  /** the oldest read held is younger than the owner's effective retention (or none is held) */
-  withinRetention: boolean;
 }
 
 /**

@@ -5,7 +5,7 @@ import { AuditChainStatus } from '../audit-queries/audit-chain-status';
 import { AuditCheckpoints } from '../audit-checkpoints/audit-checkpoints.service';
 import { DomainError } from '../errors/domain-error';
 import { SharingWorldService } from '../sharing-world/sharing-world.service';
-import { CountByKeyDto, PublicRetentionAttestationDto, TransparencyReportDto } from './transparency.dto';
+import { CountByKeyDto, TransparencyReportDto } from './transparency.dto';
 
 const WINDOW_DAYS = 30;
 
@@ -67,7 +67,7 @@ export class BuildTransparencyReportUseCase {
         stateMaxDays: rule?.maxRetentionDays ?? null,
         inForceDays: effectiveRetentionDays(agency, rule),
         latestAttestation: attested === undefined ? null : {
-          ...(attested.attestation as unknown as Omit<PublicRetentionAttestationDto, 'sweptAt' | 'seq' | 'hash'>),
+          ...attested.attestation,
           sweptAt: attested.sweptAt, seq: attested.seq, hash: attested.hash,
         },
       },
