@@ -10,7 +10,7 @@ import { createKafka, ensureReadTopics } from '@platekeeper/kafka';
 import { HotlistStore, NewHotlistEntry, dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import { generateRawReads, seededRandom } from '../../apps/cli/src/read-generator';
 import { benchDatabaseUrl, deleteIndices, printTable, ratio, recreateDatabase, sleep, writeBenchJson } from './bench-support';
-import { ChildRun, peakRssKb, registerCameras, startApp, stopApp, waitIndexed } from './pipeline-bench';
+import { ChildRun, cpuSeconds, peakRssKb, registerCameras, startApp, stopApp, waitIndexed } from './pipeline-bench';
 
 export interface HotlistBenchOptions {
   reads: number;
@@ -25,7 +25,7 @@ const BENCH_DATABASE = 'platekeeper_bench_hotlists';
 const LISTED_SHARE = 0.01;
 const LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
 
-/** Run-unique topics, groups, index prefixes and health ports, as the pipeline benchmark does, per phase. */
+/** Run-unique topics, groups and index prefixes, as the pipeline benchmark does, per phase; health ports of its own (396x), apart from the pipeline benchmark's, so the two can run side by side. */
 function phaseConfig(runId: string): PlatekeeperConfig {
   const production = loadConfig();
   Object.assign(process.env, {
@@ -38,9 +38,9 @@ function phaseConfig(runId: string): PlatekeeperConfig {
     INDEXER_GROUP_ID: `${production.INDEXER_GROUP_ID}.${runId}`,
     ALERTS_GROUP_ID: `${production.ALERTS_GROUP_ID}.${runId}`,
     READS_INDEX_PREFIX: `${runId}-reads`,
-    INGEST_HEALTH_PORT: '3921',
-    INDEXER_HEALTH_PORT: '3922',
-    ALERTS_HEALTH_PORT: '3923',
+    INGEST_HEALTH_PORT: '3961',
+    INDEXER_HEALTH_PORT: '3962',
+    ALERTS_HEALTH_PORT: '3963',
     LOG_LEVEL: 'warn',
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
   });
@@ -88,6 +88,8 @@ export async function runHotlistBench(options: HotlistBenchOptions): Promise<voi
     // so a load that drifts on a shared machine weighs on both alike.
     const phases: Array<{ round: number; mode: 'alone' | 'together'; seconds: number; matchedSeconds?: number }> = [];
     const rss: Record<string, Record<string, number>> = { alone: {}, together: {} };
+    /** CPU seconds each process spent per phase (ingest's and the indexer's start-up included, alike in both modes; the alerts service's not), summed over the rounds. */
+    const cpu: Record<string, Record<string, number>> = { alone: {}, together: {} };
     let alertsConfig = without;
     for (let round = 1; round <= options.rounds; round++) {
       for (const mode of ['alone', 'together'] as const) {
@@ -95,11 +97,23 @@ export async function runHotlistBench(options: HotlistBenchOptions): Promise<voi
         configs.push(config);
         await ensureReadTopics(kafka, config);
         await produceRaw(config, generate());
+        // The alerts service runs before the pipeline starts, as in production (it loads the 100,000 entries once, at
+        // start-up, not per round); its start-up CPU is kept apart from what matching the reads costs.
+        const startupCpu: Record<string, number> = {};
+        if (mode === 'together') {
+          const alerts = startApp('alerts', {}, 'alerts');
+          children.push(alerts);
+          await waitHealthy(`http://127.0.0.1:${config.ALERTS_HEALTH_PORT}/health`, timeoutMs, alerts);
+          startupCpu.alerts = cpuSeconds(alerts.child.pid);
+        }
         const began = performance.now();
-        for (const app of mode === 'alone' ? ['ingest', 'indexer'] : ['ingest', 'indexer', 'alerts']) children.push(startApp(app, {}, app));
+        for (const app of ['ingest', 'indexer']) children.push(startApp(app, {}, app));
         const indexed = await waitIndexed(elastic, config.READS_INDEX_PREFIX, options.reads, began, timeoutMs, children);
         const matchedSeconds = mode === 'together' ? await waitConsumed(kafka, config, began, timeoutMs) : undefined;
-        for (const run of children) rss[mode][run.name] = Math.max(rss[mode][run.name] ?? 0, (peakRssKb(run.child.pid) ?? Number.NaN) / 1024);
+        for (const run of children) {
+          rss[mode][run.name] = Math.max(rss[mode][run.name] ?? 0, (peakRssKb(run.child.pid) ?? Number.NaN) / 1024);
+          cpu[mode][run.name] = (cpu[mode][run.name] ?? 0) + cpuSeconds(run.child.pid) - (startupCpu[run.name] ?? 0);
+        }
         phases.push({ round, mode, seconds: indexed.totalSeconds, matchedSeconds });
         step(`round ${round}, ${mode === 'alone' ? 'pipeline alone' : 'with the alerts service'}: searchable in ${indexed.totalSeconds.toFixed(2)} s` +
           (matchedSeconds === undefined ? '' : `, every read matched by ${matchedSeconds.toFixed(2)} s`));
@@ -146,10 +160,15 @@ export async function runHotlistBench(options: HotlistBenchOptions): Promise<voi
       ['throughput with entries / without', targets.throughputRatio, '≥ 0.9'],
       ['read-to-alert p99 / read-to-searchable p99', targets.alertP99OverSearchableP99, '≤ 2'],
     ]);
+    // On a machine whose cores the engines and services share, what the alerts service costs the pipeline is its CPU.
+    const cpuMsPer1000 = (mode: 'alone' | 'together', name: string) => ((cpu[mode][name] ?? Number.NaN) * 1e6) / readsPerMode;
+    printTable('CPU ms per 1,000 reads (ingest and indexer start-up included; alerts without its start-up)', ['process', 'alone', 'with hotlists'],
+      ['ingest', 'indexer', 'alerts'].map((name) => [name, cpuMsPer1000('alone', name), cpuMsPer1000('together', name)]));
     printTable('peak RSS (VmHWM), MiB', ['process', 'alone', 'with hotlists'], ['ingest', 'indexer', 'alerts'].map((name) => [name, aloneRss[name] ?? Number.NaN, togetherRss[name] ?? Number.NaN]));
     const file = writeBenchJson('hotlists', {
       benchmark: 'bench-hotlists', startedAt, runId, options, alertsRaised, phases, seconds: { alone, together, matchedSeconds }, readsPerSecond: rates, latency, targets,
       peakRssMiB: { alone: aloneRss, withHotlists: togetherRss },
+      cpuMsPer1000: Object.fromEntries((['alone', 'together'] as const).map((mode) => [mode, Object.fromEntries(Object.keys(cpu[mode]).map((name) => [name, cpuMsPer1000(mode, name)]))])),
     });
     console.log(`alerts raised by the last round's reads: ${alertsRaised}; results written to ${file}`);
   } finally {
@@ -157,6 +176,18 @@ export async function runHotlistBench(options: HotlistBenchOptions): Promise<voi
     for (const config of configs) await cleanUp(elastic, kafka, config);
     await elastic.close();
   }
+}
+
+/** Waits for a service's /health to answer 200 (its consumer joined, its caches loaded). */
+async function waitHealthy(url: string, timeoutMs: number, run: ChildRun): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (run.child.exitCode !== null) throw new Error(`${run.name} exited with ${run.child.exitCode}: ${run.output.join('').slice(-2000)}`);
+    const status = await fetch(url).then((response) => response.status, () => 0);
+    if (status === 200) return;
+    await sleep(250);
+  }
+  throw new Error(`${run.name} was not healthy within ${timeoutMs} ms: ${run.output.join('').slice(-2000)}`);
 }
 
 async function produceRaw(config: PlatekeeperConfig, raw: Array<Record<string, unknown>>): Promise<void> {

@@ -32,6 +32,13 @@ export class AlertsConsumer implements OnApplicationBootstrap, OnApplicationShut
       groupId: config.ALERTS_GROUP_ID,
       topic: config.TOPIC_ENRICHED,
       maxBytesPerPartition: config.ALERTS_FETCH_MAX_BYTES_PER_PARTITION,
+      // The live world and entries are loaded before joining (100,000 entries take seconds), not on the first batch,
+      // so a (re)started service is `starting` while it loads and matches at full speed once it consumes.
+      prerequisites: async () => {
+        await requireTopics(this.kafka, [this.config.TOPIC_ENRICHED, this.config.TOPIC_ALERTS]);
+        await Promise.all([this.registries.currentWorld(), this.registries.currentIndex()]);
+      },
+      onStartFailed: (error, retryInMs) => this.logger.warn(`not matching yet, trying again in ${retryInMs} ms: ${error instanceof Error ? error.message : String(error)}`),
       handleBatch: (batch, context) => this.matchBatch(batch, context),
       onGaveUp: (error) => this.logger.error(`gave up on a batch, trying it again shortly: ${error.message}`),
     });
@@ -41,9 +48,9 @@ export class AlertsConsumer implements OnApplicationBootstrap, OnApplicationShut
     return this.consumer.health;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await requireTopics(this.kafka, [this.config.TOPIC_ENRICHED, this.config.TOPIC_ALERTS]);
-    await this.consumer.start();
+  /** Loads and joins in the background: /health answers `starting` from the first second. */
+  onApplicationBootstrap(): void {
+    this.consumer.begin();
     this.logger.log(`matching ${this.config.TOPIC_ENRICHED} against the live hotlists into ${this.config.TOPIC_ALERTS}`);
   }
 
