@@ -37,7 +37,9 @@ describe('KafkaAvailability', () => {
   it('takes the latest produce outcome: a send that found no broker is down at once, one the broker refused for its content is not', async () => {
     const availability = new KafkaAvailability(adminAnswering({ answer: 'ok' }), 'alpr.reads.raw', 60_000, 100);
     await availability.probe();
-    availability.noteSendFailed(new KafkaJSProtocolError({ message: 'The request included a message larger than the max message size the server will accept', type: 'MESSAGE_TOO_LARGE', code: 10, retriable: false }));
+    // As kafkajs builds it from the broker's error code 10 (src/protocol/error.js); its typings take only the message.
+    const tooLarge = { name: 'KafkaJSProtocolError', message: 'The request included a message larger than the max message size the server will accept', type: 'MESSAGE_TOO_LARGE', code: 10, retriable: false };
+    availability.noteSendFailed(new KafkaJSProtocolError(tooLarge as Error));
     expect(availability.up).toBe(true);
     availability.noteSendFailed(new Error('timed out'));
     expect([availability.up, availability.error]).toEqual([false, 'Error: timed out']);
