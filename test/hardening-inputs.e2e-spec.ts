@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { AddressInfo, Socket, createServer } from 'node:net';
 import { loadConfig } from '@platekeeper/config';
 import { EnrichedRead, foldPlateLookAlikes } from '@platekeeper/contract';
@@ -283,6 +284,51 @@ describe('hardened input handling of the search API: every malformed input is a 
         }
       } finally {
         await oneNodeDown.close();
+      }
+    });
+
+    it('answers again within a few probe intervals once a cluster whose every node answered 503 during a failover is back', async () => {
+      // Two "nodes" of its list: proxies in front of the suite's engine that answer 503, as every node of a cluster
+      // without a master does, until the failover is over.
+      const failover = { on: true };
+      const target = new URL(stack.config.ELASTICSEARCH_URL.split(',')[0]);
+      const proxies = [0, 1].map(() => createHttpServer((request, response) => {
+        if (failover.on) {
+          response.writeHead(503, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
+          response.end(JSON.stringify({ error: { type: 'master_not_discovered_exception' }, status: 503 }));
+          return;
+        }
+        const upstream = httpRequest({ host: target.hostname, port: target.port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        });
+        upstream.on('error', () => response.destroy());
+        request.pipe(upstream);
+      }));
+      await Promise.all(proxies.map((proxy) => new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))));
+      const nodes = proxies.map((proxy) => `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`).join(',');
+      const probeIntervalMs = 200;
+      const clusterBack = await searchInstanceWith({ ELASTICSEARCH_URL: nodes, ENGINE_PROBE_INTERVAL_MS: String(probeIntervalMs), SEARCH_RATE_LIMIT_PER_MINUTE: '0' });
+      try {
+        const { token } = await investigator();
+        const baseUrl = await clusterBack.getUrl();
+        // 4 s of failover: ~20 probes, each marking both nodes dead.
+        await new Promise((resolve) => setTimeout(resolve, 4_000));
+        expect((await stack.request('GET', '/health', { baseUrl })).status).toBe(503);
+        failover.on = false;
+        const healedAt = Date.now();
+        let health = await stack.request('GET', '/health', { baseUrl });
+        while (health.status !== 200 && Date.now() - healedAt < 10 * probeIntervalMs) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          health = await stack.request('GET', '/health', { baseUrl });
+        }
+        // Before: the client's pool answered "no living connections" to every probe for minutes after the heal.
+        expect({ status: health.status, body: health.body }).toMatchObject({ status: 200 });
+        const response = await stack.request('POST', '/v1/searches', { token, body: { ...search, plate, scope: 'national' }, baseUrl });
+        expect([response.status, response.body.total]).toEqual([200, 3]);
+      } finally {
+        await clusterBack.close();
+        await Promise.all(proxies.map((proxy) => new Promise((resolve) => { proxy.closeAllConnections(); proxy.close(resolve); })));
       }
     });
 

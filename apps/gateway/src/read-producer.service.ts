@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { IHeaders, Kafka, Message, Producer } from 'kafkajs';
+import { Admin, IHeaders, Kafka, Message, Producer } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { createKafka, createProducer, readTopics, requireTopics } from '@platekeeper/kafka';
 import { GatewayError } from './gateway-error';
+import { KafkaAvailability } from './kafka-availability';
 
 /**
  * Most bytes of values one coalesced produce request carries (well under the broker's default 1 MiB per record
@@ -42,8 +43,9 @@ export class ReadProducer implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly kafka: Kafka;
   private readonly topic: string;
   private producer: Producer;
+  private admin?: Admin;
+  private availability?: KafkaAvailability;
   private inFlight = 0;
-  private connected = false;
   private readonly waiting: WaitingSend[] = [];
   private producing = 0;
 
@@ -55,18 +57,25 @@ export class ReadProducer implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationBootstrap(): Promise<void> {
     await requireTopics(this.kafka, [this.topic]);
     this.producer = createProducer(this.kafka);
-    this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
-    this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
     await this.producer.connect();
+    // Never retried: a probe answers within ENGINE_PROBE_TIMEOUT_MS, and the next one is the retry.
+    this.admin = this.kafka.admin({ retry: { retries: 0 } });
+    await this.admin.connect();
+    this.availability = new KafkaAvailability(this.admin, this.topic, this.config.ENGINE_PROBE_INTERVAL_MS, this.config.ENGINE_PROBE_TIMEOUT_MS);
+    await this.availability.probe();
+    this.availability.start();
     this.logger.log(`producing camera reads to ${this.topic} as the Kafka user camera`);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.availability?.stop();
+    await this.admin?.disconnect();
     await this.producer?.disconnect();
   }
 
+  /** Kafka acknowledged the latest produce request or answered the latest probe (docs/gateway.md). */
   get healthy(): boolean {
-    return this.connected;
+    return this.availability?.up ?? false;
   }
 
   async send(messages: Message[]): Promise<void> {
@@ -86,7 +95,9 @@ export class ReadProducer implements OnApplicationBootstrap, OnApplicationShutdo
         }, this.config.GATEWAY_PRODUCE_TIMEOUT_MS);
       });
       await Promise.race([this.sendInNextGroup(waiting), timeout]);
+      this.availability?.noteAcknowledged();
     } catch (error) {
+      this.availability?.noteSendFailed(error);
       this.logger.warn(`raw topic not acknowledging: ${error instanceof Error ? error.message : String(error)}`);
       throw new GatewayError('GATEWAY.KAFKA_UNAVAILABLE', ['the read store is not acknowledging; nothing was accepted, retry after the Retry-After delay']);
     } finally {

@@ -216,10 +216,10 @@ const platekeeperEnv = {
     default: 15_000,
     desc: 'one replay send unanswered for this long counts as failed and is sent again through a fresh client (a send cut off by a dying broker is otherwise neither answered nor failed for ~100 s)',
   }),
-  ENGINE_PROBE_INTERVAL_MS: integerFrom(100)({ default: 1_000, desc: 'how often search and indexer ask Elasticsearch whether it answers; /health reports the latest answer at once' }),
+  ENGINE_PROBE_INTERVAL_MS: integerFrom(100)({ default: 1_000, desc: 'how often search and indexer ask Elasticsearch, and the gateway Kafka, whether it answers; /health reports the latest answer at once' }),
   ENGINE_PROBE_TIMEOUT_MS: integerFrom(50)({
     default: 800,
-    desc: 'an Elasticsearch that has not answered a probe within this long is down: searches answer 503 ENGINE.UNAVAILABLE at once instead of waiting',
+    desc: 'an Elasticsearch (for the gateway: a Kafka) that has not answered a probe within this long is down: searches answer 503 ENGINE.UNAVAILABLE at once instead of waiting, the gateway\'s /health 503',
   }),
 };
 

@@ -1,4 +1,4 @@
-import { Client } from '@elastic/elasticsearch';
+import { Client, errors as elasticErrors } from '@elastic/elasticsearch';
 
 export type ElasticStatus = 'green' | 'yellow' | 'red' | 'down' | 'unknown';
 
@@ -100,6 +100,14 @@ export class ElasticAvailability {
   private get stale(): boolean {
     return this.latest.checkedAt !== undefined && Date.now() - this.latest.checkedAt > 2 * this.intervalMs + this.timeoutMs;
   }
+}
+
+/**
+ * A request that could not reach Elasticsearch on any node it tried: a refused or reset connection, or a client whose
+ * every node was marked dead and that sent nothing at all. Not a timeout (a busy cluster) nor an answer (4xx, 5xx).
+ */
+export function isUnreachable(error: unknown): boolean {
+  return error instanceof elasticErrors.ConnectionError || error instanceof elasticErrors.NoLivingConnectionsError;
 }
 
 function errorText(error: unknown): string {

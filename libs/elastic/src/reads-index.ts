@@ -1,11 +1,26 @@
-import { Client } from '@elastic/elasticsearch';
+import { Client, WeightedConnectionPool } from '@elastic/elasticsearch';
 import { PlatekeeperConfig, elasticsearchNodes } from '@platekeeper/config';
 import { EnrichedRead, ReadVehicle } from '@platekeeper/contract';
 import { DerivedReadFields } from './plate-grams';
 
 export function createElasticClient(config: PlatekeeperConfig): Client {
   // Every node of the cluster: the client spreads requests over them and retries a failed one on another.
-  return new Client({ nodes: elasticsearchNodes(config), maxRetries: 3, requestTimeout: 30_000 });
+  return new Client({ nodes: elasticsearchNodes(config), maxRetries: 3, requestTimeout: 30_000, ConnectionPool: RecoveringWeightedConnectionPool });
+}
+
+/**
+ * The client's default weighted pool, which also finds a node again at once after every node was marked dead. The
+ * stock pool (@elastic/transport 8.11) lowers each dead node's weight to 1 but leaves its round's current weight where
+ * it was (~234 with three nodes), and lowers that by 1 per request: after a failover in which every node answered 503
+ * it answered "There are no living connections" to the next ~232 requests without sending any, and a service whose
+ * only requests were its 1 s availability probe stayed down for ~4 minutes after the cluster was green
+ * (docs/faults.md). The round never starts above the heaviest node, so a request always gets one.
+ */
+export class RecoveringWeightedConnectionPool extends WeightedConnectionPool {
+  override getConnection(options: Parameters<WeightedConnectionPool['getConnection']>[0]): ReturnType<WeightedConnectionPool['getConnection']> {
+    this.currentWeight = Math.min(this.currentWeight, this.maxWeight);
+    return super.getConnection(options);
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { Client, errors as elasticErrors } from '@elastic/elasticsearch';
 import { randomUUID } from 'node:crypto';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { SEARCHED_READ_FIELDS, SearchedRead, toSearchedRead } from '@platekeeper/contract';
-import { ElasticAvailability, otherNodes, readsIndexPattern } from '@platekeeper/elastic';
+import { ElasticAvailability, isUnreachable, otherNodes, readsIndexPattern } from '@platekeeper/elastic';
 import { searchMetrics } from '@platekeeper/metrics';
 import { VisibilityDecision, legalReferenceWindows } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
@@ -107,7 +107,7 @@ export class SearchReadsUseCase {
   }
 
   private engineFailure(error: unknown, timeoutMs: number): DomainError {
-    if (error instanceof elasticErrors.ConnectionError) this.elasticAvailability.noteUnreachable(error);
+    if (isUnreachable(error)) this.elasticAvailability.noteUnreachable(error);
     this.logger.error(`search failed in Elasticsearch: ${error instanceof Error ? error.message : String(error)}`);
     return searchFailure(error, timeoutMs);
   }
