@@ -101,7 +101,8 @@ export async function runHotlistBench(options: HotlistBenchOptions): Promise<voi
         // start-up, not per round); its start-up CPU is kept apart from what matching the reads costs.
         const startupCpu: Record<string, number> = {};
         if (mode === 'together') {
-          const alerts = startApp('alerts', {}, 'alerts');
+          // BENCH_ALERTS_NODE_OPTIONS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/alerts-profile`, profiles the alerts service.
+          const alerts = startApp('alerts', process.env.BENCH_ALERTS_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_ALERTS_NODE_OPTIONS } : {}, 'alerts');
           children.push(alerts);
           await waitHealthy(`http://127.0.0.1:${config.ALERTS_HEALTH_PORT}/health`, timeoutMs, alerts);
           startupCpu.alerts = cpuSeconds(alerts.child.pid);
