@@ -53,6 +53,8 @@ const elasticsearchCpu = () => (process.env.BENCH_ES_PID ? cpuSeconds(Number(pro
 const kafkaCpu = () => (process.env.BENCH_KAFKA_PID ? cpuSeconds(Number(process.env.BENCH_KAFKA_PID)) : Number.NaN);
 /** Built apps the pipeline runs from (BENCH_APPS_DIR, default dist/apps): another build can be measured against the same baseline. */
 const APPS_DIR = resolve(process.env.BENCH_APPS_DIR ?? resolve(__dirname, '../../dist/apps'));
+/** Extra node flags for the services, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile them under load (BENCH_PIPELINE_NODE_ARGS). */
+const NODE_ARGS = (process.env.BENCH_PIPELINE_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
 
 interface RawBulkRun {
   concurrency: number;
@@ -609,7 +611,7 @@ function startPipeline(environment: Record<string, string>, instances: number, s
 export function startApp(app: string, environment: Record<string, string>, name: string): ChildRun {
   const entry = resolve(APPS_DIR, app, 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first`);
-  const child = spawn(process.execPath, [entry], { env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_ARGS, entry], { env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'pipe'] });
   const run: ChildRun = { name, child, output: [] };
   const keep = (chunk: Buffer) => {
     run.output.push(chunk.toString());
