@@ -45,6 +45,9 @@ export interface ChildRun {
   child: ChildProcess;
   output: string[];
   peakRssKb?: number;
+  healthPort?: number;
+  /** CPU seconds the process had spent when its consumer first joined its group (module loading, connecting). */
+  startupCpuSeconds?: number;
 }
 
 /** CPU seconds of the Elasticsearch JVM when the bench runs on the same machine and is told its pid (BENCH_ES_PID). */
@@ -79,6 +82,8 @@ interface DrainRun {
   peakRssMiB: Record<string, number>;
   /** CPU seconds each process spent from its start until every read was searchable. */
   cpuSeconds: Record<string, number>;
+  /** The part of it spent before the consumer joined (starting up), the same for every run length. */
+  startupCpuSeconds: Record<string, number>;
   elasticsearchCpuMsPer1000: number;
   kafkaCpuMsPer1000: number;
   writeTasksPer1000: number;
@@ -226,7 +231,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
     stopLag();
     const single: DrainRun = {
       instances: 1, totalSeconds: drain.totalSeconds, firstSeconds: drain.firstSeconds,
-      steadyReadsPerSecond: steadyRate(options.reads, drain), peakRssMiB: peakRss(children), cpuSeconds: cpuOf(children),
+      steadyReadsPerSecond: steadyRate(options.reads, drain), peakRssMiB: peakRss(children), cpuSeconds: cpuOf(children), startupCpuSeconds: startupCpuOf(children),
       elasticsearchCpuMsPer1000: ((elasticsearchCpu() - drainEsCpu) * 1e6) / options.reads,
       kafkaCpuMsPer1000: ((kafkaCpu() - drainKafkaCpu) * 1e6) / options.reads,
       writeTasksPer1000: ((await writeTasks(elastic)) - drainWriteTasks) * 1000 / options.reads,
@@ -304,7 +309,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
       const scaled = await waitIndexed(elastic, scaledConfig.READS_INDEX_PREFIX, options.reads, scaledBegan, timeoutMs, children);
       double = {
         instances: 2, totalSeconds: scaled.totalSeconds, firstSeconds: scaled.firstSeconds,
-        steadyReadsPerSecond: steadyRate(options.reads, scaled), peakRssMiB: peakRss(children), cpuSeconds: cpuOf(children),
+        steadyReadsPerSecond: steadyRate(options.reads, scaled), peakRssMiB: peakRss(children), cpuSeconds: cpuOf(children), startupCpuSeconds: startupCpuOf(children),
         elasticsearchCpuMsPer1000: ((elasticsearchCpu() - scaledEsCpu) * 1e6) / options.reads,
         kafkaCpuMsPer1000: ((kafkaCpu() - scaledKafkaCpu) * 1e6) / options.reads,
         writeTasksPer1000: ((await writeTasks(elastic)) - scaledWriteTasks) * 1000 / options.reads,
@@ -375,9 +380,10 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
       },
       {
         title: 'per process while draining at the maximum rate: peak RSS (VmHWM) and CPU',
-        header: ['process', 'peak RSS MiB', 'CPU s', 'CPU ms per 1,000 reads'],
+        header: ['process', 'peak RSS MiB', 'CPU s', 'CPU ms per 1,000 reads', 'of which starting up, s', 'CPU ms per 1,000 reads after joining'],
         rows: [single, ...(double ? [double] : [])].flatMap((run) => Object.keys(run.peakRssMiB).map((name) => [
           run.instances > 1 ? `${name} (2+2)` : name, run.peakRssMiB[name], run.cpuSeconds[name], (run.cpuSeconds[name] * 1e6 * run.instances) / options.reads,
+          run.startupCpuSeconds[name], ((run.cpuSeconds[name] - run.startupCpuSeconds[name]) * 1e6 * run.instances) / options.reads,
         ])),
       },
     ];
@@ -602,17 +608,31 @@ function startPipeline(environment: Record<string, string>, instances: number, s
   const runs: ChildRun[] = [];
   for (let instance = 0; instance < instances; instance++) {
     const label = instances > 1 ? `-${instance + 1}` : '';
-    runs.push(startApp('ingest', { ...environment, INGEST_HEALTH_PORT: String(PORTS.ingest + instance) }, `ingest${label}${suffix}`));
-    runs.push(startApp('indexer', { ...environment, INDEXER_HEALTH_PORT: String(PORTS.indexer + instance) }, `indexer${label}${suffix}`));
+    runs.push(startApp('ingest', { ...environment, INGEST_HEALTH_PORT: String(PORTS.ingest + instance) }, `ingest${label}${suffix}`, PORTS.ingest + instance));
+    runs.push(startApp('indexer', { ...environment, INDEXER_HEALTH_PORT: String(PORTS.indexer + instance) }, `indexer${label}${suffix}`, PORTS.indexer + instance));
   }
+  for (const run of runs) void noteStartupCpu(run);
   return runs;
 }
 
-export function startApp(app: string, environment: Record<string, string>, name: string): ChildRun {
+/** Polls the process's /health until its consumer has joined, and notes the CPU it had spent by then. */
+async function noteStartupCpu(run: ChildRun): Promise<void> {
+  while (run.child.exitCode === null && run.startupCpuSeconds === undefined) {
+    const body = await fetch(`http://127.0.0.1:${run.healthPort}/health`).then((response) => response.json() as Promise<{ status?: string }>, () => undefined);
+    if (body?.status !== undefined && body.status !== 'starting') run.startupCpuSeconds = cpuSeconds(run.child.pid);
+    else await sleep(50);
+  }
+}
+
+function startupCpuOf(runs: ChildRun[]): Record<string, number> {
+  return Object.fromEntries(runs.map((run) => [run.name, run.startupCpuSeconds ?? Number.NaN]));
+}
+
+export function startApp(app: string, environment: Record<string, string>, name: string, healthPort?: number): ChildRun {
   const entry = resolve(APPS_DIR, app, 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first`);
   const child = spawn(process.execPath, [...NODE_ARGS, entry], { env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const run: ChildRun = { name, child, output: [] };
+  const run: ChildRun = { name, child, output: [], healthPort };
   const keep = (chunk: Buffer) => {
     run.output.push(chunk.toString());
     if (run.output.length > 50) run.output.shift();
