@@ -121,7 +121,7 @@ export type ReadToIndex = { position: number; bytes?: number } & (
 );
 
 /** The bulk `create` action and the stored document of one read, as two lines of the request body. */
-function bulkLines(indexPrefix: string, entry: ReadToIndex): string {
+export function bulkLines(indexPrefix: string, entry: ReadToIndex): string {
   const { read } = entry;
   const action = `{"create":{"_index":${JSON.stringify(readsIndexName(indexPrefix, read.capturedAt))},"_id":${JSON.stringify(readDocumentId(read))}}}`;
   // The stored document carries index-time fields (plate grams) the message does not.
@@ -129,7 +129,7 @@ function bulkLines(indexPrefix: string, entry: ReadToIndex): string {
 }
 
 // Only what is judged per item: the response to a 5,000-read request shrinks from ~1 MB to ~80 KB to parse.
-const BULK_RESPONSE_FIELDS = ['errors', 'items.*.status', 'items.*.error'];
+export const BULK_RESPONSE_FIELDS = ['errors', 'items.*.status', 'items.*.error'];
 
 /** Waits `ms`, or less if `signal` aborts or `wake` calls back first. */
 function sleep(ms: number, signal?: AbortSignal, wake?: BulkRetryPolicy['wake']): Promise<void> {
