@@ -456,7 +456,8 @@ async function producePaced(producer: Producer, topic: string, cameraIds: string
   while (count < total) {
     const due = Math.min(total, Math.ceil(((performance.now() - began) / 1000) * ratePerSecond));
     const messages: Array<{ key: string; value: string }> = [];
-    while (count + messages.length < due) {
+    // At most 1,000 a request: after a stall of the machine, what is due at once would exceed the broker's batch size.
+    while (count + messages.length < due && messages.length < 1_000) {
       const read = reads.next().value as Record<string, unknown>;
       messages.push({ key: String(read.cameraId), value: JSON.stringify(read) });
     }
