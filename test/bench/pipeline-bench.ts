@@ -7,10 +7,12 @@ import type { Admin, Producer } from 'kafkajs';
 import { Client as ElasticClient } from '@elastic/elasticsearch';
 import { PlatekeeperConfig, elasticsearchNodes, loadConfig } from '@platekeeper/config';
 import { CameraRegistration, EnrichedRead, checkRawRead, enrichRead } from '@platekeeper/contract';
-import { ensureReadsIndexTemplate, readDocumentId, readsIndexName, readsIndexPattern, toReadDocument } from '@platekeeper/elastic';
+import { ensureReadsIndexTemplate, readDocumentId, readDocumentJson, readsIndexName, readsIndexPattern, toReadDocument } from '@platekeeper/elastic';
 import { createKafka, createProducer, ensureReadTopics } from '@platekeeper/kafka';
 import { dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import { generateRawReads } from '../../apps/cli/src/read-generator';
+import { Serializer } from '@elastic/transport';
+import { acceptedCaptureWindow, bulkLines, parseEnrichedMessage } from '../../apps/indexer/src/bulk-writer';
 import { checkRawReadWithClassValidator } from '../../libs/contract/src/testing/raw-read-class-validator.reference';
 import { FreshnessProbe, LagSample, consumerLag, percentile } from '../../apps/cli/src/live-sampling';
 import { LoadReport, ReportChart, ReportTable, runtimeVersions, writeLoadReport } from '../../apps/cli/src/load-report';
@@ -45,6 +47,9 @@ export interface ChildRun {
   child: ChildProcess;
   output: string[];
   peakRssKb?: number;
+  healthPort?: number;
+  /** CPU seconds the process had spent when its consumer first joined its group (module loading, connecting). */
+  startupCpuSeconds?: number;
 }
 
 /** CPU seconds of the Elasticsearch JVM when the bench runs on the same machine and is told its pid (BENCH_ES_PID). */
@@ -53,6 +58,8 @@ const elasticsearchCpu = () => (process.env.BENCH_ES_PID ? cpuSeconds(Number(pro
 const kafkaCpu = () => (process.env.BENCH_KAFKA_PID ? cpuSeconds(Number(process.env.BENCH_KAFKA_PID)) : Number.NaN);
 /** Built apps the pipeline runs from (BENCH_APPS_DIR, default dist/apps): another build can be measured against the same baseline. */
 const APPS_DIR = resolve(process.env.BENCH_APPS_DIR ?? resolve(__dirname, '../../dist/apps'));
+/** Extra node flags for the services, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile them under load (BENCH_PIPELINE_NODE_ARGS). */
+const NODE_ARGS = (process.env.BENCH_PIPELINE_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
 
 interface RawBulkRun {
   concurrency: number;
@@ -77,6 +84,8 @@ interface DrainRun {
   peakRssMiB: Record<string, number>;
   /** CPU seconds each process spent from its start until every read was searchable. */
   cpuSeconds: Record<string, number>;
+  /** The part of it spent before the consumer joined (starting up), the same for every run length. */
+  startupCpuSeconds: Record<string, number>;
   elasticsearchCpuMsPer1000: number;
   kafkaCpuMsPer1000: number;
   writeTasksPer1000: number;
@@ -190,6 +199,8 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
 
     // The ceiling: the same enriched documents, bulk-created straight into Elasticsearch at each setting.
     const enriched = enrichInMemory(raw.slice(0, options.sweepReads), cameras);
+    const indexerWork = indexerWorkCost(enriched);
+    step(`indexer's work per read in-process (parse → bulk body → answer): before ${indexerWork.beforeMicros.toFixed(2)} µs, now ${indexerWork.nowMicros.toFixed(2)} µs`);
     // One unmeasured round first: the first index creation and a cold JIT would otherwise be charged to the first setting.
     await rawBulk(elastic, `${runId}-warmup`, enriched.slice(0, 5_000), { concurrency: 2, batchReads: 1_000, refreshInterval: '1s' });
     const sweep: RawBulkRun[] = [];
@@ -224,7 +235,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
     stopLag();
     const single: DrainRun = {
       instances: 1, totalSeconds: drain.totalSeconds, firstSeconds: drain.firstSeconds,
-      steadyReadsPerSecond: steadyRate(options.reads, drain), peakRssMiB: peakRss(children), cpuSeconds: cpuOf(children),
+      steadyReadsPerSecond: steadyRate(options.reads, drain), peakRssMiB: peakRss(children), cpuSeconds: cpuOf(children), startupCpuSeconds: startupCpuOf(children),
       elasticsearchCpuMsPer1000: ((elasticsearchCpu() - drainEsCpu) * 1e6) / options.reads,
       kafkaCpuMsPer1000: ((kafkaCpu() - drainKafkaCpu) * 1e6) / options.reads,
       writeTasksPer1000: ((await writeTasks(elastic)) - drainWriteTasks) * 1000 / options.reads,
@@ -302,7 +313,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
       const scaled = await waitIndexed(elastic, scaledConfig.READS_INDEX_PREFIX, options.reads, scaledBegan, timeoutMs, children);
       double = {
         instances: 2, totalSeconds: scaled.totalSeconds, firstSeconds: scaled.firstSeconds,
-        steadyReadsPerSecond: steadyRate(options.reads, scaled), peakRssMiB: peakRss(children), cpuSeconds: cpuOf(children),
+        steadyReadsPerSecond: steadyRate(options.reads, scaled), peakRssMiB: peakRss(children), cpuSeconds: cpuOf(children), startupCpuSeconds: startupCpuOf(children),
         elasticsearchCpuMsPer1000: ((elasticsearchCpu() - scaledEsCpu) * 1e6) / options.reads,
         kafkaCpuMsPer1000: ((kafkaCpu() - scaledKafkaCpu) * 1e6) / options.reads,
         writeTasksPer1000: ((await writeTasks(elastic)) - scaledWriteTasks) * 1000 / options.reads,
@@ -321,6 +332,14 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
         rows: [
           ['compiled JSON Schema (ajv), in use', validation.compiledMicros, 1],
           ['class-validator (before)', validation.classValidatorMicros, ratio(validation.classValidatorMicros, validation.compiledMicros)],
+        ],
+      },
+      {
+        title: 'indexer work per read (message text → bulk body of 5,000 → answer parsed), same reads, same process',
+        header: ['path', 'µs per read', '× now'],
+        rows: [
+          ['document from the message text, answer filtered (now)', indexerWork.nowMicros, 1],
+          ['parse, toReadDocument, client serialises, whole answer (before)', indexerWork.beforeMicros, ratio(indexerWork.beforeMicros, indexerWork.nowMicros)],
         ],
       },
       {
@@ -373,9 +392,10 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<v
       },
       {
         title: 'per process while draining at the maximum rate: peak RSS (VmHWM) and CPU',
-        header: ['process', 'peak RSS MiB', 'CPU s', 'CPU ms per 1,000 reads'],
+        header: ['process', 'peak RSS MiB', 'CPU s', 'CPU ms per 1,000 reads', 'of which starting up, s', 'CPU ms per 1,000 reads after joining'],
         rows: [single, ...(double ? [double] : [])].flatMap((run) => Object.keys(run.peakRssMiB).map((name) => [
           run.instances > 1 ? `${name} (2+2)` : name, run.peakRssMiB[name], run.cpuSeconds[name], (run.cpuSeconds[name] * 1e6 * run.instances) / options.reads,
+          run.startupCpuSeconds[name], ((run.cpuSeconds[name] - run.startupCpuSeconds[name]) * 1e6 * run.instances) / options.reads,
         ])),
       },
     ];
@@ -436,7 +456,8 @@ async function producePaced(producer: Producer, topic: string, cameraIds: string
   while (count < total) {
     const due = Math.min(total, Math.ceil(((performance.now() - began) / 1000) * ratePerSecond));
     const messages: Array<{ key: string; value: string }> = [];
-    while (count + messages.length < due) {
+    // At most 1,000 a request: after a stall of the machine, what is due at once would exceed the broker's batch size.
+    while (count + messages.length < due && messages.length < 1_000) {
       const read = reads.next().value as Record<string, unknown>;
       messages.push({ key: String(read.cameraId), value: JSON.stringify(read) });
     }
@@ -541,6 +562,58 @@ function validationCost(reads: Array<Record<string, unknown>>): { compiledMicros
   return { compiledMicros: microsPerRead((read) => checkRawRead(read)), classValidatorMicros: microsPerRead(checkRawReadWithClassValidator) };
 }
 
+/**
+ * The indexer's own work per read, in this process, as the build before this round did it and as it does now:
+ * enriched message text → bulk request body (5,000 reads a request) → the answer parsed. Before: the message parsed,
+ * copied with its plate grams (`toReadDocument`), serialised by the client, and Elasticsearch's whole answer parsed
+ * (~200 bytes per item). Now: the routing fields read from the parse, the document appended to the message text
+ * (`readDocumentJson`), and only each item's status and error asked for. Same machine, same moment, interleaved.
+ */
+function indexerWorkCost(reads: EnrichedRead[]): { beforeMicros: number; nowMicros: number } {
+  const texts = reads.map((read) => JSON.stringify(read));
+  const window = acceptedCaptureWindow(new Date(), 3_650);
+  const serializer = new Serializer();
+  const answer = (count: number, whole: boolean) => JSON.stringify({
+    ...(whole ? { took: 35 } : {}), errors: false,
+    items: Array.from({ length: count }, (_, index) => ({
+      create: whole
+        ? { _index: 'alpr-reads-2026.11', _id: `wa-agency-1:${index}-0000-4000-8000-000000000000`, _version: 1, result: 'created', _shards: { total: 1, successful: 1, failed: 0 }, _seq_no: index, _primary_term: 1, status: 201 }
+        : { status: 201 },
+    })),
+  });
+  const perRequest = 5_000;
+  const [wholeAnswer, filteredAnswer] = [answer(perRequest, true), answer(perRequest, false)];
+  const routed = (text: string) => {
+    const parsed = parseEnrichedMessage(text, window);
+    if (!parsed.ok) throw new Error(`bench read not routable: ${JSON.stringify(parsed.reason)}`);
+    return parsed.read;
+  };
+  const before = (chunk: string[]) => {
+    const operations = chunk.map(routed).flatMap((read) => [
+      { create: { _index: readsIndexName('alpr-reads', read.capturedAt), _id: readDocumentId(read) } }, toReadDocument(read),
+    ]);
+    return [serializer.ndserialize(operations).length, serializer.deserialize<{ items: unknown[] }>(wholeAnswer).items.length];
+  };
+  const now = (chunk: string[]) => {
+    const lines = chunk.map((text) => {
+      const read = routed(text);
+      const { agencyId, readId, capturedAt } = read;
+      return bulkLines('alpr-reads', { position: 0, read: { agencyId, readId, capturedAt }, document: readDocumentJson(read, text) });
+    });
+    return [serializer.ndserialize(lines).length, serializer.deserialize<{ items: unknown[] }>(filteredAnswer).items.length];
+  };
+  const microsPerRead = (work: (chunk: string[]) => unknown) => {
+    const began = performance.now();
+    for (let start = 0; start < texts.length; start += perRequest) work(texts.slice(start, start + perRequest));
+    return ((performance.now() - began) * 1000) / texts.length;
+  };
+  microsPerRead(before);
+  microsPerRead(now);
+  const rounds = [0, 1, 2, 3, 4].map(() => [microsPerRead(before), microsPerRead(now)]);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[2];
+  return { beforeMicros: median(rounds.map(([value]) => value)), nowMicros: median(rounds.map(([, value]) => value)) };
+}
+
 function enrichInMemory(raw: Array<Record<string, unknown>>, cameras: Map<string, CameraRegistration>): EnrichedRead[] {
   const ingestedAt = new Date();
   return raw.map((candidate) => {
@@ -600,17 +673,31 @@ function startPipeline(environment: Record<string, string>, instances: number, s
   const runs: ChildRun[] = [];
   for (let instance = 0; instance < instances; instance++) {
     const label = instances > 1 ? `-${instance + 1}` : '';
-    runs.push(startApp('ingest', { ...environment, INGEST_HEALTH_PORT: String(PORTS.ingest + instance) }, `ingest${label}${suffix}`));
-    runs.push(startApp('indexer', { ...environment, INDEXER_HEALTH_PORT: String(PORTS.indexer + instance) }, `indexer${label}${suffix}`));
+    runs.push(startApp('ingest', { ...environment, INGEST_HEALTH_PORT: String(PORTS.ingest + instance) }, `ingest${label}${suffix}`, PORTS.ingest + instance));
+    runs.push(startApp('indexer', { ...environment, INDEXER_HEALTH_PORT: String(PORTS.indexer + instance) }, `indexer${label}${suffix}`, PORTS.indexer + instance));
   }
+  for (const run of runs) void noteStartupCpu(run);
   return runs;
 }
 
-export function startApp(app: string, environment: Record<string, string>, name: string): ChildRun {
+/** Polls the process's /health until its consumer has joined, and notes the CPU it had spent by then. */
+async function noteStartupCpu(run: ChildRun): Promise<void> {
+  while (run.child.exitCode === null && run.startupCpuSeconds === undefined) {
+    const body = await fetch(`http://127.0.0.1:${run.healthPort}/health`).then((response) => response.json() as Promise<{ status?: string }>, () => undefined);
+    if (body?.status !== undefined && body.status !== 'starting') run.startupCpuSeconds = cpuSeconds(run.child.pid);
+    else await sleep(50);
+  }
+}
+
+function startupCpuOf(runs: ChildRun[]): Record<string, number> {
+  return Object.fromEntries(runs.map((run) => [run.name, run.startupCpuSeconds ?? Number.NaN]));
+}
+
+export function startApp(app: string, environment: Record<string, string>, name: string, healthPort?: number): ChildRun {
   const entry = resolve(APPS_DIR, app, 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first`);
-  const child = spawn(process.execPath, [entry], { env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const run: ChildRun = { name, child, output: [] };
+  const child = spawn(process.execPath, [...NODE_ARGS, entry], { env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const run: ChildRun = { name, child, output: [], healthPort };
   const keep = (chunk: Buffer) => {
     run.output.push(chunk.toString());
     if (run.output.length > 50) run.output.shift();
@@ -763,7 +850,8 @@ export async function waitIndexed(
     if (count !== lastCount) [lastCount, lastProgress] = [count, elapsed];
     const crashed = children.find((run) => run.child.exitCode !== null);
     if (crashed) throw new Error(`${crashed.name} exited with ${crashed.child.exitCode}: ${crashed.output.join('').slice(-2000)}`);
-    if (elapsed * 1000 > timeoutMs || elapsed - lastProgress > STALL_SECONDS) {
+    // Before the first read only the overall timeout counts: at load 20+ two services can take a minute to start.
+    if (elapsed * 1000 > timeoutMs || (firstSeconds !== undefined && elapsed - lastProgress > STALL_SECONDS)) {
       const tails = children.map((run) => `--- ${run.name}\n${run.output.join('').slice(-1500)}`).join('\n');
       throw new Error(`only ${count}/${expected} reads were searchable after ${elapsed.toFixed(0)} s (no progress for ${(elapsed - lastProgress).toFixed(0)} s)\n${tails}`);
     }

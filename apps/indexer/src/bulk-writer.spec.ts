@@ -10,9 +10,12 @@ const read = (readId: string, agencyId = 'wa-auburn-pd'): EnrichedRead => ({
 /** An Elasticsearch stand-in that answers each bulk call with the next scripted list of item statuses. */
 function scriptedElasticsearch(answers: Array<Array<number | { status: number; type: string }> | Error>) {
   const requests: Array<Array<{ create?: { _id: string; _index: string } }>> = [];
+  const documents: Array<Record<string, unknown>> = [];
   const client = {
-    bulk: async ({ operations }: { operations: Array<{ create?: { _id: string; _index: string } }> }) => {
-      requests.push(operations.filter((operation) => operation.create));
+    bulk: async ({ operations }: { operations: string[] }) => {
+      // Each entry is an action line and its document line, serialised.
+      requests.push(operations.map((lines) => JSON.parse(lines.split('\n')[0])));
+      documents.push(...operations.map((lines) => JSON.parse(lines.split('\n')[1])));
       const answer = answers.shift();
       if (answer instanceof Error) throw answer;
       const item = (entry: number | { status: number; type: string }) =>
@@ -22,11 +25,25 @@ function scriptedElasticsearch(answers: Array<Array<number | { status: number; t
       return { errors: true, items: answer!.map((entry) => ({ create: item(entry) })) };
     },
   };
-  return { client: client as unknown as Client, requests };
+  return { client: client as unknown as Client, requests, documents };
 }
 
 describe('writeReads', () => {
   const fastRetry = { maxRetries: 3, baseDelayMs: 1 };
+
+  it('stores a whole read with its plate grams, and a document given serialised exactly as given', async () => {
+    const elastic = scriptedElasticsearch([[201, 201]]);
+    const given = '{"readId":"b","agencyId":"wa-auburn-pd","plate":"XYZ9","plateGrams":["^XY"]}';
+    await writeReads(elastic.client, 'alpr-reads', [
+      { position: 0, read: read('a') },
+      { position: 1, read: { agencyId: 'wa-auburn-pd', readId: 'b', capturedAt: '2026-06-01T00:00:00.000Z' }, document: given },
+    ], fastRetry);
+    expect(elastic.requests[0].map((operation) => operation.create)).toEqual([
+      { _index: 'alpr-reads-2026.05', _id: 'wa-auburn-pd:a' },
+      { _index: 'alpr-reads-2026.06', _id: 'wa-auburn-pd:b' },
+    ]);
+    expect(elastic.documents).toEqual([{ ...read('a'), plateGrams: ['^AB', 'ABC', 'BC1', 'C12', '123', '23$'] }, JSON.parse(given)]);
+  });
 
   it('retries only the documents Elasticsearch pushed back on, and reports the ones it rejected as malformed', async () => {
     const elastic = scriptedElasticsearch([[201, 429, 400, 503], [200, 201]]);

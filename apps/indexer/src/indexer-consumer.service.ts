@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Client } from '@elastic/elasticsearch';
 import type { Batch, Message } from 'kafkajs';
 import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
-import { ElasticAvailability, createElasticClient, ensureReadsIndexTemplate, onceWritesUnblocked, readsIndexLayout } from '@platekeeper/elastic';
+import { ElasticAvailability, createElasticClient, ensureReadsIndexTemplate, onceWritesUnblocked, readDocumentJson, readsIndexLayout } from '@platekeeper/elastic';
 import {
   BatchConsumer, BatchContext, DownstreamGaveUp, consumerFetchOptions, consumerTimings, createKafka, deadLetterMessage, produceAll, readTopics, requireTopics,
 } from '@platekeeper/kafka';
@@ -109,8 +109,13 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnApplicationShu
     batch.messages.forEach((message, position) => {
       const text = message.value?.toString('utf8') ?? '';
       const parsed = parseEnrichedMessage(text, window);
-      if (parsed.ok) reads.push({ position, read: parsed.read, bytes: message.value?.length });
-      else deadLetters.push(deadLetterMessage(message, source(message.offset), parsed.reason, 'indexer'));
+      if (!parsed.ok) {
+        deadLetters.push(deadLetterMessage(message, source(message.offset), parsed.reason, 'indexer'));
+        return;
+      }
+      // The document is serialised now, from the message's own text: the parsed read is not kept while it waits.
+      const { agencyId, readId, capturedAt } = parsed.read;
+      reads.push({ position, read: { agencyId, readId, capturedAt }, document: readDocumentJson(parsed.read, text), bytes: message.value?.length });
     });
     let resumePartition: (() => void) | undefined;
     const outcome = await this.bulkRequests

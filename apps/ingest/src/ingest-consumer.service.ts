@@ -53,14 +53,15 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async ingestBatch(batch: Batch, { producer }: BatchContext): Promise<void> {
-    const parsed = batch.messages.map((message) => ({ message, parsed: parseRawMessage(message.value, message.headers) }));
     const cameras = await this.cameraRegistry.current();
     const ingestedAt = new Date();
     const enriched: Message[] = [];
     const deadLetters: Message[] = [];
     const deadLetterReasons: string[] = [];
     const droppedAtPlaces = new Map<string, { placeId: string; cameraId: string; day: string; dropped: number }>();
-    for (const { message, parsed: outcome } of parsed) {
+    // One pass, one read at a time: only the enriched text outlives its iteration, not the parsed and enriched objects.
+    for (const message of batch.messages) {
+      const outcome = parseRawMessage(message.value, message.headers);
       const triaged = outcome.ok ? enrichFromRegistry(outcome.read, cameras, ingestedAt, this.config.READS_MAX_AGE_DAYS) : outcome;
       // A read captured inside a sensitive place is never stored: not enriched, not dead-lettered, only counted.
       const place = triaged.ok ? cameras.sensitivePlaceAt(triaged.read.location, triaged.read.agencyId) : undefined;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { patternPlateGrams, plateGrams, plateMatchesPattern } from './plate-grams';
+import { EnrichedRead } from '@platekeeper/contract';
+import { patternPlateGrams, plateGrams, plateMatchesPattern, readDocumentJson, toReadDocument } from './plate-grams';
 
 describe('plate grams', () => {
   it('are the 3-grams of the plate with its ends marked, never none', () => {
@@ -49,5 +50,33 @@ describe('plate grams', () => {
     expect(plateMatchesPattern('7ABC123', '7AB?123')).toBe(true);
     expect(plateMatchesPattern('7ABC123', '7AB??123')).toBe(false);
     expect(plateMatchesPattern('7ABC123', '7ABC123*')).toBe(true);
+  });
+});
+
+describe('readDocumentJson', () => {
+  const read = (overrides: Record<string, unknown> = {}) => ({
+    readId: 'r-1', cameraId: 'cam-1', agencyId: 'wa-auburn-pd', agencyState: 'WA', capturedAt: '2026-05-01T12:00:00.000Z',
+    plate: 'ABC123', plateFolded: 'A8C123', plateRaw: 'abc 123', location: { lat: 47.3, lon: -122.2 }, ingestedAt: '2026-05-01T12:00:01.000Z',
+    ...overrides,
+  }) as unknown as EnrichedRead;
+
+  it('is the stored document of the read the text holds, whatever fields and spacing the text has', () => {
+    fc.assert(fc.property(
+      fc.record({ plate: fc.stringMatching(/^[A-Z0-9]{0,9}$/), extra: fc.dictionary(fc.string({ minLength: 1 }), fc.jsonValue()), indent: fc.constantFrom(undefined, 2), trailing: fc.constantFrom('', ' \n') }),
+      ({ plate, extra, indent, trailing }) => {
+        const enriched = read({ ...extra, plate });
+        const text = JSON.stringify(enriched, null, indent) + trailing;
+        const parsed = JSON.parse(text) as EnrichedRead;
+        expect(JSON.parse(readDocumentJson(parsed, text))).toEqual(JSON.parse(JSON.stringify(toReadDocument(parsed))));
+      },
+    ));
+  });
+
+  it('computes the plate grams itself when the text already carries some', () => {
+    const text = JSON.stringify({ ...read(), plateGrams: ['forged'] });
+    const document = JSON.parse(readDocumentJson(JSON.parse(text), text));
+    expect(document.plateGrams).toEqual(plateGrams('ABC123'));
+    expect(Object.keys(document).filter((key) => key === 'plateGrams')).toHaveLength(1);
+    expect(readDocumentJson(JSON.parse(text), text).match(/plateGrams/g)).toHaveLength(1);
   });
 });

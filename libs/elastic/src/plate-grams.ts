@@ -48,3 +48,14 @@ export type ReadDocument = EnrichedRead & DerivedReadFields;
 export function toReadDocument(read: EnrichedRead): ReadDocument {
   return { ...read, plateGrams: plateGrams(read.plate) };
 }
+
+/**
+ * `toReadDocument(read)` as JSON, given the text `read` was parsed from: the text with the derived fields appended,
+ * so the indexer neither copies the read nor stringifies it again. A text that already names a derived field (not
+ * something ingest writes) is serialised the ordinary way, so the derived value is always the one computed here.
+ */
+export function readDocumentJson(read: EnrichedRead, parsedFrom: string): string {
+  const text = parsedFrom.trimEnd();
+  if (Object.hasOwn(read, 'plateGrams') || !text.endsWith('}') || Object.keys(read).length === 0) return JSON.stringify(toReadDocument(read));
+  return `${text.slice(0, -1)},"plateGrams":${JSON.stringify(plateGrams(read.plate))}}`;
+}
