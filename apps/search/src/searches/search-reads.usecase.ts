@@ -20,7 +20,7 @@ import { visibilityForSearch } from './visibility-for-search';
 import { decodeCursor, encodeCursor } from './search-cursor';
 import { searchFailure } from './search-failure';
 import { SearchRequestDto, SearchResponseDto, SearchedReadDto } from './search-request.dto';
-import { WithheldMatchingReads } from './withheld-matching-reads';
+import { WithheldMatchingReads, withheldCountAggregation, withheldCountsFrom, withheldToCount } from './withheld-matching-reads';
 import { narrowingNotices, searchBasisOf } from './search-basis';
 
 export const DEFAULT_SEARCH_LIMIT = 50;
@@ -86,7 +86,15 @@ export class SearchReadsUseCase {
       probeAboveOwners: this.config.SEARCH_OWNER_PROBE_ABOVE,
       timeoutMs: this.config.SEARCH_TIMEOUT_MS,
     });
-    const query = buildReadsQuery(request, visibility.filter, prepared);
+    // Which withheld owners held matching reads, for the record only. With a small visibility filter the count rides in
+    // the search's own request (criteria ∧ (visible ∨ withheld), hits and total post-filtered to the visible reads, an
+    // aggregation over the withheld ones): one request. With the full filter of a large decision, evaluating it twice
+    // would cost more than a second request, which then runs side by side with the search.
+    const withheld = withheldToCount(decision, world, now, visibility.matchingOwners);
+    const countInSearch = withheld !== undefined && visibility.small;
+    const query = buildReadsQuery(
+      request, countInSearch ? { bool: { should: [visibility.filter, withheld.filter], minimum_should_match: 1 } } : visibility.filter, prepared,
+    );
     const searchAfter = request.cursor ? decodeCursor(request.cursor, query.sort) : undefined;
     const searching = this.elastic
       .search<SearchedRead>(
@@ -98,6 +106,7 @@ export class SearchReadsUseCase {
           size: limit,
           timeout: `${timeoutMs}ms`,
           ...query,
+          ...(countInSearch && { post_filter: visibility.filter, aggs: withheldCountAggregation(withheld) }),
           ...(searchAfter && { search_after: searchAfter }),
           _source: SEARCHED_READ_FIELDS,
         } as never,
@@ -108,10 +117,10 @@ export class SearchReadsUseCase {
       .catch((error: unknown) => {
         throw this.engineFailure(error, timeoutMs);
       });
-    // Side by side with the search: which withheld owners held matching reads, for the record only.
-    const [response, withheldByOwner] = await Promise.all([
-      searching, this.withheldReads.countByOwner(request, decision, world, now, prepared, visibility.matchingOwners),
+    const [response, countedApart] = await Promise.all([
+      searching, withheld === undefined || countInSearch ? {} : this.withheldReads.count(request, withheld, prepared),
     ]);
+    const withheldByOwner = countInSearch ? withheldCountsFrom(response.aggregations) : countedApart;
     if (response.timed_out) throw this.engineFailure(new elasticErrors.TimeoutError('search timed out on the shards'), timeoutMs);
     // Partial results would silently under-report what the investigator's search matched.
     if ((response._shards?.failed ?? 0) > 0) throw this.engineFailure(new Error(`shard failures: ${JSON.stringify(response._shards.failures)}`), timeoutMs);
