@@ -60,7 +60,10 @@ export class SearchReadsUseCase {
         return answer;
       } catch (error) {
         if (!(error instanceof WorldMovedError)) throw error;
-        if (moves + 1 >= MAX_WORLD_MOVES) throw new DomainError('ENGINE.UNAVAILABLE', 'the sharing policies kept changing during this search; try again');
+        if (moves + 1 >= MAX_WORLD_MOVES) {
+          this.logger.warn(`the sharing world moved ${MAX_WORLD_MOVES} times during one search (now ${error.worldVersion}); refused`);
+          throw new DomainError('ENGINE.UNAVAILABLE', 'the sharing policies kept changing during this search; try again');
+        }
         world = await this.sharingWorld.current();
         actingAgencyIn(user, world);
       }
