@@ -137,7 +137,10 @@ export async function runSearchLoadBench(options: SearchLoadBenchOptions): Promi
   // as a fourth target in the same rotation, so API / API baseline is an A/B of the same minutes on the same engines.
   const baselineDir = process.env.BENCH_BASELINE_SEARCH_DIR;
   const baseline = baselineDir
-    ? await startProcess('apps/search/src/main.ts', BASELINE_SEARCH_PORT, { SEARCH_PORT: String(BASELINE_SEARCH_PORT), SEARCH_MAX_IN_FLIGHT: String(options.maxInFlight) }, baselineDir)
+    ? await startProcess('apps/search/src/main.ts', BASELINE_SEARCH_PORT, {
+      // BENCH_BASELINE_MAX_IN_FLIGHT: the baseline's own bound, to compare two bounds of one build in the same run.
+      SEARCH_PORT: String(BASELINE_SEARCH_PORT), SEARCH_MAX_IN_FLIGHT: process.env.BENCH_BASELINE_MAX_IN_FLIGHT ?? String(options.maxInFlight),
+    }, baselineDir)
     : undefined;
   const steps: StepResult[] = [];
   let overload: (StepResult & { answeredRecords: number; shedRecords: number; chainValid: boolean; chainChecked: number }) | undefined;
