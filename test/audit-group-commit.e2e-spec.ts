@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@platekeeper/config';
-import { AuditRecordStore, Database, dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
-import { AuditEntry, AuditTrail } from '../apps/search/src/audit/audit-trail.service';
+import { AuditRecordStore, dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
+import { AuditEntry, AuditTrail, WorldMovedError } from '../apps/search/src/audit/audit-trail.service';
 import { DomainError } from '../apps/search/src/errors/domain-error';
 
 jest.setTimeout(120_000);
@@ -24,7 +24,7 @@ describe('audit appends under concurrency', () => {
     await migrateDatabase(config);
     dataSource = await new DataSource(dataSourceOptions(config)).initialize();
     observer = await new DataSource(dataSourceOptions(config)).initialize();
-    trail = new AuditTrail(new Database(dataSource), new AuditRecordStore(dataSource));
+    trail = new AuditTrail(new AuditRecordStore(dataSource));
   });
 
   afterAll(async () => {
@@ -57,7 +57,7 @@ describe('audit appends under concurrency', () => {
   it('keeps one chain while two instances and change records in their own transactions append at once, each instance chaining onto a head another moved', async () => {
     const otherSource = await new DataSource(dataSourceOptions(config)).initialize();
     try {
-      const otherInstance = new AuditTrail(new Database(otherSource), new AuditRecordStore(otherSource));
+      const otherInstance = new AuditTrail(new AuditRecordStore(otherSource));
       const appends = Array.from({ length: 120 }, (_, position) => {
         if (position % 10 === 0) return dataSource.transaction((manager) => trail.append(entry(position), manager));
         return (position % 2 === 0 ? trail : otherInstance).append(entry(position));
@@ -85,6 +85,40 @@ describe('audit appends under concurrency', () => {
     expect(failed.status).toBe('rejected');
     expect((failed as PromiseRejectedResult).reason).toBeInstanceOf(DomainError);
     expect((failed as PromiseRejectedResult).reason.code).toBe('AUDIT.UNAVAILABLE');
+    expect(await trail.verify()).toMatchObject({ valid: true, firstBroken: null });
+  });
+
+  it('writes a search record only while the sharing world is at the version its answer was decided in, and tells the caller when it moved', async () => {
+    const worldVersion = async (): Promise<string> =>
+      (await observer.query('SELECT version::text AS version FROM sharing_world_version WHERE id = 1'))[0].version;
+    const decidedIn = await worldVersion();
+    const written = await trail.appendDecidedIn(entry(0), decidedIn);
+    expect(written.seq).not.toBe('');
+
+    // A sharing change commits after these searches took their world and before their records: the world moves.
+    await observer.query('UPDATE sharing_world_version SET version = version + 1 WHERE id = 1');
+    const moved = await worldVersion();
+    const searcher = `${actor}-worlds`;
+    const entryOf = (position: number): AuditEntry => ({ ...entry(position), actorAgencyId: searcher });
+    const stale = Array.from({ length: 10 }, (_, position) => entryOf(100 + position));
+    const fresh = Array.from({ length: 10 }, (_, position) => entryOf(200 + position));
+    const plain = Array.from({ length: 5 }, (_, position) => entryOf(300 + position));
+    // Interleaved, so groups hold records of both worlds and records decided under none (refusals).
+    const outcomes = await Promise.allSettled(stale.flatMap((staleEntry, position) => [
+      trail.appendDecidedIn(staleEntry, decidedIn), trail.appendDecidedIn(fresh[position], moved), ...(position < 5 ? [trail.append(plain[position])] : []),
+    ]));
+    const rejected = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    expect(rejected).toHaveLength(10);
+    for (const { reason } of rejected) {
+      expect(reason).toBeInstanceOf(WorldMovedError);
+      expect(reason.worldVersion).toBe(moved);
+    }
+    const stored: Array<{ position: number }> = await observer.query(
+      `SELECT (payload->>'position')::int AS position FROM audit_records WHERE actor_agency_id = $1`, [searcher]);
+    // Nothing of the answers decided in the old world was recorded; everything else was, once.
+    expect(stored.map((row) => row.position).sort((a, b) => a - b)).toEqual([
+      ...fresh.map((freshEntry) => freshEntry.payload.position), ...plain.map((plainEntry) => plainEntry.payload.position),
+    ].sort((a, b) => (a as number) - (b as number)));
     expect(await trail.verify()).toMatchObject({ valid: true, firstBroken: null });
   });
 });

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from '@elastic/elasticsearch';
 import { EnrichedRead } from '@platekeeper/contract';
+import { READS_ELASTIC_CLIENT } from '../apps/search/src/elastic-client.provider';
 import { PlatekeeperTestStack } from './support/platekeeper-stack';
 
 jest.setTimeout(240_000);
@@ -55,6 +57,70 @@ describe('sharing changes are enforced on the next search, on every search insta
       const afterOn = await searchOn(instanceTwo, partner);
       expect(afterOn.body.total).toBe(3);
     }
+  });
+
+  /**
+   * A search takes the world its instance last loaded without asking PostgreSQL for the version (docs/performance.md);
+   * the version is checked when its record is written. Here a change commits after the search's query was answered
+   * by Elasticsearch and before its record: the answer of the old world must not be sent nor recorded.
+   */
+  async function withChangeAfterTheQuery<T>(baseUrl: string, change: () => Promise<void>, act: () => Promise<T>): Promise<T> {
+    const instance = stack.searchUrls.indexOf(baseUrl);
+    const elastic = stack.searchApp(instance).get<Client>(READS_ELASTIC_CLIENT, { strict: false });
+    const search = elastic.search.bind(elastic);
+    let changed = false;
+    const spy = jest.spyOn(elastic, 'search').mockImplementation((async (params: { size?: number }, options?: unknown) => {
+      const answer = await search(params as never, options as never);
+      // The search's own query (the probe and the withheld count ask for no hits); only the first.
+      if (!changed && (params.size ?? 0) > 0) {
+        changed = true;
+        await change();
+      }
+      return answer;
+    }) as never);
+    try {
+      const result = await act();
+      expect(changed).toBe(true);
+      return result;
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  async function searchRecordsOf(agencyId: string): Promise<Array<{ search_id: string; outcome: string; total: number; world_version: string }>> {
+    return stack.dataSource.query(
+      `SELECT payload->>'searchId' AS search_id, payload->>'outcome' AS outcome, (payload->>'total')::int AS total,
+              payload->'decisionTrace'->>'worldVersion' AS world_version
+         FROM audit_records WHERE action = 'search.reads' AND actor_agency_id = $1 ORDER BY seq`, [agencyId]);
+  }
+
+  it('honours a sharing change committed between the search\'s world snapshot and its record: the search runs again in the new world', async () => {
+    expect((await searchOn(instanceTwo, partner)).body.total).toBe(3);
+    const recordsBefore = (await searchRecordsOf(partner)).length;
+    const answer = await withChangeAfterTheQuery(instanceTwo, () => patchSharing(instanceOne, { nationalLookup: false }), () => searchOn(instanceTwo, partner));
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ total: 0, items: [] });
+    // One record, of the answer sent, decided in the world the change made.
+    const records = (await searchRecordsOf(partner)).slice(recordsBefore);
+    const [{ version }] = await stack.dataSource.query('SELECT version::text AS version FROM sharing_world_version WHERE id = 1');
+    expect(records).toEqual([{ search_id: answer.body.searchId, outcome: 'answered', total: 0, world_version: version }]);
+    await patchSharing(instanceOne, { nationalLookup: true });
+    expect((await searchOn(instanceTwo, partner)).body.total).toBe(3);
+  });
+
+  it('refuses a search whose agency was suspended between the search\'s world snapshot and its record, and records no answer', async () => {
+    const suspended = stack.id('wa-suspended-pd');
+    await stack.registerAgency({ id: suspended, state: 'WA', cameras: [], sharing: { nationalLookup: true } });
+    expect((await searchOn(instanceTwo, suspended)).body.total).toBe(3);
+    const recordsBefore = (await searchRecordsOf(suspended)).length;
+    // Straight in the registry, so no change record moves the chain's head: only the world version says it changed.
+    const answer = await withChangeAfterTheQuery(instanceTwo, async () => {
+      await stack.dataSource.query(`UPDATE agencies SET status = 'suspended' WHERE id = $1`, [suspended]);
+    }, () => searchOn(instanceTwo, suspended));
+    expect(answer.status).toBe(403);
+    expect(answer.body.items).toBeUndefined();
+    // The refusal is recorded (as every refused search is); no answer of the world before the suspension is.
+    expect((await searchRecordsOf(suspended)).slice(recordsBefore).map((record) => record.outcome)).toEqual(['refused']);
   });
 
   it('makes a withheld read indistinguishable from one that does not exist', async () => {

@@ -193,7 +193,8 @@ describe('visibility through the real REST API equals an independent reading of 
       const response = await stack.request('POST', '/v1/searches', {
         token, body: { ...searchBody(search, search.limit), ...(cursor !== null && { cursor }) },
       });
-      expect({ page, status: response.status }).toEqual({ page, status: 200 });
+      // A refusal names its code (an engine timeout on a loaded machine reads differently from a refusal of the search).
+      expect({ page, status: response.status, code: response.body?.code }).toEqual({ page, status: 200, code: undefined });
       expect({ page, total: response.body.total }).toEqual({ page, total: expectedTotal });
       expect(response.body.items.length).toBeLessThanOrEqual(search.limit);
       readIds.push(...response.body.items.map((item: { readId: string }) => item.readId));

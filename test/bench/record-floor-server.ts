@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage } from 'node:http';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@platekeeper/config';
-import { AuditRecordStore, Database, dataSourceOptions } from '@platekeeper/persistence';
+import { AuditRecordStore, dataSourceOptions } from '@platekeeper/persistence';
 import { AuditTrail } from '../../apps/search/src/audit/audit-trail.service';
 
 /**
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const port = Number(process.env.FLOOR_PORT);
   const searchUrl = `${config.ELASTICSEARCH_URL.split(',')[0]}/${process.env.FLOOR_INDEX}/_search?ignore_unavailable=true&allow_no_indices=true`;
   const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
-  const trail = new AuditTrail(new Database(dataSource), new AuditRecordStore(dataSource));
+  const trail = new AuditTrail(new AuditRecordStore(dataSource));
 
   const server = createServer((request, response) => {
     answer(request).then(

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Client as ElasticClient } from '@elastic/elasticsearch';
 import { PlatekeeperConfig, loadConfig } from '@platekeeper/config';
 import { createElasticClient, readsIndexLayout, readsIndexPattern } from '@platekeeper/elastic';
-import { AuditRecordStore, Database, dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
+import { AuditRecordStore, dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import {
   AGENCY_CATEGORIES, AgencyCategory, AgencyProfile, JurisdictionRule, SearchScope, SharingWorld, VisibilityDecision,
   buildVisibilityFilter, decideVisibility, groupVisibleOwnersByRetention, narrowDecisionToOwners, retentionCutoff, sharingWorldOf,
@@ -590,7 +590,7 @@ export function platePool(size: number, random: () => number): string[] {
 }
 
 async function measureAuditAppends(dataSource: DataSource, searcherId: string, withheldOwners: unknown[]) {
-  const trail = new AuditTrail(new Database(dataSource), new AuditRecordStore(dataSource));
+  const trail = new AuditTrail(new AuditRecordStore(dataSource));
   // The record a national search writes: its criteria, outcome, per-owner counts and the withheld owners.
   const entry = (): AuditEntry => ({
     kind: 'search',

@@ -5,7 +5,7 @@ import { Client } from '@elastic/elasticsearch';
 import { DataSource } from 'typeorm';
 import { SEARCHED_READ_FIELDS } from '@platekeeper/contract';
 import { createElasticClient, readsIndexLayout, readsIndexPattern } from '@platekeeper/elastic';
-import { AuditRecordStore, Database, dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
+import { AuditRecordStore, dataSourceOptions, migrateDatabase } from '@platekeeper/persistence';
 import { SearchScope, decideVisibility, sharingWorldOf } from '@platekeeper/sharing';
 import { AuditTrail } from '../../apps/search/src/audit/audit-trail.service';
 import { prepareReadsCriteria } from '../../apps/search/src/searches/partial-plate';
@@ -34,6 +34,7 @@ const LOAD_DATABASE = 'platekeeper_bench_load';
 const LOAD_INDEX_PREFIX = 'bench-load-reads';
 const LOAD_SEARCH_PORT = 3901;
 const RECORD_FLOOR_PORT = 3902;
+const BASELINE_SEARCH_PORT = 3903;
 const SEARCHERS = 4;
 const PLATES_PER_SEARCHER = 12;
 const PARTIAL_LENGTH = 4;
@@ -55,7 +56,7 @@ interface PreparedSearch {
  * query plus a durable record of what it returned, and nothing else (test/bench/record-floor-server.ts): the least a
  * search may cost under the contract, so API / floor is the service's own overhead and floor / ES-direct the record's.
  */
-type LoadTarget = 'API' | 'ES-direct' | 'record floor';
+type LoadTarget = 'API' | 'ES-direct' | 'record floor' | 'API baseline';
 
 interface StepResult {
   target: LoadTarget;
@@ -132,6 +133,15 @@ export async function runSearchLoadBench(options: SearchLoadBenchOptions): Promi
 
   const service = await startProcess('apps/search/src/main.ts', config.SEARCH_PORT, { SEARCH_MAX_IN_FLIGHT: String(options.maxInFlight) });
   const floor = await startProcess('test/bench/record-floor-server.ts', RECORD_FLOOR_PORT, { FLOOR_PORT: String(RECORD_FLOOR_PORT), FLOOR_INDEX: index });
+  // BENCH_BASELINE_SEARCH_DIR: a checkout of another build (its node_modules in place), whose search process is driven
+  // as a fourth target in the same rotation, so API / API baseline is an A/B of the same minutes on the same engines.
+  const baselineDir = process.env.BENCH_BASELINE_SEARCH_DIR;
+  const baseline = baselineDir
+    ? await startProcess('apps/search/src/main.ts', BASELINE_SEARCH_PORT, {
+      // BENCH_BASELINE_MAX_IN_FLIGHT: the baseline's own bound, to compare two bounds of one build in the same run.
+      SEARCH_PORT: String(BASELINE_SEARCH_PORT), SEARCH_MAX_IN_FLIGHT: process.env.BENCH_BASELINE_MAX_IN_FLIGHT ?? String(options.maxInFlight),
+    }, baselineDir)
+    : undefined;
   const steps: StepResult[] = [];
   let overload: (StepResult & { answeredRecords: number; shedRecords: number; chainValid: boolean; chainChecked: number }) | undefined;
   try {
@@ -163,15 +173,16 @@ export async function runSearchLoadBench(options: SearchLoadBenchOptions): Promi
         },
       }],
     };
-    const targets: Record<LoadTarget, { url: string; requests: unknown[] }> = { API: apiTarget, 'ES-direct': elasticTarget, 'record floor': floorTarget };
+    const targets: Partial<Record<LoadTarget, { url: string; requests: unknown[] }>> = { API: apiTarget, 'ES-direct': elasticTarget, 'record floor': floorTarget };
+    if (baseline) targets['API baseline'] = { ...apiTarget, url: `http://127.0.0.1:${BASELINE_SEARCH_PORT}` };
     for (const target of Object.values(targets)) await drive(target, 4, WARM_UP_SECONDS);
-    const rotation: LoadTarget[] = ['API', 'ES-direct', 'record floor'];
+    const rotation = Object.keys(targets) as LoadTarget[];
     for (const [position, clients] of options.clients.entries()) {
       // Rotate which goes first, so none always runs on the warmer engine.
       const order = rotation.map((_, offset) => rotation[(position + offset) % rotation.length]);
       for (const target of order) {
         const queriesBefore = await readsQueryTotal(elastic, index);
-        const result = summariseRun(target, clients, await drive(targets[target], clients, options.seconds));
+        const result = summariseRun(target, clients, await drive(targets[target]!, clients, options.seconds));
         // Searches still in flight when the step ends finish before the count is read: let them, so they count once.
         await sleep(500);
         result.readsQueriesPerAnswer = result.ok > 0 ? ((await readsQueryTotal(elastic, index)) - queriesBefore) / result.ok : 0;
@@ -183,7 +194,7 @@ export async function runSearchLoadBench(options: SearchLoadBenchOptions): Promi
     const run = summariseRun('API', options.overloadClients, await drive(apiTarget, options.overloadClients, options.seconds));
     await sleep(2_000);
     const answeredAfter = await countSearchRecords(dataSource);
-    const verified = await new AuditTrail(new Database(dataSource), new AuditRecordStore(dataSource)).verify();
+    const verified = await new AuditTrail(new AuditRecordStore(dataSource)).verify();
     overload = {
       ...run,
       answeredRecords: answeredAfter.answered - answeredBefore.answered,
@@ -193,7 +204,7 @@ export async function runSearchLoadBench(options: SearchLoadBenchOptions): Promi
     };
     step(`overload, ${options.overloadClients} clients: ${JSON.stringify(overload)}`);
   } finally {
-    for (const child of [service, floor]) {
+    for (const child of [service, floor, ...(baseline ? [baseline] : [])]) {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
     }
@@ -203,8 +214,9 @@ export async function runSearchLoadBench(options: SearchLoadBenchOptions): Promi
     const api = steps.find((result) => result.target === 'API' && result.clients === clients)!;
     const direct = steps.find((result) => result.target === 'ES-direct' && result.clients === clients)!;
     const recordFloor = steps.find((result) => result.target === 'record floor' && result.clients === clients)!;
+    const apiBaseline = steps.find((result) => result.target === 'API baseline' && result.clients === clients);
     return {
-      clients, api, direct, recordFloor,
+      clients, api, direct, recordFloor, apiBaseline,
       throughputRatio: ratio(api.requestsPerSecond, direct.requestsPerSecond), p99Ratio: ratio(api.p99, direct.p99),
       apiOverFloorThroughput: ratio(api.requestsPerSecond, recordFloor.requestsPerSecond),
       floorOverDirectThroughput: ratio(recordFloor.requestsPerSecond, direct.requestsPerSecond),
@@ -228,6 +240,18 @@ export async function runSearchLoadBench(options: SearchLoadBenchOptions): Promi
       row.clients, row.api.readsQueriesPerAnswer ?? 0, row.direct.readsQueriesPerAnswer ?? 0, row.recordFloor.readsQueriesPerAnswer ?? 0,
       ratio(row.api.readsQueriesPerAnswer ?? 0, row.direct.readsQueriesPerAnswer ?? 0),
     ]));
+  if (baseline) {
+    printTable(`A/B: this build's API against ${baselineDir}'s (same run, same rotation)`,
+      ['clients', 'API req/s', 'baseline req/s', 'API / baseline req/s', 'API p50 / baseline p50', 'API p99 / baseline p99',
+        'API / ES req/s', 'baseline / ES req/s', 'API / floor', 'baseline / floor', 'shard queries per answer, API / baseline'],
+      rows.map((row) => [
+        row.clients, row.api.requestsPerSecond, row.apiBaseline!.requestsPerSecond, ratio(row.api.requestsPerSecond, row.apiBaseline!.requestsPerSecond),
+        ratio(row.api.p50, row.apiBaseline!.p50), ratio(row.api.p99, row.apiBaseline!.p99),
+        row.throughputRatio, ratio(row.apiBaseline!.requestsPerSecond, row.direct.requestsPerSecond),
+        row.apiOverFloorThroughput, ratio(row.apiBaseline!.requestsPerSecond, row.recordFloor.requestsPerSecond),
+        `${row.api.readsQueriesPerAnswer ?? 0} / ${row.apiBaseline!.readsQueriesPerAnswer ?? 0}`,
+      ]));
+  }
   if (overload) {
     printTable(`overload: ${options.overloadClients} clients against SEARCH_MAX_IN_FLIGHT=${options.maxInFlight}`, ['measure', 'value'], [
       ['requests/s', overload.requestsPerSecond], ['p50, ms', overload.p50], ['p99, ms', overload.p99],
@@ -239,7 +263,9 @@ export async function runSearchLoadBench(options: SearchLoadBenchOptions): Promi
   await dataSource.destroy();
   if (!options.keep) await deleteIndices(elastic, readsIndexPattern(LOAD_INDEX_PREFIX));
   await elastic.close();
-  const file = writeBenchJson('search-load', { benchmark: 'bench-search-load', startedAt, options, searchProcesses: 1, steps: rows, overload });
+  const file = writeBenchJson('search-load', {
+    benchmark: 'bench-search-load', startedAt, options, searchProcesses: 1, ...(baselineDir && { baselineSearchDir: baselineDir }), steps: rows, overload,
+  });
   console.log(`results written to ${file}`);
 }
 
@@ -255,7 +281,8 @@ function summariseRun(target: StepResult['target'], clients: number, result: aut
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, (stats as { count: number }).count]));
   return {
     target, clients,
-    requestsPerSecond: result.requests.average,
+    // Answers per second: autocannon's own average counts every response, so a step that sheds (503) looked faster.
+    requestsPerSecond: result.duration > 0 ? result['2xx'] / result.duration : 0,
     p50: result.latency.p50,
     p99: result.latency.p99,
     requests: result.requests.total,
@@ -276,12 +303,13 @@ async function countSearchRecords(dataSource: DataSource): Promise<{ answered: n
 }
 
 /** A server under test as it runs in production: its own process (ts-node, so no build step), this run's config. */
-async function startProcess(entry: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
+async function startProcess(entry: string, port: number, env: Record<string, string>, cwd?: string): Promise<ChildProcess> {
   // BENCH_SEARCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the processes under load.
   const nodeArgs = (process.env.BENCH_SEARCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', entry], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
+    ...(cwd !== undefined && { cwd }),
   });
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {

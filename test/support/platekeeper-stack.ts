@@ -76,6 +76,11 @@ export class PlatekeeperTestStack {
     return this;
   }
 
+  /** The `instance`th search app, for suites that reach into it (e.g. to delay or interleave its engine calls). */
+  searchApp(instance: number): INestApplication {
+    return this.apps[instance];
+  }
+
   async stop(): Promise<void> {
     await this.stopPipeline();
     for (const app of this.apps.reverse()) await app.close();

@@ -134,18 +134,23 @@ export class AuditRecordStore {
   }
 
   /**
-   * Inserts `records` (chained onto `expectedHead`, in order) in one round trip (`audit_append_group`): under the
-   * chain lock, only if `expectedHead` is still the newest record; numbers them in chain order. Otherwise inserts
-   * nothing and answers the real head, so the caller can chain the group again.
+   * Inserts `records` (chained onto `expectedHead`, in order) in one round trip (`audit_append_group_in_world`): under
+   * the chain lock, only if `expectedHead` is still the newest record and every record's `worldVersions` entry (null:
+   * decided under no world) is still the sharing world's version; numbers them in chain order. Otherwise inserts
+   * nothing and answers the real head and world version, so the caller can chain the group again, without the records
+   * decided in an older world.
    */
-  async appendGroupIfHead(expectedHead: string, records: StoredAuditRecord[]): Promise<{ appended: true } | { appended: false; head: string }> {
-    const rows: Array<{ seq: string | null; hash: string | null; head_hash: string | null }> = await this.dataSource.query(
-      `SELECT seq, hash, head_hash FROM audit_append_group($1, $2, $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])`,
-      [ADVISORY_LOCKS.auditChain, expectedHead, ...auditRecordColumns(records)],
+  async appendGroupIfHead(
+    expectedHead: string, records: StoredAuditRecord[], worldVersions: Array<string | null> = records.map(() => null),
+  ): Promise<{ appended: true; worldVersion: string } | { appended: false; head: string; worldVersion: string }> {
+    const rows: Array<{ seq: string | null; hash: string | null; head_hash: string | null; world_version: string }> = await this.dataSource.query(
+      `SELECT seq, hash, head_hash, world_version
+         FROM audit_append_group_in_world($1, $2, $3::bigint[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])`,
+      [ADVISORY_LOCKS.auditChain, expectedHead, worldVersions, ...auditRecordColumns(records)],
     );
-    if (rows.length === 1 && rows[0].head_hash !== null) return { appended: false, head: rows[0].head_hash };
+    if (rows.length === 1 && rows[0].head_hash !== null) return { appended: false, head: rows[0].head_hash, worldVersion: rows[0].world_version };
     numberInChainOrder(records, rows as Array<{ seq: string; hash: string }>);
-    return { appended: true };
+    return { appended: true, worldVersion: rows[0].world_version };
   }
 
   /** Up to `limit` stored records after sequence number `afterSeq`, in chain order, as verification reads them. */

@@ -14,6 +14,7 @@ import { AuditCheckpointSlots1795804000001 } from './migrations/1795804000001-au
 import { GovernedSharing1795801924174 } from './migrations/1795801924174-governed-sharing';
 import { AuditAppendGroup1795802271811 } from './migrations/1795802271811-audit-append-group';
 import { SharingNoticeOutbox1795803640000 } from './migrations/1795803640000-sharing-notice-outbox';
+import { AuditAppendInWorld1795804100000 } from './migrations/1795804100000-audit-append-in-world';
 
 export const MIGRATIONS = [
   InitialSchema1764200000000,
@@ -29,6 +30,7 @@ export const MIGRATIONS = [
   SharingNoticeOutbox1795803640000,
   AgencyTimeZone1795804000000,
   AuditCheckpointSlots1795804000001,
+  AuditAppendInWorld1795804100000,
 ];
 
 export function dataSourceOptions(config: PlatekeeperConfig): DataSourceOptions {

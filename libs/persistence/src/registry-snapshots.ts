@@ -124,6 +124,15 @@ export class VersionedCache<T> {
     return loaded.value;
   }
 
+  /**
+   * The value as this instance last built it, without asking PostgreSQL (built now if none was). Possibly stale: only
+   * for a caller that checks the version itself before anything it did with the value takes effect (a search's
+   * record is written only if the world is still at the version its answer was decided in).
+   */
+  async latestKnown(): Promise<T> {
+    return this.cached?.value ?? this.current();
+  }
+
   private async load(): Promise<Versioned<T>> {
     const loaded = await this.build();
     if (!this.cached || BigInt(this.cached.version) <= BigInt(loaded.version)) this.cached = loaded;

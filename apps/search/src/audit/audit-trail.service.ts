@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AuditEntry, AuditRecordStore, Database, GENESIS_HASH, StoredAuditRecord, Transaction, appendAuditRecords, auditRecordHash } from '@platekeeper/persistence';
+import { AuditEntry, AuditRecordStore, GENESIS_HASH, StoredAuditRecord, Transaction, appendAuditRecords, auditRecordHash } from '@platekeeper/persistence';
 import { DomainError } from '../errors/domain-error';
 import { storableRecordValue } from '../validation/text-rules';
 
@@ -16,8 +16,21 @@ const VERIFY_PAGE = 5000;
 
 interface PendingAppend {
   entry: AuditEntry;
+  /** The sharing world version the record's answer was decided in; undefined when it depends on none. */
+  worldVersion?: string;
+  settled?: boolean;
   resolve(record: StoredAuditRecord): void;
   reject(error: unknown): void;
+}
+
+/**
+ * The sharing world moved after a search's answer was decided and before its record could be written: nothing was
+ * written, and the answer must not be sent. The search is run again in `worldVersion` (or a newer world).
+ */
+export class WorldMovedError extends Error {
+  constructor(readonly worldVersion: string) {
+    super(`the sharing world moved to version ${worldVersion} before the record was written`);
+  }
 }
 
 /**
@@ -41,7 +54,7 @@ export class AuditTrail {
   /** The newest record's hash as this instance last saw it: only a guess, checked under the chain lock. */
   private knownHead?: string;
 
-  constructor(private readonly database: Database, private readonly records: AuditRecordStore) {}
+  constructor(private readonly records: AuditRecordStore) {}
 
   /**
    * Appends one record. With `manager`, the record joins that manager's open transaction, so the change it
@@ -60,9 +73,27 @@ export class AuditTrail {
     }
   }
 
-  private appendInNextGroup(entry: AuditEntry): Promise<StoredAuditRecord> {
+  /**
+   * Appends a search's record only if the sharing world is still at `worldVersion`, the version its answer was decided
+   * in, when the record is written (checked under the chain lock, in the same round trip as the insert: no extra
+   * round trip). When the world moved, nothing is written and it rejects with WorldMovedError: the caller runs the
+   * search again in the new world and appends that answer's record instead. So a search may start from the world this
+   * instance last saw without asking PostgreSQL first, and a change committed before its record is still in force on
+   * its answer.
+   */
+  async appendDecidedIn(entry: AuditEntry, worldVersion: string): Promise<StoredAuditRecord> {
+    try {
+      return await this.appendInNextGroup(entry, worldVersion);
+    } catch (error) {
+      if (error instanceof WorldMovedError) throw error;
+      this.logger.error(`audit record not written (${entry.action}): ${(error as Error).message}`);
+      throw new DomainError('AUDIT.UNAVAILABLE', 'the audit record could not be written, so nothing was done or returned; try again later');
+    }
+  }
+
+  private appendInNextGroup(entry: AuditEntry, worldVersion?: string): Promise<StoredAuditRecord> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ entry, resolve, reject });
+      this.pending.push({ entry, worldVersion, resolve, reject });
       if (!this.committing) void this.commitPendingGroups();
     });
   }
@@ -74,12 +105,12 @@ export class AuditTrail {
       while (this.pending.length > 0) {
         const group = this.pending.splice(0, MAX_GROUP);
         try {
-          const records = await this.commitGroup(group.map((waiting) => waiting.entry));
-          group.forEach((waiting, position) => waiting.resolve(records[position]));
+          await this.commitGroup(group);
         } catch (error) {
-          if (group.length === 1) group[0].reject(error);
+          const unsettled = group.filter((waiting) => !waiting.settled);
+          if (unsettled.length === 1) settle(unsettled[0], { error });
           // One bad record (say, an over-long actor id) must not fail the searches that happened to share its group.
-          else for (const waiting of group) await this.appendAlone(waiting);
+          else for (const waiting of unsettled) await this.commitGroup([waiting]).catch((alone: unknown) => settle(waiting, { error: alone }));
         }
       }
     } finally {
@@ -87,28 +118,29 @@ export class AuditTrail {
     }
   }
 
-  /** Chains `entries` onto the head and inserts them in one statement, chaining again while the head moved. */
-  private async commitGroup(entries: AuditEntry[]): Promise<StoredAuditRecord[]> {
+  /**
+   * Chains the group onto the head and inserts it in one statement, chaining again while the head moved. A record
+   * decided in an older sharing world than the current one is dropped from the group and its caller told
+   * (WorldMovedError); the others are chained again without it.
+   */
+  private async commitGroup(group: PendingAppend[]): Promise<void> {
     let head = this.knownHead ?? (await this.records.chainHead());
-    for (let attempt = 0; attempt < MAX_HEAD_MOVES; attempt++) {
-      const records = chainRecords(entries, head);
-      const outcome = await this.records.appendGroupIfHead(head, records);
-      if (!outcome.appended) {
-        head = outcome.head;
-        continue;
+    let live = group.filter((waiting) => !waiting.settled);
+    for (let attempt = 0; attempt < MAX_HEAD_MOVES && live.length > 0; attempt++) {
+      const records = chainRecords(live.map((waiting) => waiting.entry), head);
+      const outcome = await this.records.appendGroupIfHead(head, records, live.map((waiting) => waiting.worldVersion ?? null));
+      if (outcome.appended) {
+        this.knownHead = records[records.length - 1].hash;
+        live.forEach((waiting, position) => settle(waiting, { record: records[position] }));
+        return;
       }
-      this.knownHead = records[records.length - 1].hash;
-      return records;
+      head = outcome.head;
+      const current = BigInt(outcome.worldVersion);
+      const moved = live.filter((waiting) => waiting.worldVersion !== undefined && BigInt(waiting.worldVersion) < current);
+      for (const waiting of moved) settle(waiting, { error: new WorldMovedError(outcome.worldVersion) });
+      if (moved.length > 0) live = live.filter((waiting) => !waiting.settled);
     }
-    throw new Error(`the audit chain head moved ${MAX_HEAD_MOVES} times while this group waited`);
-  }
-
-  private async appendAlone(waiting: PendingAppend): Promise<void> {
-    try {
-      waiting.resolve(await this.database.transaction((tx) => this.appendWithin(tx, waiting.entry)));
-    } catch (error) {
-      waiting.reject(error);
-    }
+    if (live.length > 0) throw new Error(`the audit chain head moved ${MAX_HEAD_MOVES} times while this group waited`);
   }
 
   private async appendWithin(manager: Transaction, entry: AuditEntry): Promise<StoredAuditRecord> {
@@ -147,6 +179,13 @@ export class AuditTrail {
       }
     }
   }
+}
+
+function settle(waiting: PendingAppend, outcome: { record: StoredAuditRecord } | { error: unknown }): void {
+  if (waiting.settled) return;
+  waiting.settled = true;
+  if ('record' in outcome) waiting.resolve(outcome.record);
+  else waiting.reject(outcome.error);
 }
 
 /** `entries` chained in order onto `prevHash`, stamped now, not yet numbered. */

@@ -1,3 +1,4 @@
+import type { AgencyProfile, WorldSnapshot } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { DomainError } from '../errors/domain-error';
 
@@ -20,4 +21,15 @@ export function assertAdministers(user: AuthenticatedUser, agencyId: string): vo
   if (isPlatformAdmin(user)) return;
   if (user.roles.includes('agency_admin') && user.agencyId === agencyId) return;
   throw new DomainError('AUTH.FORBIDDEN', `only an agency_admin of ${agencyId} or a platform_admin may do this`);
+}
+
+/** Whether `user` may act in `world`: their agency is active there, or they are a platform_admin. */
+export function mayActIn(user: AuthenticatedUser, world: WorldSnapshot): boolean {
+  return world.agencies.get(user.agencyId)?.status === 'active' || isPlatformAdmin(user);
+}
+
+/** The user's agency in `world` (undefined only for a platform_admin of an unregistered agency); 403 when it is not active. */
+export function actingAgencyIn(user: AuthenticatedUser, world: WorldSnapshot): AgencyProfile | undefined {
+  if (!mayActIn(user, world)) throw new DomainError('AUTH.AGENCY_NOT_ACTIVE', `agency ${user.agencyId} is not active`);
+  return world.agencies.get(user.agencyId);
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/auth.decorators';
+import { Roles, SpeculativeWorld } from '../auth/auth.decorators';
 import { InRequest, RequestContext } from '../auth/request-context';
 import { RecordedSearch } from './refused-search.filter';
 import { SearchRateLimitGuard } from './search-rate-limit';
@@ -18,6 +18,8 @@ export class SearchesController {
   @RecordedSearch('search.reads')
   @HttpCode(200)
   @Roles('investigator')
+  // The record is written only if the world did not move since; otherwise the search runs again (SearchReadsUseCase).
+  @SpeculativeWorld()
   @ApiOperation({ summary: 'Search plate reads the caller may see; the search is recorded before it answers' })
   @ApiOkResponse({ type: SearchResponseDto })
   search(@InRequest() context: RequestContext, @Body() request: SearchRequestDto): Promise<SearchResponseDto> {

@@ -50,6 +50,11 @@ export interface SearchVisibility {
    * could not vouch for having seen them all. A withheld owner not named here held no matching read.
    */
   matchingOwners?: string[];
+  /**
+   * Whether the filter names few owners (the decision's are few, or the probe narrowed them), so evaluating it twice in
+   * one request (query and post_filter) costs little; false for the full filter of a large decision.
+   */
+  small: boolean;
 }
 
 export interface VisibilitySearch {
@@ -67,7 +72,7 @@ export interface VisibilitySearch {
 /** The filter of visibilityFilterForSearch, with the owners its probe saw (see SearchVisibility). */
 export async function visibilityForSearch(elastic: Client, search: VisibilitySearch): Promise<SearchVisibility> {
   const { index, decision, criteria, now } = search;
-  if (decision.visibleOwners.length <= search.probeAboveOwners) return { filter: buildVisibilityFilter(decision, now) };
+  if (decision.visibleOwners.length <= search.probeAboveOwners) return { filter: buildVisibilityFilter(decision, now), small: true };
   // A probe that fails costs only its shortcut: the full filter is exact and the search itself reports the engine.
   const answer = await elastic.search({
     index,
@@ -82,6 +87,6 @@ export async function visibilityForSearch(elastic: Client, search: VisibilitySea
     timeout: `${search.timeoutMs}ms`,
   }, { requestTimeout: search.timeoutMs, maxRetries: otherNodes(elastic) }).catch(() => ({ timed_out: true }));
   const owners = ownersFromProbe(answer as OwnerProbeAnswer);
-  if (owners === undefined) return { filter: buildVisibilityFilter(decision, now) };
-  return { filter: buildVisibilityFilter(narrowDecisionToOwners(decision, owners), now), matchingOwners: owners };
+  if (owners === undefined) return { filter: buildVisibilityFilter(decision, now), small: false };
+  return { filter: buildVisibilityFilter(narrowDecisionToOwners(decision, owners), now), matchingOwners: owners, small: true };
 }

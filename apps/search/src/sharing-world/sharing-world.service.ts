@@ -22,4 +22,13 @@ export class SharingWorldService {
   current(): Promise<WorldSnapshot> {
     return this.world.current();
   }
+
+  /**
+   * The world this instance last loaded, without the version round trip: possibly stale. Only a search uses it, and
+   * its record is written only if the world is still at `world.version` (AuditTrail.appendDecidedIn); otherwise the
+   * search runs again in `current()`.
+   */
+  latestKnown(): Promise<WorldSnapshot> {
+    return this.world.latestKnown();
+  }
 }
