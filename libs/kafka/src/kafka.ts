@@ -14,10 +14,19 @@ export function createKafka(config: PlatekeeperConfig, principal: KafkaPrincipal
     logLevel: logLevel.WARN,
     ssl: kafkaTls(config),
     sasl: kafkaSasl(config, principal),
-    // A crashed consumer restarts (from its last committed offset) instead of leaving the stream stopped.
-    retry: { initialRetryTime: 200, retries: 10, restartOnFailure: async () => true },
+    retry: { ...KAFKA_CLIENT_RETRY, restartOnFailure: async () => true },
   });
 }
+
+/**
+ * Every client's retries (kafkajs `retry`): 200 ms doubling, but never more than 2 s between two attempts, for about a
+ * minute. kafkajs' own cap is 30 s between attempts in production, so a consumer or producer whose broker (or group
+ * coordinator) was away kept waiting up to 30 s after it was back: on the loopback cluster ingest stayed 503 for 25 s
+ * after its broker returned (docs/faults.md). Under jest kafkajs silently uses test defaults (1 s cap), which is why
+ * the suite never saw it: these are set explicitly so that production retries as the tests do. A crashed consumer
+ * restarts (from its last committed offset) instead of leaving the stream stopped (`restartOnFailure`, set below).
+ */
+export const KAFKA_CLIENT_RETRY = { initialRetryTime: 200, maxRetryTime: 2_000, retries: 32, factor: 0.2, multiplier: 2 } as const;
 
 function kafkaTls(config: PlatekeeperConfig): KafkaConfig['ssl'] {
   if (!config.KAFKA_SSL) return undefined;
