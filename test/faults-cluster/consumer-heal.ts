@@ -115,10 +115,24 @@ async function main(): Promise<void> {
   await cluster.start([victim]);
   backAt = Date.now();
   say(`broker ${victim} accepts connections again`);
+  // When the cluster serves again (a fresh client's metadata request for the topic answered with a leader for every
+  // partition): the least any client can take, to tell the broker's own start from the consumer's delay.
+  const fresh = createKafka(config, 'admin', 'heal-fresh').admin();
+  let servingAfterMs: number | undefined;
+  void (async () => {
+    await fresh.connect().catch(() => undefined);
+    while (servingAfterMs === undefined && Date.now() - backAt < afterMs) {
+      const metadata = await fresh.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+      if (metadata?.topics[0].partitions.every((partition) => partition.leader >= 0)) servingAfterMs = Date.now() - backAt;
+      else await sleep(200);
+    }
+    await fresh.disconnect().catch(() => undefined);
+  })();
   await sleep(afterMs);
   clearInterval(watch);
   producing = false;
   const healedAfterReturn = lastUnhealthyAt > backAt ? (lastUnhealthyAt - backAt) / 1000 : 0;
+  say(`a fresh client was served ${servingAfterMs === undefined ? 'never' : `${(servingAfterMs / 1000).toFixed(1)} s`} after the broker's return`);
   say(`RESULT unhealthy until ${((lastUnhealthyAt - killedAt) / 1000).toFixed(1)} s after the kill, ${healedAfterReturn.toFixed(1)} s after the broker's return; sent ${sent}, consumed ${consumed} (${consumedBeforeReturn} before the return)`);
   await consumer.stop();
   await producer.disconnect();
