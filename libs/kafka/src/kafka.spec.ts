@@ -26,15 +26,15 @@ describe('createKafka retries', () => {
   beforeEach(() => jest.useFakeTimers({ now: 0 }));
   afterEach(() => jest.useRealTimers());
 
-  it('never wait more than 2 s between attempts, so a client is back within seconds of its broker, yet keep trying for about a minute', async () => {
+  it('never wait more than 1 s between attempts, so a client is back within a second of its broker, yet outlast a short failover', async () => {
     const config = loadConfig({ NODE_ENV: 'test', KAFKA_SASL_MECHANISM: 'none', JWT_SECRET: 'unit' });
     createKafka(config, 'ingest');
     const retry = (Kafka as unknown as jest.Mock).mock.calls[0][0].retry;
     const times = await attemptTimes(retry);
     const gaps = times.slice(1).map((time, index) => time - times[index]);
     // Before: kafkajs' production cap, up to 30 s between two attempts (ingest 503 for 25 s after its broker was back).
-    expect(Math.max(...gaps)).toBeLessThanOrEqual(2_000);
-    expect(times[times.length - 1] - times[0]).toBeGreaterThanOrEqual(45_000);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(1_000);
+    expect(times[times.length - 1] - times[0]).toBeGreaterThanOrEqual(5_000);
     expect(await retry.restartOnFailure(new Error('crash'))).toBe(true);
   });
 });
