@@ -4,9 +4,12 @@
  * (KAFKA_PORT, default 44092; controllers on KAFKA_CONTROLLER_PORT, default 44192), a producer writing a few messages a
  * second, one consumer in its group; kills the broker that coordinates the group (KILL=coordinator, the default) or the
  * one leading the most partitions (KILL=leader). Prints every change of the consumer's health with the time since the
- * kill, and the time from the broker's return to the consumer's last healthy turn.
+ * kill, and the time from the broker's return to the consumer's last healthy turn. SIZE=1: a single broker instead;
+ * RETRY=old: the clients' retries before docs/faults.md's fix, for comparison; DOWN_S (60), AFTER_S (45) the outage and
+ * the watch after it. The engines' jars come from PLATEKEEPER_CACHE_DIR (deploy/local/stack fetched them); its data lives
+ * in a temporary folder, deleted at the end.
  *
- *   PLATEKEEPER_CACHE_DIR=... node -r ts-node/register/transpile-only -r tsconfig-paths/register test/faults-cluster/consumer-heal.ts
+ *   PLATEKEEPER_CACHE_DIR=... npm run faults:consumer-heal
  */
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
