@@ -136,7 +136,8 @@ async function main(): Promise<void> {
   producing = false;
   const healedAfterReturn = lastUnhealthyAt > backAt ? (lastUnhealthyAt - backAt) / 1000 : 0;
   say(`a fresh client was served ${servingAfterMs === undefined ? 'never' : `${(servingAfterMs / 1000).toFixed(1)} s`} after the broker's return`);
-  say(`RESULT unhealthy until ${((lastUnhealthyAt - killedAt) / 1000).toFixed(1)} s after the kill, ${healedAfterReturn.toFixed(1)} s after the broker's return; sent ${sent}, consumed ${consumed} (${consumedBeforeReturn} before the return)`);
+  const until = lastUnhealthyAt < killedAt ? 'never unhealthy after the kill' : `unhealthy until ${((lastUnhealthyAt - killedAt) / 1000).toFixed(1)} s after the kill`;
+  say(`RESULT ${until}, ${healedAfterReturn.toFixed(1)} s after the broker's return; sent ${sent}, consumed ${consumed} (${consumedBeforeReturn} before the return)`);
   await consumer.stop();
   await producer.disconnect();
   await admin.disconnect();
