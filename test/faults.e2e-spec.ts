@@ -97,8 +97,9 @@ describe('faults: crash, engine loss and shutdown on one node', () => {
 
     for (const fault of ['blackhole', 'refuse'] as const) {
       await elastic[fault]();
-      // One probe interval and timeout to notice (ENGINE_PROBE_*), then every caller is answered at once.
-      await new Promise((resolve) => setTimeout(resolve, config.ENGINE_PROBE_INTERVAL_MS + config.ENGINE_PROBE_TIMEOUT_MS + 500));
+      // Notice (ENGINE_PROBE_*): a refused probe at once, a hung engine after two probes in a row went unanswered (one
+      // alone is a loaded machine's hiccup), so two intervals and a timeout; then every caller is answered at once.
+      await new Promise((resolve) => setTimeout(resolve, 2 * config.ENGINE_PROBE_INTERVAL_MS + config.ENGINE_PROBE_TIMEOUT_MS + 500));
       const refused = await searchOnce();
       expect({ fault, status: refused.value.status, code: refused.value.body.code }).toEqual({ fault, status: 503, code: 'ENGINE.UNAVAILABLE' });
       expect(refused.ms).toBeLessThan(1_000);

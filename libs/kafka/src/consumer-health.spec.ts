@@ -57,3 +57,64 @@ describe('ConsumerHealth', () => {
     expect(health.report().state).toBe('running');
   });
 });
+
+describe('ConsumerHealth through a restart of the consumer', () => {
+  function watched(now: () => number) {
+    const health = new ConsumerHealth(15_000, now);
+    const listeners = new Map<string, (event: { payload: unknown }) => void>();
+    const events = { GROUP_JOIN: 'join', FETCH: 'fetch', HEARTBEAT: 'heartbeat', COMMIT_OFFSETS: 'commit', END_BATCH_PROCESS: 'end', CRASH: 'crash', STOP: 'stop' };
+    health.watch({ events, on: (name: string, listener: (event: { payload: unknown }) => void) => listeners.set(name, listener) } as never);
+    const emit = (name: string, payload: unknown = {}) => listeners.get(name)!({ payload });
+    return { health, emit };
+  }
+  const crash = { error: new Error('Broker 2 not found in the cached metadata'), restart: true };
+
+  it('stays healthy while kafkajs restarts a consumer that was progressing (one broker of three died), stalled if the restart outlasts the stall time', () => {
+    let now = 0;
+    const { health, emit } = watched(() => now);
+    emit('join');
+    now = 5_000;
+    emit('fetch');
+    now = 6_000;
+    emit('crash', crash);
+    // Before: `crashed`, 503 for the seconds the restart took.
+    expect(health.report()).toMatchObject({ state: 'restarting', lastError: 'Broker 2 not found in the cached metadata' });
+    expect(health.healthy).toBe(true);
+    now = 12_000;
+    emit('join');
+    expect([health.report().state, health.healthy]).toEqual(['running', true]);
+    health.recovered();
+    emit('crash', crash);
+    expect(health.report().state).toBe('restarting');
+    now = 27_001;
+    expect([health.report().state, health.healthy]).toEqual(['stalled', false]);
+  });
+
+  it('is crashed when the consumer crashes again before a batch went through (a crash loop), or will not restart', () => {
+    let now = 0;
+    const { health, emit } = watched(() => now);
+    emit('join');
+    emit('crash', crash);
+    now = 2_000;
+    emit('join');
+    now = 3_000;
+    emit('crash', crash);
+    expect([health.report().state, health.healthy]).toEqual(['crashed', false]);
+    health.recovered();
+    emit('join');
+    emit('crash', { ...crash, restart: false });
+    expect([health.report().state, health.healthy]).toEqual(['crashed', false]);
+  });
+
+  it('rides out one restart again once the member stayed in its group for a stall time, batches or not', () => {
+    let now = 0;
+    const { health, emit } = watched(() => now);
+    emit('join');
+    emit('crash', crash);
+    emit('join');
+    now = 16_000;
+    emit('heartbeat');
+    emit('crash', crash);
+    expect([health.report().state, health.healthy]).toEqual(['restarting', true]);
+  });
+});

@@ -4,9 +4,12 @@ import { Consumer } from 'kafkajs';
  * `starting`: the process answers, the consumer has not joined its group yet (or is still trying to reach Kafka);
  * `stalled`: it joined once but nothing (fetch, heartbeat, commit) succeeded for `stallMs`: Kafka is unreachable;
  * `held-up`: a batch has waited on its downstream (retrying) for longer than `stallMs`;
- * `gave-up`: the consumer runs, but its downstream did not acknowledge a batch within its retries; it will try again.
+ * `gave-up`: the consumer runs, but its downstream did not acknowledge a batch within its retries; it will try again;
+ * `restarting`: kafkajs restarts the consumer after a crash (a broker of several died, its group's coordinator moved):
+ * healthy, as in a rebalance, while the consumer made progress within `stallMs` and this is its first restart since a
+ * batch went through; `stalled` after that, `crashed` if it crashes again first (a crash loop) or will not restart.
  */
-export type ConsumerState = 'starting' | 'running' | 'stalled' | 'held-up' | 'gave-up' | 'crashed' | 'stopped';
+export type ConsumerState = 'starting' | 'running' | 'stalled' | 'held-up' | 'gave-up' | 'restarting' | 'crashed' | 'stopped';
 
 export interface ConsumerHealthReport {
   state: ConsumerState;
@@ -32,6 +35,9 @@ export class ConsumerHealth {
   private lastCommitAt?: number;
   private readonly lagByPartition = new Map<string, number>();
   private readonly batchesInFlight = new Set<number>();
+  /** Crashes since a batch last went through (or since the start): only the first is a restart worth riding out. */
+  private crashesSinceBatch = 0;
+  private joinedAt?: number;
 
   constructor(private readonly stallMs = 15_000, private readonly now: () => number = Date.now) {}
 
@@ -39,6 +45,7 @@ export class ConsumerHealth {
     const progress = () => (this.lastProgressAt = this.now());
     consumer.on(consumer.events.GROUP_JOIN, () => {
       progress();
+      this.joinedAt = this.now();
       if (this.state !== 'gave-up') this.state = 'running';
     });
     consumer.on(consumer.events.FETCH, progress);
@@ -51,7 +58,13 @@ export class ConsumerHealth {
       this.lagByPartition.set(`${payload.topic}:${payload.partition}`, Math.max(0, Number(payload.offsetLag)));
     });
     consumer.on(consumer.events.CRASH, (event) => {
-      this.state = 'crashed';
+      // A member that stayed in its group for a stall time without crashing is no crash loop, batches or not.
+      if (this.joinedAt !== undefined && this.now() - this.joinedAt > this.stallMs) this.crashesSinceBatch = 0;
+      this.crashesSinceBatch++;
+      // Before: `crashed` (503) at once, so one broker of three dying made ingest flap for the seconds kafkajs took to
+      // restart the consumer on the surviving brokers (docs/faults.md).
+      const ridingOut = event.payload.restart === true && this.crashesSinceBatch === 1 && this.state !== 'starting' && this.state !== 'gave-up';
+      this.state = ridingOut ? 'restarting' : 'crashed';
       this.lastError = String(event.payload.error?.message ?? event.payload.error);
     });
     consumer.on(consumer.events.STOP, () => (this.state = 'stopped'));
@@ -82,10 +95,12 @@ export class ConsumerHealth {
 
   /** A batch went through: a consumer that had given up is running again. */
   recovered(): void {
+    this.crashesSinceBatch = 0;
     if (this.state === 'gave-up') this.state = 'running';
   }
 
   private get currentState(): ConsumerState {
+    if (this.state === 'restarting') return this.lastProgressAt !== undefined && this.now() - this.lastProgressAt <= this.stallMs ? 'restarting' : 'stalled';
     if (this.state !== 'running') return this.state;
     if (this.lastProgressAt !== undefined && this.now() - this.lastProgressAt > this.stallMs) return 'stalled';
     return (this.batchWaitingMs ?? 0) > this.stallMs ? 'held-up' : 'running';
@@ -104,6 +119,7 @@ export class ConsumerHealth {
   }
 
   get healthy(): boolean {
-    return this.currentState === 'running';
+    const state = this.currentState;
+    return state === 'running' || state === 'restarting';
   }
 }

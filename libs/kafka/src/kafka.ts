@@ -14,10 +14,21 @@ export function createKafka(config: PlatekeeperConfig, principal: KafkaPrincipal
     logLevel: logLevel.WARN,
     ssl: kafkaTls(config),
     sasl: kafkaSasl(config, principal),
-    // A crashed consumer restarts (from its last committed offset) instead of leaving the stream stopped.
-    retry: { initialRetryTime: 200, retries: 10, restartOnFailure: async () => true },
+    retry: { ...KAFKA_CLIENT_RETRY, restartOnFailure: async () => true },
   });
 }
+
+/**
+ * Every client's retries (kafkajs `retry`): 200 ms doubling to at most 1 s between two attempts (as Java clients'
+ * reconnect backoff), 10 retries (about 8 s); whatever must outlast an outage loops around them (the consumer restarts,
+ * `BatchConsumer.begin`, a batch delivered again, the replay's outage wait, the gateway's 503 + Retry-After).
+ * kafkajs' own production cap is 30 s between attempts, so a consumer whose broker (or group coordinator) was away kept
+ * waiting up to 30 s after it was back: on the loopback cluster ingest stayed 503 for 25 s after its broker returned
+ * (docs/faults.md). Under jest kafkajs silently takes test defaults (1 s cap, ×1.5), which is why the suite never saw
+ * it: every field is set here, so production retries as the tests do. (32 retries capped at 2 s, about a minute, kept
+ * the gateway's probe waiting on one metadata request for longer than test/gateway-outage allows after a return.)
+ */
+export const KAFKA_CLIENT_RETRY = { initialRetryTime: 200, maxRetryTime: 1_000, retries: 10, factor: 0.2, multiplier: 2 } as const;
 
 function kafkaTls(config: PlatekeeperConfig): KafkaConfig['ssl'] {
   if (!config.KAFKA_SSL) return undefined;
