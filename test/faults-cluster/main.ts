@@ -362,7 +362,7 @@ function printTable(result: {
     ['searches / failed', `${result.searches.total} / ${result.searches.failed} ${JSON.stringify(result.searches.failedByStatus)}`],
     ['failure windows', result.searches.failureWindows.map((w) => `${w.fromS}-${w.toS} s (${w.seconds} s, ${w.failures} failed)`).join('; ') || 'none'],
     ['services not healthy (/health not 200)', result.unhealthy.map((w) => `${w.service} ${w.fromS}-${w.toS} s (${w.said.join(', ')})`).join('; ') || 'none'],
-    ['search latency p50 / p99 / max after kill', `${result.searches.latencyMs.p50} / ${result.searches.latencyMs.p99} / ${result.searches.latencyMs.maxAfterKill} ms`],
+    ['search latency p50 / p99 over the run, max after the kill', `${result.searches.latencyMs.p50} / ${result.searches.latencyMs.p99} / ${result.searches.latencyMs.maxAfterKill} ms`],
   ];
   console.log('\n| measure | value |\n| --- | --- |');
   for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
