@@ -1,9 +1,9 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { portOpen } from './isolated-kafka';
 
 /**
  * A KRaft Kafka cluster of a suite's own (plaintext, no users; every node broker and controller), started from the
@@ -96,15 +96,4 @@ export class IsolatedKafkaCluster {
 function libs(): string {
   const cache = resolve(process.env.PLATEKEEPER_CACHE_DIR ?? join(__dirname, '../../.cache'));
   return join(cache, 'engines/kafka/libs');
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolveOpen) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolveOpen(true);
-    });
-    socket.once('error', () => resolveOpen(false));
-  });
 }

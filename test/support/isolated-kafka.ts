@@ -75,7 +75,8 @@ export class IsolatedKafka {
   }
 }
 
-function portOpen(port: number): Promise<boolean> {
+/** Whether something accepts connections on 127.0.0.1:`port`. */
+export function portOpen(port: number): Promise<boolean> {
   return new Promise((resolveOpen) => {
     const socket = connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {
