@@ -108,6 +108,29 @@ describe('sharing changes are enforced on the next search, on every search insta
     expect((await searchOn(instanceTwo, partner)).body.total).toBe(3);
   });
 
+  it('reloads the sharing world in the background, so the first search after another instance\'s change runs once', async () => {
+    expect((await searchOn(instanceTwo, partner)).body.total).toBe(3);
+    await patchSharing(instanceOne, { nationalLookup: false });
+    // A few of the search service's background reloads (SHARING_WORLD_REFRESH_MS, 250 ms by default).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const elastic = stack.searchApp(1).get<Client>(READS_ELASTIC_CLIENT, { strict: false });
+    const search = elastic.search.bind(elastic);
+    let runs = 0;
+    // The search's own query asks for hits (the owner probe and the withheld count do not): one per run of the search.
+    const spy = jest.spyOn(elastic, 'search').mockImplementation(((params: { size?: number }, options?: unknown) => {
+      if ((params.size ?? 0) > 0) runs++;
+      return search(params as never, options as never);
+    }) as never);
+    try {
+      expect((await searchOn(instanceTwo, partner)).body).toMatchObject({ total: 0, items: [] });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(runs).toBe(1);
+    await patchSharing(instanceOne, { nationalLookup: true });
+    expect((await searchOn(instanceTwo, partner)).body.total).toBe(3);
+  });
+
   it('refuses a search whose agency was suspended between the search\'s world snapshot and its record, and records no answer', async () => {
     const suspended = stack.id('wa-suspended-pd');
     await stack.registerAgency({ id: suspended, state: 'WA', cameras: [], sharing: { nationalLookup: true } });

@@ -192,6 +192,10 @@ const platekeeperEnv = {
   NOTICE_MAX_ATTEMPTS: integerFrom(1)({ default: 16, desc: 'delivery attempts of one sharing-change notice to one contact before it is marked failed (shown to the agency admin)' }),
   NOTICE_RETRY_BASE_MS: integerFrom(1)({ default: 2000, desc: 'wait after a notice\'s first failed delivery; doubles per attempt (jittered), at most NOTICE_RETRY_MAX_MS' }),
   NOTICE_RETRY_MAX_MS: integerFrom(1)({ default: 1800000, desc: 'longest wait between two delivery attempts of a notice' }),
+  SHARING_WORLD_REFRESH_MS: integerFrom(0)({
+    default: 250,
+    desc: 'how often the search service reloads the sharing world in the background when the registry moved, so a search seldom runs twice after a change (each search still checks the version when it is recorded); 0 turns it off',
+  }),
   NOTICE_OUTBOX_POLL_MS: integerFrom(0)({ default: 1000, desc: 'how often the search service looks for notices due (re)delivery; a change wakes it at once; 0 turns delivery off' }),
   GOVERNED_CHANGES_SWEEP_SECONDS: integerFrom(0)({ default: 30, desc: 'how often the search service applies approved widenings whose notice period has run out; 0 turns it off' }),
   TRANSPARENCY_CHAIN_CHECK_SECONDS: integerFrom(0)({ default: 300, desc: 'how long the public transparency page reuses one verification of the audit chain' }),

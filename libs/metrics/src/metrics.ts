@@ -32,6 +32,10 @@ export const searchMetrics = {
     help: 'Searches answered, by scope',
     labelNames: ['scope'] as const,
   }),
+  worldReruns: new Counter({
+    name: 'platekeeper_search_world_reruns_total',
+    help: 'Searches run again because the sharing world moved between their decision and their record',
+  }),
   searchDuration: new Histogram({
     name: 'platekeeper_search_duration_seconds',
     help: 'Time to answer a search, visibility decision, Elasticsearch query and audit record included',

@@ -60,6 +60,7 @@ export class SearchReadsUseCase {
         return answer;
       } catch (error) {
         if (!(error instanceof WorldMovedError)) throw error;
+        searchMetrics.worldReruns.inc();
         if (moves + 1 >= MAX_WORLD_MOVES) {
           this.logger.warn(`the sharing world moved ${MAX_WORLD_MOVES} times during one search (now ${error.worldVersion}); refused`);
           throw new DomainError('ENGINE.UNAVAILABLE', 'the sharing policies kept changing during this search; try again');
