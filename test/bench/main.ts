@@ -34,6 +34,7 @@ program
   .option('--designs', 'also time the candidate visibility filters straight against Elasticsearch', false)
   .option('--force-merge <segments>', 'merge each index to this many segments after loading (0: as loaded)', wholeNumber, 0)
   .option('--keep', 'leave the corpus in Elasticsearch afterwards', false)
+  .option('--reuse-corpus', 'measure the corpus a --keep run of the same world and largest size left, without reloading it', false)
   .action(async (options) => {
     const { runSearchBench } = await import('./search-bench');
     await runSearchBench(options);

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { Client as ElasticClient } from '@elastic/elasticsearch';
@@ -37,6 +39,18 @@ export interface SearchBenchOptions {
   forceMerge: number;
   /** Leave the corpus in Elasticsearch after the run (for exploring by hand); deleted otherwise. */
   keep: boolean;
+  /**
+   * Measure a corpus a `--keep` run left, when it is of the same world and holds exactly the largest size asked for:
+   * only that size is measured, without reloading (10M reads take minutes to load). Loaded as usual otherwise.
+   */
+  reuseCorpus: boolean;
+}
+
+/** What a kept corpus is: written beside it, so a later run reuses it only for the same world and size. */
+interface CorpusMark {
+  indexPrefix: string;
+  agencies: number;
+  reads: number;
 }
 
 /** SEARCH_BENCH_NAME and SEARCH_BENCH_PORT let two runs share one Elasticsearch and PostgreSQL without deleting each other's corpus. */
@@ -119,7 +133,13 @@ export async function runSearchBench(options: SearchBenchOptions): Promise<void>
     await lastDataSource?.destroy();
     await recreateDatabase(config.DATABASE_URL);
     await migrateDatabase(config);
-    await deleteIndices(elastic, readsIndexPattern(BENCH_INDEX_PREFIX));
+    const largest = sizes[sizes.length - 1];
+    const reused = options.reuseCorpus && (await keptCorpusHolds(elastic, { indexPrefix: BENCH_INDEX_PREFIX, agencies: agencyCount, reads: largest }));
+    if (reused) step(`reusing the kept corpus of ${largest} reads (--reuse-corpus): measuring that size only`);
+    else {
+      rmSync(CORPUS_MARK, { force: true });
+      await deleteIndices(elastic, readsIndexPattern(BENCH_INDEX_PREFIX));
+    }
     const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
     lastDataSource = dataSource;
 
@@ -152,12 +172,12 @@ export async function runSearchBench(options: SearchBenchOptions): Promise<void>
     const owners = world.agencies.map((agency) => ({ id: agency.id, state: agency.state, cameraIds: world.cameraIdsByAgency.get(agency.id)! }));
     const allPlates = platePool(platePoolSize(sizes[sizes.length - 1]), random);
     const now = Date.now();
-    let loaded = 0;
-    for (const size of sizes) {
+    let loaded = reused ? largest : 0;
+    for (const size of reused ? [largest] : sizes) {
       // Each step draws from a pool grown with the corpus, so a plate's expected reads stay near READS_PER_PLATE.
       const plates = allPlates.slice(0, platePoolSize(size));
       began = performance.now();
-      await corpus.append({ owners, plates, count: size - loaded, spreadDays: SPREAD_DAYS, random, now });
+      if (size > loaded) await corpus.append({ owners, plates, count: size - loaded, spreadDays: SPREAD_DAYS, random, now });
       const loadSeconds = (performance.now() - began) / 1000;
       step(`loaded ${size - loaded} reads (corpus now ${size}) in ${loadSeconds.toFixed(1)} s, ${Math.round((size - loaded) / loadSeconds)} reads/s`);
       loaded = size;
@@ -185,6 +205,13 @@ export async function runSearchBench(options: SearchBenchOptions): Promise<void>
   await lastDataSource?.destroy();
   if (audit) printAudit(audit);
   const removed = options.keep ? 0 : await deleteIndices(elastic, readsIndexPattern(BENCH_INDEX_PREFIX));
+  if (options.keep) {
+    const mark: CorpusMark = { indexPrefix: BENCH_INDEX_PREFIX, agencies: options.agencies[options.agencies.length - 1], reads: sizes[sizes.length - 1] };
+    mkdirSync(dirname(CORPUS_MARK), { recursive: true });
+    writeFileSync(CORPUS_MARK, `${JSON.stringify(mark)}\n`);
+  } else {
+    rmSync(CORPUS_MARK, { force: true });
+  }
   await elastic.close();
   await corpusElastic.close();
 
@@ -192,6 +219,17 @@ export async function runSearchBench(options: SearchBenchOptions): Promise<void>
     benchmark: 'bench-search', startedAt, options, layout, readsPerPlate: READS_PER_PLATE, runs, audit, cleanedIndices: removed,
   });
   console.log(`results written to ${file}`);
+}
+
+const CORPUS_MARK = resolve(`.cache/bench/corpus-${BENCH_NAME}.json`);
+
+/** Whether the indices hold the corpus a `--keep` run of this world and size left (its mark, and that many reads). */
+async function keptCorpusHolds(elastic: ElasticClient, wanted: CorpusMark): Promise<boolean> {
+  if (!existsSync(CORPUS_MARK)) return false;
+  const mark = JSON.parse(readFileSync(CORPUS_MARK, 'utf8')) as CorpusMark;
+  if (mark.indexPrefix !== wanted.indexPrefix || mark.agencies !== wanted.agencies || mark.reads !== wanted.reads) return false;
+  const { count } = await elastic.count({ index: readsIndexPattern(wanted.indexPrefix), ignore_unavailable: true, allow_no_indices: true });
+  return count === wanted.reads;
 }
 
 const platePoolSize = (reads: number) => Math.max(MIN_PLATE_POOL, Math.ceil(reads / READS_PER_PLATE));
