@@ -15,6 +15,7 @@ import { GovernedSharing1795801924174 } from './migrations/1795801924174-governe
 import { AuditAppendGroup1795802271811 } from './migrations/1795802271811-audit-append-group';
 import { SharingNoticeOutbox1795803640000 } from './migrations/1795803640000-sharing-notice-outbox';
 import { AuditAppendInWorld1795804100000 } from './migrations/1795804100000-audit-append-in-world';
+import { DropAuditPayloadIndex1795804200000 } from './migrations/1795804200000-drop-audit-payload-index';
 
 export const MIGRATIONS = [
   InitialSchema1764200000000,
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   AgencyTimeZone1795804000000,
   AuditCheckpointSlots1795804000001,
   AuditAppendInWorld1795804100000,
+  DropAuditPayloadIndex1795804200000,
 ];
 
 export function dataSourceOptions(config: PlatekeeperConfig): DataSourceOptions {
