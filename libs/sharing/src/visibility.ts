@@ -99,10 +99,18 @@ export function decideVisibility(
  * alone, never from which reads exist, so saying so reveals nothing a search could not learn from the law.
  */
 export function legalReferenceWindows(decision: VisibilityDecision): number[] {
-  const hours = new Set<number>();
-  for (const owner of decision.visibleOwners) if (owner.maxAgeHours !== undefined) hours.add(owner.maxAgeHours);
-  return [...hours].sort((left, right) => left - right);
+  // Every search asks (its record and its answer); a national decision is cached per world and names thousands of owners.
+  let windows = windowsByDecision.get(decision);
+  if (windows === undefined) {
+    const hours = new Set<number>();
+    for (const owner of decision.visibleOwners) if (owner.maxAgeHours !== undefined) hours.add(owner.maxAgeHours);
+    windows = [...hours].sort((left, right) => left - right);
+    windowsByDecision.set(decision, windows);
+  }
+  return [...windows];
 }
+
+const windowsByDecision = new WeakMap<VisibilityDecision, readonly number[]>();
 
 /** Owners a search could reach, for /v1/searches/preview. */
 export function reachableOwnerIds(decision: VisibilityDecision): string[] {

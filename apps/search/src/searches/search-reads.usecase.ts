@@ -5,7 +5,7 @@ import { PLATEKEEPER_CONFIG, PlatekeeperConfig } from '@platekeeper/config';
 import { SEARCHED_READ_FIELDS, SearchedRead, toSearchedRead } from '@platekeeper/contract';
 import { ElasticAvailability, isUnreachable, otherNodes, readsIndexPattern } from '@platekeeper/elastic';
 import { searchMetrics } from '@platekeeper/metrics';
-import { VisibilityDecision, legalReferenceWindows } from '@platekeeper/sharing';
+import { VisibilityDecision, legalReferenceWindows, narrowDecisionToOwners } from '@platekeeper/sharing';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { AuditTrail, WorldMovedError } from '../audit/audit-trail.service';
 import { actingAgencyIn } from '../auth/agency-access';
@@ -160,8 +160,9 @@ function decisionTrace(world: WorldSnapshot, decision: VisibilityDecision, retur
   return {
     worldVersion: world.version,
     decidedAt: now.toISOString(),
-    grantedOwners: decision.visibleOwners
-      .filter((owner) => returnedByOwner[owner.agencyId] !== undefined)
+    // Looked up per returned owner (a handful), not scanned per visible owner: a national decision names thousands, and
+    // the scan cost 6.5 ms a search at 20,000 agencies (docs/performance.md). Same owners, same order.
+    grantedOwners: narrowDecisionToOwners(decision, Object.keys(returnedByOwner)).visibleOwners
       .map(({ agencyId, rule, retentionDays, maxAgeHours }) => ({ agencyId, rule, retentionDays, ...(maxAgeHours !== undefined && { maxAgeHours }) })),
     narrowedToHours: legalReferenceWindows(decision),
   };
