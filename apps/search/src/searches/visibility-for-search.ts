@@ -51,8 +51,9 @@ export interface SearchVisibility {
    */
   matchingOwners?: string[];
   /**
-   * Whether the filter names few owners (the decision's are few, or the probe narrowed them), so evaluating it twice in
-   * one request (query and post_filter) costs little; false for the full filter of a large decision.
+   * Whether the filter names few owners (no more than `probeAboveOwners`: the decision's are few, or the probe narrowed
+   * them to few), so evaluating it twice in one request (query and post_filter) costs little; false for the full filter
+   * of a large decision and for a probe that found many owners.
    */
   small: boolean;
 }
@@ -88,5 +89,8 @@ export async function visibilityForSearch(elastic: Client, search: VisibilitySea
   }, { requestTimeout: search.timeoutMs, maxRetries: otherNodes(elastic) }).catch(() => ({ timed_out: true }));
   const owners = ownersFromProbe(answer as OwnerProbeAnswer);
   if (owners === undefined) return { filter: buildVisibilityFilter(decision, now), small: false };
-  return { filter: buildVisibilityFilter(narrowDecisionToOwners(decision, owners), now), matchingOwners: owners, small: true };
+  const narrowed = narrowDecisionToOwners(decision, owners);
+  // A partial plate can match the reads of hundreds of owners: a filter naming that many costs a pass over all their
+  // reads, not to be paid twice in one request (1,000 agencies, 10M reads: API partial p95 11.1× exact, ES-direct 4.3×).
+  return { filter: buildVisibilityFilter(narrowed, now), matchingOwners: owners, small: narrowed.visibleOwners.length <= search.probeAboveOwners };
 }
