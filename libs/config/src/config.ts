@@ -218,7 +218,7 @@ const platekeeperEnv = {
   }),
   REPLAY_SEND_TIMEOUT_MS: integerFrom(1)({
     default: 15_000,
-    desc: 'one replay send unanswered for this long counts as failed and is sent again through a fresh client (a send cut off by a dying broker is otherwise neither answered nor failed for ~100 s)',
+    desc: 'one replay send unanswered for this long counts as failed and is sent again through a fresh client (a send to a frozen broker is otherwise never answered, and one cut off by a dying broker waited out the kafkajs retries: ~100 s with its production defaults, ~8 s with KAFKA_CLIENT_RETRY)',
   }),
   ENGINE_PROBE_INTERVAL_MS: integerFrom(100)({ default: 1_000, desc: 'how often search and indexer ask Elasticsearch, and the gateway Kafka, whether it answers; /health reports the latest answer at once' }),
   ENGINE_PROBE_TIMEOUT_MS: integerFrom(50)({
