@@ -513,7 +513,7 @@ const VISIBILITY_DESIGNS: VisibilityDesign[] = [
     },
   },
   {
-    name: 'owner probe (chosen: agg of <=1,000 owners, bounded, fallback)', exact: true, failClosed: true,
+    name: 'owner probe (chosen: agg of <=5,000 owners, bounded, fallback)', exact: true, failClosed: true,
     search: (probe, request) => searchElasticDirectly(probe, request),
   },
   {
